@@ -1,0 +1,52 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../http/types.js";
+import { canonicalOrigin } from "../http/origin-url.js";
+import { buildServerCard } from "./server-card.js";
+import { getCapabilitySnapshot } from "./snapshot.js";
+
+export const SERVER_CARD_PATHS = ["/.well-known/mcp/server-card.json", "/mcp/server-card"] as const;
+
+interface Rendered {
+  body: string;
+  etag: string;
+}
+
+// One rendering per origin the isolate serves (workers.dev and a custom domain, say); bounded so
+// a stream of odd Host headers cannot grow it.
+const rendered = new Map<string, Promise<Rendered>>();
+const MAX_ORIGINS = 8;
+
+const HEADERS = {
+  "Content-Type": "application/json; charset=utf-8",
+  "Cache-Control": "public, max-age=3600",
+  "Access-Control-Allow-Origin": "*",
+};
+
+/** GET the server card: public, cacheable, revalidated with its ETag. */
+export async function serveServerCard(c: Context<AppEnv>): Promise<Response> {
+  const origin = canonicalOrigin(c.req.raw, c.var.config);
+  let card = rendered.get(origin);
+  if (!card) {
+    if (rendered.size >= MAX_ORIGINS) rendered.clear();
+    card = render(c.env, origin, c);
+    rendered.set(origin, card);
+    card.catch(() => rendered.delete(origin));
+  }
+  const { body, etag } = await card;
+  const headers = { ...HEADERS, ETag: etag };
+  if (matches(c.req.header("If-None-Match"), etag)) return new Response(null, { status: 304, headers });
+  return new Response(c.req.method === "HEAD" ? null : body, { headers });
+}
+
+async function render(env: Env, origin: string, c: Context<AppEnv>): Promise<Rendered> {
+  const snapshot = await getCapabilitySnapshot(env);
+  const body = JSON.stringify(buildServerCard(snapshot, `${origin}/mcp`, c.var.config), null, 2);
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
+  const etag = `"${btoa(String.fromCharCode(...new Uint8Array(digest).slice(0, 16))).replace(/=+$/, "")}"`;
+  return { body, etag };
+}
+
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.trim() === "*" || header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+}

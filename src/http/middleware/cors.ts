@@ -1,0 +1,32 @@
+import type { MiddlewareHandler } from "hono";
+import { isAllowedOrigin } from "./origin.js";
+import type { AppEnv } from "../types.js";
+
+const ALLOW_HEADERS = "Content-Type, Accept, Authorization, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID";
+const EXPOSE_HEADERS = "Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate";
+
+/**
+ * CORS for /mcp, for the origins `originGuard` accepts: browser clients (the MCP Inspector, web
+ * apps) can call the server and read the MCP headers. Other origins get no CORS headers, so the
+ * browser keeps their scripts out.
+ */
+export const mcpCors: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const origin = c.req.header("Origin");
+  const allowed = origin !== undefined && isAllowedOrigin(origin, new URL(c.req.url), c.var.config);
+  if (c.req.method === "OPTIONS") {
+    const headers = new Headers({ Allow: "GET, POST, DELETE, OPTIONS", Vary: "Origin" });
+    if (allowed) {
+      headers.set("Access-Control-Allow-Origin", origin);
+      headers.set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+      headers.set("Access-Control-Allow-Headers", ALLOW_HEADERS);
+      headers.set("Access-Control-Max-Age", "86400");
+    }
+    return new Response(null, { status: 204, headers });
+  }
+  await next();
+  if (allowed) {
+    c.res.headers.set("Access-Control-Allow-Origin", origin);
+    c.res.headers.set("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+    c.res.headers.append("Vary", "Origin");
+  }
+};

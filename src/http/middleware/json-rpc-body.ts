@@ -1,0 +1,77 @@
+import type { MiddlewareHandler } from "hono";
+import { jsonRpcError } from "../json-rpc-error.js";
+import type { AppEnv } from "../types.js";
+
+/**
+ * Checks a POST to /mcp before anything is parsed, in the order a client can fix them:
+ * media type (415), what it accepts (406), size (413, without reading more than the limit),
+ * then JSON (400, -32700). Sets `rpc` (the parsed body) and `responseMode`.
+ */
+export const jsonRpcBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const type = c.req.header("Content-Type");
+  if (!type || type.split(";")[0]!.trim().toLowerCase() !== "application/json") {
+    return jsonRpcError(415, -32000, "Unsupported Media Type: Content-Type must be application/json");
+  }
+
+  const mode = negotiate(c.req.header("Accept"));
+  if (!mode) {
+    return jsonRpcError(406, -32000, "Not Acceptable: Accept must allow application/json or text/event-stream");
+  }
+
+  const limit = c.var.config.maxBodyBytes;
+  const declared = Number(c.req.header("Content-Length"));
+  if (declared > limit) return tooLarge(limit);
+  const text = await readLimited(c.req.raw, limit);
+  if (text === undefined) return tooLarge(limit);
+
+  let rpc: unknown;
+  try {
+    rpc = JSON.parse(text);
+  } catch {
+    return jsonRpcError(400, -32700, "Parse error: the body is not valid JSON");
+  }
+  c.set("rpc", rpc);
+  c.set("responseMode", mode);
+  await next();
+};
+
+/** JSON when the client takes it (one round trip, no stream to hold open), else SSE. */
+export function negotiate(accept: string | undefined): "json" | "sse" | undefined {
+  if (!accept) return "json"; // no Accept header means anything is acceptable (RFC 9110)
+  const types = accept
+    .split(",")
+    .map((part) => part.split(";"))
+    .filter(([, ...params]) => !params.some((p) => /^\s*q\s*=\s*0(?:\.0*)?\s*$/.test(p)))
+    .map(([type]) => type!.trim().toLowerCase());
+  if (types.some((t) => t === "application/json" || t === "application/*" || t === "*/*")) return "json";
+  if (types.some((t) => t === "text/event-stream" || t === "text/*")) return "sse";
+  return undefined;
+}
+
+async function readLimited(request: Request, limit: number): Promise<string | undefined> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function tooLarge(limit: number): Response {
+  return jsonRpcError(413, -32000, `Payload Too Large: the body must be at most ${limit} bytes`);
+}

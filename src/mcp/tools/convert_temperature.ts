@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { defineTool, toolError } from "../define.js";
+
+const units = ["celsius", "fahrenheit", "kelvin"] as const;
+type Unit = (typeof units)[number];
+
+const toKelvin: Record<Unit, (v: number) => number> = {
+  celsius: (c) => c + 273.15,
+  fahrenheit: (f) => ((f - 32) * 5) / 9 + 273.15,
+  kelvin: (k) => k,
+};
+const fromKelvin: Record<Unit, (k: number) => number> = {
+  celsius: (k) => k - 273.15,
+  fahrenheit: (k) => ((k - 273.15) * 9) / 5 + 32,
+  kelvin: (k) => k,
+};
+const symbol: Record<Unit, string> = { celsius: "°C", fahrenheit: "°F", kelvin: "K" };
+
+/** Pure computation: typed input, typed output (`structuredContent`), no side effects. */
+export default defineTool({
+  name: "convert_temperature",
+  title: "Convert temperature",
+  description: "Convert a temperature between Celsius, Fahrenheit and Kelvin.",
+  inputSchema: {
+    value: z.number().describe("The temperature to convert"),
+    from: z.enum(units).describe("Unit of `value`"),
+    to: z.enum(units).describe("Unit to convert to"),
+  },
+  outputSchema: {
+    value: z.number().describe("The converted temperature, rounded to 2 decimals"),
+    unit: z.enum(units),
+    text: z.string().describe("Human-readable result, e.g. 100 °C = 212 °F"),
+  },
+  annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+  handler({ value, from, to }) {
+    const kelvin = toKelvin[from](value);
+    if (kelvin < 0) {
+      return toolError(`${value} ${symbol[from]} is below absolute zero.`);
+    }
+    const result = Math.round(fromKelvin[to](kelvin) * 100) / 100;
+    const text = `${value} ${symbol[from]} = ${result} ${symbol[to]}`;
+    return {
+      content: [{ type: "text", text }],
+      structuredContent: { value: result, unit: to, text },
+    };
+  },
+});

@@ -1,0 +1,154 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { jsonSchemaValidator } from "../src/mcp/validator.js";
+import { BASE, workerFetch } from "./helpers/worker.js";
+
+const open = { MCP_AUTH: "none" } as const;
+
+async function connect(): Promise<Client> {
+  const client = new Client({ name: "test-client", version: "1.0.0" }, { jsonSchemaValidator });
+  const transport = new StreamableHTTPClientTransport(new URL(`${BASE}/mcp`), { fetch: workerFetch(open) });
+  await client.connect(transport);
+  return client;
+}
+
+describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () => {
+  let client: Client;
+  beforeEach(async () => {
+    client = await connect();
+  });
+  afterEach(async () => {
+    await client.close();
+    vi.restoreAllMocks();
+  });
+
+  it("initializes with the server's identity and capabilities", () => {
+    expect(client.getServerVersion()).toMatchObject({ name: "mcp-worker-template" });
+    expect(client.getServerCapabilities()).toMatchObject({ tools: {}, resources: {}, prompts: {} });
+  });
+
+  it("lists the tools with their schemas and annotations", async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(["convert_temperature", "github_repo", "whoami"]);
+    const convert = tools.find((t) => t.name === "convert_temperature")!;
+    expect(convert.inputSchema.properties?.value).toMatchObject({ type: "number", description: expect.any(String) });
+    expect(convert.outputSchema?.properties).toHaveProperty("value");
+    expect(convert.annotations).toMatchObject({ readOnlyHint: true });
+  });
+
+  it("convert_temperature returns text and structured content", async () => {
+    const result = await client.callTool({
+      name: "convert_temperature",
+      arguments: { value: 100, from: "celsius", to: "fahrenheit" },
+    });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ value: 212, unit: "fahrenheit", text: "100 °C = 212 °F" });
+  });
+
+  it("convert_temperature refuses temperatures below absolute zero as a tool error", async () => {
+    const result = await client.callTool({
+      name: "convert_temperature",
+      arguments: { value: -300, from: "celsius", to: "kelvin" },
+    });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain("absolute zero");
+  });
+
+  it("github_repo turns GitHub's answer into structured content", async () => {
+    const spy = vi.spyOn(globalThis, "fetch").mockResolvedValue(
+      Response.json({
+        full_name: "cloudflare/workers-sdk",
+        description: "Home to Wrangler",
+        stargazers_count: 3000,
+        forks_count: 700,
+        open_issues_count: 600,
+        language: "TypeScript",
+        license: { spdx_id: "Apache-2.0" },
+        html_url: "https://github.com/cloudflare/workers-sdk",
+      }),
+    );
+    const result = await client.callTool({ name: "github_repo", arguments: { owner: "cloudflare", repo: "workers-sdk" } });
+    expect(spy).toHaveBeenCalledWith("https://api.github.com/repos/cloudflare/workers-sdk", expect.anything());
+    expect(result.structuredContent).toMatchObject({ fullName: "cloudflare/workers-sdk", stars: 3000, license: "Apache-2.0" });
+  });
+
+  it.each([
+    [new Response("{}", { status: 404 }), "no public repository"],
+    [new Response("{}", { status: 403, headers: { "x-ratelimit-reset": "1700000000" } }), "rate limit"],
+    [new Response("{}", { status: 502 }), "HTTP 502"],
+    [Response.json({ unexpected: true }), "not a repository"],
+  ])("github_repo explains GitHub failures as tool errors (%#)", async (answer, message) => {
+    vi.spyOn(globalThis, "fetch").mockResolvedValue(answer);
+    const result = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain(message);
+  });
+
+  it("github_repo explains network failures and timeouts", async () => {
+    vi.spyOn(globalThis, "fetch").mockRejectedValueOnce(new TypeError("Network connection lost"));
+    const down = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
+    expect(down.isError).toBe(true);
+    expect(JSON.stringify(down.content)).toContain("Could not reach GitHub");
+
+    vi.spyOn(globalThis, "fetch").mockRejectedValueOnce(new DOMException("timed out", "TimeoutError"));
+    const slow = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
+    expect(JSON.stringify(slow.content)).toContain("did not answer");
+  });
+
+  it("github_repo refuses names that are not GitHub names, without calling out", async () => {
+    const spy = vi.spyOn(globalThis, "fetch");
+    const result = await client.callTool({ name: "github_repo", arguments: { owner: "../../admin", repo: "x" } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain("not a GitHub user or organisation name");
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it("whoami says nobody when authentication is off", async () => {
+    const result = await client.callTool({ name: "whoami", arguments: {} });
+    expect(result.structuredContent).toEqual({ authenticated: false, scopes: [] });
+  });
+
+  it("reports invalid arguments and unknown tools as clear errors", async () => {
+    const bad = await client.callTool({ name: "convert_temperature", arguments: { value: "hot", from: "celsius", to: "kelvin" } });
+    expect(bad.isError).toBe(true);
+    expect(JSON.stringify(bad.content)).toContain("Input validation error");
+    const unknown = await client.callTool({ name: "no_such_tool", arguments: {} });
+    expect(unknown.isError).toBe(true);
+    expect(JSON.stringify(unknown.content)).toContain("no_such_tool not found");
+  });
+
+  it("reads the fixed resource and the resource template", async () => {
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.uri)).toContain("info://server");
+    const info = await client.readResource({ uri: "info://server" });
+    expect(JSON.parse(String(info.contents[0]!.text))).toMatchObject({ name: "mcp-worker-template" });
+
+    const { resourceTemplates } = await client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toContain("math://constants/{name}");
+    const pi = await client.readResource({ uri: "math://constants/pi" });
+    expect(pi.contents[0]!.text).toContain("3.14159");
+    await expect(client.readResource({ uri: "math://constants/nope" })).rejects.toThrow(/Unknown constant/);
+  });
+
+  it("completes the resource template's variable", async () => {
+    const result = await client.complete({
+      ref: { type: "ref/resource", uri: "math://constants/{name}" },
+      argument: { name: "name", value: "p" },
+    });
+    expect(result.completion.values).toEqual(["pi", "phi"]);
+  });
+
+  it("gets the prompt with its arguments", async () => {
+    const { prompts } = await client.listPrompts();
+    expect(prompts[0]).toMatchObject({ name: "review_code", arguments: expect.arrayContaining([expect.objectContaining({ name: "code", required: true })]) });
+    const prompt = await client.getPrompt({ name: "review_code", arguments: { code: "let x = 1", language: "TypeScript", focus: "naming" } });
+    const text = JSON.stringify(prompt.messages);
+    expect(text).toContain("let x = 1");
+    expect(text).toContain("Focus on naming");
+  });
+
+  it("pings", async () => {
+    await expect(client.ping()).resolves.toBeDefined();
+  });
+});
