@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { definePrompt } from "../define.js";
 
 /** A prompt with arguments: a reusable message template the user picks in their client. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineTool, toolError } from "../define.js";
 
 const units = ["celsius", "fahrenheit", "kelvin"] as const;

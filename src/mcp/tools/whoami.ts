@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineTool } from "../define.js";
 
 /** Reads the caller's identity, which the OAuth grant carries into every request. */
