@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import type { AppEnv } from "../http/types.js";
 import { canonicalOrigin } from "../http/origin-url.js";
 import { buildServerCard } from "./server-card.js";
-import { getCapabilitySnapshot } from "./snapshot.js";
 
 export const SERVER_CARD_PATHS = ["/.well-known/mcp/server-card.json", "/mcp/server-card"] as const;
 
@@ -39,6 +38,9 @@ export async function serveServerCard(c: Context<AppEnv>): Promise<Response> {
 }
 
 async function render(env: Env, origin: string, c: Context<AppEnv>): Promise<Rendered> {
+  // Loaded here, not at the top: the snapshot needs the MCP SDK, which a new isolate should only
+  // evaluate when a request needs it (the rendered card is kept per origin).
+  const { getCapabilitySnapshot } = await import("./snapshot.js");
   const snapshot = await getCapabilitySnapshot(env);
   const body = JSON.stringify(buildServerCard(snapshot, `${origin}/mcp`, c.var.config), null, 2);
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));

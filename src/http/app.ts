@@ -2,8 +2,6 @@ import { Hono } from "hono";
 import { SERVER_CARD_PATHS, serveServerCard } from "../card/route.js";
 import { getConfig } from "../config.js";
 import { jsonRpcError } from "./json-rpc-error.js";
-import { serveLanding } from "./landing.js";
-import { handleMcp } from "./mcp.js";
 import { mcpCors } from "./middleware/cors.js";
 import { jsonRpcBody } from "./middleware/json-rpc-body.js";
 import { originGuard } from "./middleware/origin.js";
@@ -21,11 +19,14 @@ export function createApp(): Hono<AppEnv> {
     await next();
   });
 
-  app.get("/", serveLanding);
+  // The landing page and the MCP handler are imported on first use: a new isolate evaluates only
+  // the code its requests need (the MCP SDK alone builds hundreds of Zod schemas when loaded), and
+  // the OAuth flow, discovery and the cached card never load the SDK. See docs/performance.md.
+  app.get("/", async (c) => (await import("./landing.js")).serveLanding(c));
   for (const path of SERVER_CARD_PATHS) app.get(path, serveServerCard);
 
   app.use("/mcp", mcpCors);
-  app.post("/mcp", originGuard, jsonRpcBody, handleMcp);
+  app.post("/mcp", originGuard, jsonRpcBody, async (c) => (await import("./mcp.js")).handleMcp(c));
   // Stateless server: no standalone SSE stream to GET, no session to DELETE.
   app.on(["GET", "DELETE"], "/mcp", () =>
     jsonRpcError(405, -32000, "Method Not Allowed: this server is stateless; POST JSON-RPC messages to /mcp", {
