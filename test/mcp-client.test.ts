@@ -6,6 +6,11 @@ import { BASE, workerFetch } from "./helpers/worker.js";
 
 const open = { MCP_AUTH: "none" } as const;
 
+function textOf(content: { uri: string } | undefined): string {
+  if (!content || !("text" in content) || typeof content.text !== "string") throw new Error(`expected text content, got ${JSON.stringify(content)}`);
+  return content.text;
+}
+
 async function connect(): Promise<Client> {
   const client = new Client({ name: "test-client", version: "1.0.0" }, { jsonSchemaValidator });
   const transport = new StreamableHTTPClientTransport(new URL(`${BASE}/mcp`), { fetch: workerFetch(open) });
@@ -122,12 +127,12 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
     const { resources } = await client.listResources();
     expect(resources.map((r) => r.uri)).toContain("info://server");
     const info = await client.readResource({ uri: "info://server" });
-    expect(JSON.parse(String(info.contents[0]!.text))).toMatchObject({ name: "mcp-worker-template" });
+    expect(JSON.parse(textOf(info.contents[0]))).toMatchObject({ name: "mcp-worker-template" });
 
     const { resourceTemplates } = await client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate)).toContain("math://constants/{name}");
     const pi = await client.readResource({ uri: "math://constants/pi" });
-    expect(pi.contents[0]!.text).toContain("3.14159");
+    expect(textOf(pi.contents[0])).toContain("3.14159");
     await expect(client.readResource({ uri: "math://constants/nope" })).rejects.toThrow(/Unknown constant/);
   });
 

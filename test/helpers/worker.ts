@@ -2,6 +2,9 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { exports } from "cloudflare:workers";
 import worker from "../../src/index.js";
 
+// The handler's parameter type: a request as it arrives from the edge (with `cf`).
+type IncomingRequest = Request<unknown, IncomingRequestCfProperties>;
+
 export const BASE = "http://localhost:8787";
 
 /**
@@ -16,7 +19,7 @@ export async function fetchWorker(
   const request = new Request(typeof input === "string" && input.startsWith("/") ? BASE + input : input, init);
   if (!vars) return exports.default.fetch(request);
   const ctx = createExecutionContext();
-  const response = await worker.fetch(request, { ...env, ...vars }, ctx);
+  const response = await worker.fetch(request as IncomingRequest, { ...env, ...vars }, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }
