@@ -25,12 +25,14 @@ const HEADERS = {
 /** GET the server card: public, cacheable, revalidated with its ETag. */
 export async function serveServerCard(c: Context<AppEnv>): Promise<Response> {
   const origin = canonicalOrigin(c.req.raw, c.var.config);
-  let card = rendered.get(origin);
+  // The card depends on the auth mode too: one isolate can see several env objects (tests do).
+  const key = `${c.var.config.auth} ${origin}`;
+  let card = rendered.get(key);
   if (!card) {
     if (rendered.size >= MAX_ORIGINS) rendered.clear();
     card = render(c.env, origin, c);
-    rendered.set(origin, card);
-    card.catch(() => rendered.delete(origin));
+    rendered.set(key, card);
+    card.catch(() => rendered.delete(key));
   }
   const { body, etag } = await card;
   const headers = { ...HEADERS, ETag: etag };
