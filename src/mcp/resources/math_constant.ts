@@ -20,7 +20,8 @@ export default defineResource({
     name: (prefix) => Object.keys(constants).filter((n) => n.startsWith(prefix)),
   },
   read(uri, { name }) {
-    const constant = name ? constants[name] : undefined;
+    // Own keys only: "constructor" or "__proto__" must not read Object.prototype.
+    const constant = name && Object.hasOwn(constants, name) ? constants[name] : undefined;
     if (!constant) {
       throw new McpError(
         ErrorCode.InvalidParams,
