@@ -5,7 +5,8 @@ const TIMEOUT_MS = 8000;
 
 // GitHub's naming rules; validating here keeps arbitrary paths out of the URL we build.
 const owner = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "not a GitHub user or organisation name");
-const repo = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "not a GitHub repository name");
+// "." and ".." match the character set but would climb out of /repos/{owner}/ in the URL.
+const repo = z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, "not a GitHub repository name");
 
 /**
  * Calls a public HTTP API. Every way the call can fail (not found, rate limit, timeout, network,
