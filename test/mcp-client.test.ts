@@ -109,6 +109,25 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
     expect(spy).not.toHaveBeenCalled();
   });
 
+  it("github_repo refuses . and .., which would leave /repos/{owner}/ in the URL", async () => {
+    const spy = vi.spyOn(globalThis, "fetch");
+    for (const repo of [".", ".."]) {
+      const result = await client.callTool({ name: "github_repo", arguments: { owner: "cloudflare", repo } });
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toContain("not a GitHub repository name");
+    }
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it("convert_temperature refuses a result too large to represent instead of failing its output schema", async () => {
+    const result = await client.callTool({
+      name: "convert_temperature",
+      arguments: { value: 1e308, from: "celsius", to: "fahrenheit" },
+    });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain("too large to convert");
+  });
+
   it("whoami says nobody when authentication is off", async () => {
     const result = await client.callTool({ name: "whoami", arguments: {} });
     expect(result.structuredContent).toEqual({ authenticated: false, scopes: [] });
@@ -134,6 +153,10 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
     const pi = await client.readResource({ uri: "math://constants/pi" });
     expect(textOf(pi.contents[0])).toContain("3.14159");
     await expect(client.readResource({ uri: "math://constants/nope" })).rejects.toThrow(/Unknown constant/);
+    // Names that exist on every object, but are not constants.
+    for (const name of ["constructor", "__proto__", "toString"]) {
+      await expect(client.readResource({ uri: `math://constants/${name}` })).rejects.toThrow(/Unknown constant/);
+    }
   });
 
   it("completes the resource template's variable", async () => {
@@ -142,6 +165,11 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
       argument: { name: "name", value: "p" },
     });
     expect(result.completion.values).toEqual(["pi", "phi"]);
+    const unknown = await client.complete({
+      ref: { type: "ref/resource", uri: "math://constants/{name}" },
+      argument: { name: "constructor", value: "" },
+    });
+    expect(unknown.completion.values).toEqual([]);
   });
 
   it("gets the prompt with its arguments", async () => {
