@@ -4,7 +4,13 @@ import { canonicalOrigin } from "../http/origin-url.js";
 import { buildServerCard } from "./server-card.js";
 import { getCapabilitySnapshot } from "./snapshot.js";
 
-export const SERVER_CARD_PATHS = ["/.well-known/mcp/server-card.json", "/mcp/server-card"] as const;
+// Smithery reads the .json name; SEP-2127 names /.well-known/mcp/server-card; some clients look
+// next to the endpoint.
+export const SERVER_CARD_PATHS = [
+  "/.well-known/mcp/server-card.json",
+  "/.well-known/mcp/server-card",
+  "/mcp/server-card",
+] as const;
 
 interface Rendered {
   body: string;
@@ -19,7 +25,10 @@ const MAX_ORIGINS = 8;
 const HEADERS = {
   "Content-Type": "application/json; charset=utf-8",
   "Cache-Control": "public, max-age=3600",
+  // SEP-2127's CORS headers for discovery documents: any page may read the card.
   "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Methods": "GET",
+  "Access-Control-Allow-Headers": "Content-Type",
 };
 
 /** GET the server card: public, cacheable, revalidated with its ETag. */
