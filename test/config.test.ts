@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ConfigError, getConfig } from "../src/config.js";
 import { fetchWorker } from "./helpers/worker.js";
 
@@ -51,6 +51,7 @@ describe("configuration", () => {
   });
 
   it("makes the Worker answer a clear sentence, not a stack trace, while misconfigured", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
     for (const path of ["/", "/mcp", "/.well-known/mcp/server-card.json"]) {
       const response = await fetchWorker(path, undefined, { MCP_AUTH: "none", MAX_BODY_BYTES: "lots" });
       expect(response.status).toBe(500);
@@ -60,5 +61,8 @@ describe("configuration", () => {
         'Invalid configuration (wrangler.toml [vars]): MAX_BODY_BYTES: must be a whole number of bytes from 1024 to 104857600, e.g. 1048576 (got "lots")\n',
       );
     }
+    // The operator sees the same sentence in `wrangler tail` / the dashboard logs.
+    expect(log).toHaveBeenCalledWith(expect.stringContaining("MAX_BODY_BYTES: must be a whole number"));
+    log.mockRestore();
   });
 });
