@@ -49,7 +49,12 @@ const server = spawn(
     "warn",
   ],
   // Its own process group, so stopping it also stops the workerd it starts.
-  { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+  {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  },
 );
 let serverLog = "";
 server.stdout.on("data", (chunk) => (serverLog += chunk));
@@ -106,7 +111,9 @@ for (const { scenario, ok, summary } of results) {
   console.log(`  ${ok ? "PASS" : "FAIL"}  ${scenario.padEnd(26)} ${summary}`);
 }
 const failed = results.filter((r) => !r.ok).length;
-console.log(failed ? `\n${failed} of ${results.length} scenarios failed.` : `\nAll ${results.length} scenarios passed.`);
+console.log(
+  failed ? `\n${failed} of ${results.length} scenarios failed.` : `\nAll ${results.length} scenarios passed.`,
+);
 process.exit(failed ? 1 : 0);
 
 /** A port nobody listens on right now (the OS picks it). */

@@ -40,8 +40,16 @@ describe("configuration", () => {
     ["PUBLIC_URL", "mcp.example.com", /PUBLIC_URL: must be an https origin/],
     ["PUBLIC_URL", "http://mcp.example.com", /PUBLIC_URL: must be an https origin \(http only on localhost\)/],
     ["PUBLIC_URL", "ftp://mcp.example.com", /PUBLIC_URL: must be an https origin/],
-    ["ALLOWED_ORIGINS", "https://ok.example, javascript:alert(1)", /ALLOWED_ORIGINS\.1: "javascript:alert\(1\)" is not an http\(s\) origin/],
-    ["MAX_BODY_BYTES", "lots", /MAX_BODY_BYTES: must be a whole number of bytes from 1024 to 104857600.*\(got "lots"\)/],
+    [
+      "ALLOWED_ORIGINS",
+      "https://ok.example, javascript:alert(1)",
+      /ALLOWED_ORIGINS\.1: "javascript:alert\(1\)" is not an http\(s\) origin/,
+    ],
+    [
+      "MAX_BODY_BYTES",
+      "lots",
+      /MAX_BODY_BYTES: must be a whole number of bytes from 1024 to 104857600.*\(got "lots"\)/,
+    ],
     ["MAX_BODY_BYTES", "10", /MAX_BODY_BYTES: must be a whole number of bytes from 1024/],
     ["MAX_BODY_BYTES", "1e12", /MAX_BODY_BYTES: must be a whole number of bytes .* \(got "1e12"\)/],
     ["MAX_BODY_BYTES", "1.5", /MAX_BODY_BYTES: must be a whole number/],

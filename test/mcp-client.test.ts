@@ -7,7 +7,8 @@ import { BASE, workerFetch } from "./helpers/worker.js";
 const open = { MCP_AUTH: "none" } as const;
 
 function textOf(content: { uri: string } | undefined): string {
-  if (!content || !("text" in content) || typeof content.text !== "string") throw new Error(`expected text content, got ${JSON.stringify(content)}`);
+  if (!content || !("text" in content) || typeof content.text !== "string")
+    throw new Error(`expected text content, got ${JSON.stringify(content)}`);
   return content.text;
 }
 
@@ -73,9 +74,16 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
         html_url: "https://github.com/cloudflare/workers-sdk",
       }),
     );
-    const result = await client.callTool({ name: "github_repo", arguments: { owner: "cloudflare", repo: "workers-sdk" } });
+    const result = await client.callTool({
+      name: "github_repo",
+      arguments: { owner: "cloudflare", repo: "workers-sdk" },
+    });
     expect(spy).toHaveBeenCalledWith("https://api.github.com/repos/cloudflare/workers-sdk", expect.anything());
-    expect(result.structuredContent).toMatchObject({ fullName: "cloudflare/workers-sdk", stars: 3000, license: "Apache-2.0" });
+    expect(result.structuredContent).toMatchObject({
+      fullName: "cloudflare/workers-sdk",
+      stars: 3000,
+      license: "Apache-2.0",
+    });
   });
 
   it.each([
@@ -134,7 +142,10 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
   });
 
   it("reports invalid arguments and unknown tools as clear errors", async () => {
-    const bad = await client.callTool({ name: "convert_temperature", arguments: { value: "hot", from: "celsius", to: "kelvin" } });
+    const bad = await client.callTool({
+      name: "convert_temperature",
+      arguments: { value: "hot", from: "celsius", to: "kelvin" },
+    });
     expect(bad.isError).toBe(true);
     expect(JSON.stringify(bad.content)).toContain("Input validation error");
     const unknown = await client.callTool({ name: "no_such_tool", arguments: {} });
@@ -174,8 +185,14 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
 
   it("gets the prompt with its arguments", async () => {
     const { prompts } = await client.listPrompts();
-    expect(prompts[0]).toMatchObject({ name: "review_code", arguments: expect.arrayContaining([expect.objectContaining({ name: "code", required: true })]) });
-    const prompt = await client.getPrompt({ name: "review_code", arguments: { code: "let x = 1", language: "TypeScript", focus: "naming" } });
+    expect(prompts[0]).toMatchObject({
+      name: "review_code",
+      arguments: expect.arrayContaining([expect.objectContaining({ name: "code", required: true })]),
+    });
+    const prompt = await client.getPrompt({
+      name: "review_code",
+      arguments: { code: "let x = 1", language: "TypeScript", focus: "naming" },
+    });
     const text = JSON.stringify(prompt.messages);
     expect(text).toContain("let x = 1");
     expect(text).toContain("Focus on naming");

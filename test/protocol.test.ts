@@ -1,7 +1,4 @@
-import {
-  DEFAULT_NEGOTIATED_PROTOCOL_VERSION,
-  SUPPORTED_PROTOCOL_VERSIONS,
-} from "@modelcontextprotocol/sdk/types.js";
+import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { errorOf, INITIALIZED, OPEN, PING, post, sseMessages, TOOLS_LIST } from "./helpers/http.js";
 import { BASE, fetchWorker } from "./helpers/worker.js";
@@ -48,7 +45,9 @@ describe("Origin validation", () => {
     for (const origin of ["https://app.example.com", "https://other.example:8443", "HTTPS://App.Example.com"]) {
       expect((await post(PING, { url: DEPLOYED, headers: { Origin: origin }, vars })).status, origin).toBe(200);
     }
-    expect((await post(PING, { url: DEPLOYED, headers: { Origin: "https://app.example.com.evil.io" }, vars })).status).toBe(403);
+    expect(
+      (await post(PING, { url: DEPLOYED, headers: { Origin: "https://app.example.com.evil.io" }, vars })).status,
+    ).toBe(403);
   });
 
   it("refuses any other origin with 403 and a JSON-RPC error", async () => {
@@ -70,7 +69,10 @@ describe("Origin validation", () => {
     expect((await errorOf(rebound)).message).toContain("http://evil.example.com");
 
     // The same name over https is a real deployment: Cloudflare only routes our own hostnames.
-    const https = await post(PING, { url: "https://evil.example.com/mcp", headers: { Origin: "https://evil.example.com" } });
+    const https = await post(PING, {
+      url: "https://evil.example.com/mcp",
+      headers: { Origin: "https://evil.example.com" },
+    });
     expect(https.status).toBe(200);
   });
 });
@@ -225,7 +227,12 @@ describe("body size limit (MAX_BODY_BYTES)", () => {
 
 describe("JSON-RPC errors a client can act on", () => {
   it("answers an unknown tool with a tool error naming it", async () => {
-    const response = await post({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "nope", arguments: {} } });
+    const response = await post({
+      jsonrpc: "2.0",
+      id: 3,
+      method: "tools/call",
+      params: { name: "nope", arguments: {} },
+    });
     expect(response.status).toBe(200);
     const { result } = (await response.json()) as { result: { isError: boolean; content: { text: string }[] } };
     expect(result.isError).toBe(true);
@@ -248,9 +255,15 @@ describe("JSON-RPC errors a client can act on", () => {
     const unknownMethod = await post({ jsonrpc: "2.0", id: 5, method: "tools/destroy" });
     expect(await unknownMethod.json()).toMatchObject({ id: 5, error: { code: -32601 } });
     const prompt = await post({ jsonrpc: "2.0", id: 6, method: "prompts/get", params: { name: "nope" } });
-    expect(await prompt.json()).toMatchObject({ id: 6, error: { code: -32602, message: expect.stringContaining("nope") } });
+    expect(await prompt.json()).toMatchObject({
+      id: 6,
+      error: { code: -32602, message: expect.stringContaining("nope") },
+    });
     const resource = await post({ jsonrpc: "2.0", id: 7, method: "resources/read", params: { uri: "nope://x" } });
-    expect(await resource.json()).toMatchObject({ id: 7, error: { code: -32602, message: expect.stringContaining("nope://x") } });
+    expect(await resource.json()).toMatchObject({
+      id: 7,
+      error: { code: -32602, message: expect.stringContaining("nope://x") },
+    });
   });
 });
 
@@ -312,7 +325,8 @@ describe("CORS", () => {
     const ok = await post(PING, { headers: { Origin: "http://localhost:6274" } });
     expect(ok.headers.get("Access-Control-Allow-Origin")).toBe("http://localhost:6274");
     const exposed = ok.headers.get("Access-Control-Expose-Headers")!.toLowerCase();
-    for (const header of ["mcp-session-id", "mcp-protocol-version", "www-authenticate"]) expect(exposed).toContain(header);
+    for (const header of ["mcp-session-id", "mcp-protocol-version", "www-authenticate"])
+      expect(exposed).toContain(header);
 
     const refused = await post("{", { headers: { Origin: "http://localhost:6274" } });
     expect(refused.status).toBe(400);
@@ -374,8 +388,7 @@ describe("batches", () => {
 
 describe("no client mistake yields a 500", () => {
   const rpc = (method: string, params?: unknown) => JSON.stringify({ jsonrpc: "2.0", id: 9, method, params });
-  const mcp = (body: string, headers: Record<string, string> = {}) =>
-    post(body, { headers });
+  const mcp = (body: string, headers: Record<string, string> = {}) => post(body, { headers });
   const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
 
   const cases: [string, () => Promise<Response>][] = [
@@ -386,24 +399,53 @@ describe("no client mistake yields a 500", () => {
     ["arguments is an array", () => mcp(rpc("tools/call", { name: "convert_temperature", arguments: [1] }))],
     ["tool name is a number", () => mcp(rpc("tools/call", { name: 5 }))],
     ["initialize without params", () => mcp(rpc("initialize"))],
-    ["initialize with an unknown version", () =>
-      mcp(rpc("initialize", { protocolVersion: "1.0", capabilities: {}, clientInfo: { name: "x", version: "1" } }))],
+    [
+      "initialize with an unknown version",
+      () =>
+        mcp(rpc("initialize", { protocolVersion: "1.0", capabilities: {}, clientInfo: { name: "x", version: "1" } })),
+    ],
     ["resources/read of a non-URI", () => mcp(rpc("resources/read", { uri: "::::" }))],
     ["resources/read of a template with no match", () => mcp(rpc("resources/read", { uri: "math://constants/" }))],
-    ["completion of an unknown template", () =>
-      mcp(rpc("completion/complete", { ref: { type: "ref/resource", uri: "x://" }, argument: { name: "a", value: "" } }))],
-    ["completion of an unknown prompt", () =>
-      mcp(rpc("completion/complete", { ref: { type: "ref/prompt", name: "x" }, argument: { name: "a", value: "" } }))],
+    [
+      "completion of an unknown template",
+      () =>
+        mcp(
+          rpc("completion/complete", {
+            ref: { type: "ref/resource", uri: "x://" },
+            argument: { name: "a", value: "" },
+          }),
+        ),
+    ],
+    [
+      "completion of an unknown prompt",
+      () =>
+        mcp(rpc("completion/complete", { ref: { type: "ref/prompt", name: "x" }, argument: { name: "a", value: "" } })),
+    ],
     ["logging/setLevel without logging", () => mcp(rpc("logging/setLevel", { level: "debug" }))],
-    ["a cancellation of nothing", () =>
-      mcp(JSON.stringify({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 42 } }))],
+    [
+      "a cancellation of nothing",
+      () => mcp(JSON.stringify({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 42 } })),
+    ],
     ["a response to nothing", () => mcp(JSON.stringify({ jsonrpc: "2.0", id: "x", error: { code: 1, message: "m" } }))],
     ["a 100 000-deep array", () => mcp(deep)],
-    ["deeply nested arguments", () =>
-      mcp(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":{"a":${deep}}}}`)],
+    [
+      "deeply nested arguments",
+      () => mcp(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":{"a":${deep}}}}`),
+    ],
     ["a byte order mark", () => mcp(`\uFEFF${JSON.stringify(PING)}`)],
-    ["invalid UTF-8", () =>
-      fetchWorker("/mcp", { method: "POST", headers: { "Content-Type": "application/json" }, body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) }, OPEN)],
+    [
+      "invalid UTF-8",
+      () =>
+        fetchWorker(
+          "/mcp",
+          {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+          },
+          OPEN,
+        ),
+    ],
     ["a 64 KiB header", () => mcp(JSON.stringify(PING), { "X-Padding": "a".repeat(64 * 1024) })],
     ["a 64 KiB Origin", () => mcp(JSON.stringify(PING), { Origin: `https://${"a".repeat(64 * 1024)}.com` })],
     ["a garbage protocol version", () => mcp(JSON.stringify(PING), { "MCP-Protocol-Version": "../../\t%00" })],
@@ -419,8 +461,10 @@ describe("no client mistake yields a 500", () => {
     ["POST the card", () => fetchWorker("/mcp/server-card", { method: "POST", body: "{}" }, OPEN)],
     ["OPTIONS /", () => fetchWorker("/", { method: "OPTIONS" }, OPEN)],
     ["GET /mcp?query", () => fetchWorker("/mcp?x=%ZZ", {}, OPEN)],
-    ["a card request with odd If-None-Match", () =>
-      fetchWorker("/.well-known/mcp/server-card.json", { headers: { "If-None-Match": ',,W/,*"' } }, OPEN)],
+    [
+      "a card request with odd If-None-Match",
+      () => fetchWorker("/.well-known/mcp/server-card.json", { headers: { "If-None-Match": ',,W/,*"' } }, OPEN),
+    ],
   ];
 
   it.each(cases)("%s", async (_label, send) => {

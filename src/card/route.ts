@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../http/types.js";
 import { canonicalOrigin } from "../http/origin-url.js";
+import type { AppEnv } from "../http/types.js";
 import { buildServerCard } from "./server-card.js";
 import { getCapabilitySnapshot } from "./snapshot.js";
 

@@ -58,7 +58,5 @@ function registerPrompt(server: McpServer, prompt: AnyPrompt, ctx: McpContext): 
 }
 
 function flatten(variables: Record<string, string | string[]>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(variables).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]),
-  );
+  return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]));
 }

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { isAllowedOrigin } from "./origin.js";
 import type { AppEnv } from "../types.js";
+import { isAllowedOrigin } from "./origin.js";
 
 const ALLOW_HEADERS = "Content-Type, Accept, Authorization, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID";
 const EXPOSE_HEADERS = "Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate";

@@ -15,8 +15,7 @@ const repo = z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, "not a GitHub
 export default defineTool({
   name: "github_repo",
   title: "GitHub repository",
-  description:
-    "Look up a public GitHub repository: description, stars, forks, open issues, language, license.",
+  description: "Look up a public GitHub repository: description, stars, forks, open issues, language, license.",
   inputSchema: {
     owner: owner.describe("User or organisation, e.g. cloudflare"),
     repo: repo.describe("Repository name, e.g. workers-sdk"),
