@@ -122,12 +122,12 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
     const { resources } = await client.listResources();
     expect(resources.map((r) => r.uri)).toContain("info://server");
     const info = await client.readResource({ uri: "info://server" });
-    expect(JSON.parse(String(info.contents[0]!.text))).toMatchObject({ name: "mcp-worker-template" });
+    expect(JSON.parse(textOf(info.contents[0]))).toMatchObject({ name: "mcp-worker-template" });
 
     const { resourceTemplates } = await client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate)).toContain("math://constants/{name}");
     const pi = await client.readResource({ uri: "math://constants/pi" });
-    expect(pi.contents[0]!.text).toContain("3.14159");
+    expect(textOf(pi.contents[0])).toContain("3.14159");
     await expect(client.readResource({ uri: "math://constants/nope" })).rejects.toThrow(/Unknown constant/);
   });
 
@@ -152,3 +152,8 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
     await expect(client.ping()).resolves.toBeDefined();
   });
 });
+
+function textOf(content: { text: string } | { blob: string } | undefined): string {
+  if (!content || !("text" in content)) throw new Error("expected a text resource");
+  return content.text;
+}
