@@ -6,12 +6,6 @@ import { BASE, workerFetch } from "./helpers/worker.js";
 
 const open = { MCP_AUTH: "none" } as const;
 
-function textOf(content: { uri: string } | undefined): string {
-  if (!content || !("text" in content) || typeof content.text !== "string")
-    throw new Error(`expected text content, got ${JSON.stringify(content)}`);
-  return content.text;
-}
-
 async function connect(): Promise<Client> {
   const client = new Client({ name: "test-client", version: "1.0.0" }, { jsonSchemaValidator });
   const transport = new StreamableHTTPClientTransport(new URL(`${BASE}/mcp`), { fetch: workerFetch(open) });
@@ -202,3 +196,8 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
     await expect(client.ping()).resolves.toBeDefined();
   });
 });
+
+function textOf(content: { text: string } | { blob: string } | undefined): string {
+  if (!content || !("text" in content)) throw new Error("expected a text resource");
+  return content.text;
+}
