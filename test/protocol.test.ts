@@ -373,6 +373,13 @@ describe("batches", () => {
     expect(await errorOf(response)).toMatchObject({ code: -32600, message: expect.stringContaining("share the id 1") });
   });
 
+  it("refuses a batch of more than 100 messages", async () => {
+    const pings = Array.from({ length: 101 }, (_, i) => ({ ...PING, id: i }));
+    const response = await post(pings);
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatchObject({ code: -32600, message: expect.stringContaining("100") });
+  });
+
   it("refuses an initialize request batched with others", async () => {
     const initialize = {
       jsonrpc: "2.0",
@@ -428,6 +435,7 @@ describe("no client mistake yields a 500", () => {
     ],
     ["a response to nothing", () => mcp(JSON.stringify({ jsonrpc: "2.0", id: "x", error: { code: 1, message: "m" } }))],
     ["a 100 000-deep array", () => mcp(deep)],
+    ["a batch of a request and garbage", () => mcp(JSON.stringify([PING, { nonsense: true }, 7]))],
     [
       "deeply nested arguments",
       () => mcp(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":{"a":${deep}}}}`),
