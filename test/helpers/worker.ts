@@ -16,7 +16,8 @@ export async function fetchWorker(
   const request = new Request(typeof input === "string" && input.startsWith("/") ? BASE + input : input, init);
   if (!vars) return exports.default.fetch(request);
   const ctx = createExecutionContext();
-  const response = await worker.fetch(request, { ...env, ...vars }, ctx);
+  // The default export types its request as an incoming one (with `cf`); a test request has none.
+  const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, ...vars }, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }
