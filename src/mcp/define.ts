@@ -4,7 +4,7 @@ import type {
   ReadResourceResult,
   ToolAnnotations,
 } from "@modelcontextprotocol/sdk/types.js";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { User } from "../auth/user.js";
 
 /** What every tool, resource and prompt handler receives besides its arguments. */

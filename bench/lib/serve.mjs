@@ -1,0 +1,142 @@
+// Serves the built Worker and the do-nothing Worker the same way: one workerd process (the
+// version `wrangler dev` uses, driven through Miniflare), each Worker on its own loopback socket
+// that goes straight into its isolate. There is no dev proxy or router Worker in front (as there
+// is with `wrangler dev`), so, as on Cloudflare, a request costs the runtime plus the Worker, and
+// the ratio to the floor is the Worker's own overhead.
+
+import { randomBytes } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { loadMiniflare, wranglerModule } from "./paths.mjs";
+
+const HOST = "127.0.0.1";
+
+/**
+ * @param build what buildWorker returned (modules, metadata from the upload form)
+ * @param servers name → { port, vars } for each copy of the real Worker (vars override [vars])
+ */
+export async function serve({ root, build, floorPort, servers, reference, entryPort, inspectorPort }) {
+  const { Miniflare, convertV4MiniflareOptions } = loadMiniflare(root);
+  const meta = build.metadata;
+  const compat = {
+    compatibilityDate: meta.compatibility_date,
+    compatibilityFlags: meta.compatibility_flags ?? [],
+  };
+  const floorScript = await readFile(new URL("../floor-worker.js", import.meta.url), "utf8");
+  const referenceScript = await readFile(new URL("../reference-worker.js", import.meta.url), "utf8");
+  const { bindings, kvNamespaces } = convertBindings(meta.bindings ?? [], await kvBindingNames(root));
+
+  const workers = [
+    {
+      name: "floor",
+      modules: true,
+      script: floorScript,
+      ...compat,
+      unsafeDirectSockets: [{ host: HOST, port: floorPort }],
+    },
+    {
+      name: "reference",
+      modules: true,
+      script: referenceScript,
+      ...compat,
+      bindings: { RESULT: reference.result },
+      unsafeDirectSockets: [{ host: HOST, port: reference.port }],
+    },
+    ...Object.entries(servers).map(([name, { port, vars }]) => ({
+      name,
+      modulesRoot: "/",
+      modules: build.modules.map((m) => ({ ...m, path: `/${m.path}` })),
+      ...compat,
+      bindings: { ...bindings, ...vars },
+      kvNamespaces: Object.fromEntries(Object.entries(kvNamespaces).map(([binding, id]) => [binding, `${name}-${id}`])),
+      unsafeDirectSockets: [{ host: HOST, port }],
+    })),
+  ];
+
+  const before = await workerdPids();
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: HOST,
+      port: entryPort,
+      ...(inspectorPort ? { inspectorPort, inspectorHost: HOST } : {}),
+      workers,
+    }),
+  );
+  await mf.ready;
+  const pid = (await workerdPids()).find((p) => !before.includes(p));
+
+  return {
+    floorUrl: `http://${HOST}:${floorPort}`,
+    referenceUrl: `http://${HOST}:${reference.port}`,
+    urls: Object.fromEntries(Object.entries(servers).map(([name, { port }]) => [name, `http://${HOST}:${port}`])),
+    inspectorUrl: (name) => `ws://${HOST}:${inspectorPort}/core:user:${name}`,
+    /** CPU time (user + system, ms) the workerd process has used so far; undefined if unknown. */
+    cpuMs: () => (pid ? processCpuMs(pid) : Promise.resolve(undefined)),
+    dispose: () => mf.dispose(),
+  };
+}
+
+/** The upload's bindings as Miniflare options (only the kinds this template declares). */
+function convertBindings(list, kvNames) {
+  const bindings = {};
+  const kvNamespaces = {};
+  for (const b of list) {
+    if (b.type === "plain_text" || b.type === "secret_text") bindings[b.name] = b.text;
+    else if (b.type === "json") bindings[b.name] = b.json;
+    else if (b.type === "kv_namespace") kvNamespaces[b.name] = b.namespace_id ?? b.name;
+    // A KV namespace declared without an id is provisioned on first deploy; the upload says
+    // "inherit" and the kind comes from wrangler.toml.
+    else if (b.type === "inherit" && kvNames.has(b.name)) kvNamespaces[b.name] = b.name;
+    else
+      throw new Error(`bench: cannot serve binding ${b.name} of type ${b.type} locally; add it to bench/lib/serve.mjs`);
+  }
+  return { bindings, kvNamespaces };
+}
+
+/** Binding names of wrangler.toml's [[kv_namespaces]], read with wrangler's own config reader. */
+async function kvBindingNames(root) {
+  const { unstable_readConfig } = await import(pathToFileURL(wranglerModule(root)).href);
+  const config = unstable_readConfig({ config: join(root, "wrangler.toml") });
+  return new Set((config.kv_namespaces ?? []).map((kv) => kv.binding));
+}
+
+/** workerd processes that are children of this process (Miniflare spawns one). */
+async function workerdPids() {
+  if (process.platform !== "linux") return [];
+  const pids = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = parseStat(await readFile(`/proc/${entry}/stat`, "utf8"));
+      if (stat.ppid === process.pid && stat.comm.includes("workerd")) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux architecture Node supports
+
+async function processCpuMs(pid) {
+  try {
+    const stat = parseStat(await readFile(`/proc/${pid}/stat`, "utf8"));
+    return ((stat.utime + stat.stime) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseStat(text) {
+  const close = text.lastIndexOf(")");
+  const comm = text.slice(text.indexOf("(") + 1, close);
+  const fields = text.slice(close + 2).split(" ");
+  // fields[0] is field 3 (state) of proc(5): ppid is field 4, utime 14, stime 15
+  return { comm, ppid: Number(fields[1]), utime: Number(fields[11]), stime: Number(fields[12]) };
+}
+
+/** A secret for the bench's own OAuth server (never a real one). */
+export function benchSecret() {
+  return randomBytes(18).toString("base64url");
+}

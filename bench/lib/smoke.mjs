@@ -1,0 +1,41 @@
+// Before any load: the built Worker, as served, answers a real MCP client correctly. This is the
+// check that the bundle (minified, with wrangler [alias] stubs) behaves like the source the tests
+// run against.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+
+export async function smoke(url, headers = {}) {
+  const client = new Client({ name: "bench-smoke", version: "1.0.0" });
+  const transport = new StreamableHTTPClientTransport(new URL("/mcp", url), { requestInit: { headers } });
+  await client.connect(transport);
+  try {
+    const { tools } = await client.listTools();
+    if (!tools.some((t) => t.name === "convert_temperature")) {
+      throw new Error(`tools/list has no convert_temperature: ${tools.map((t) => t.name).join(", ")}`);
+    }
+    const result = await client.callTool({
+      name: "convert_temperature",
+      arguments: { value: 100, from: "celsius", to: "fahrenheit" },
+    });
+    if (result.isError || result.structuredContent?.value !== 212) {
+      throw new Error(`convert_temperature answered ${JSON.stringify(result)}`);
+    }
+    return { tools: tools.length };
+  } finally {
+    await client.close();
+  }
+}
+
+/** The pages whose code loads on first use: the landing page and the server card. */
+export async function smokePages(url) {
+  const landing = await fetch(new URL("/", url));
+  const html = await landing.text();
+  if (landing.status !== 200 || !html.includes("convert_temperature")) {
+    throw new Error(`GET / answered ${landing.status}: ${html.slice(0, 200)}`);
+  }
+  const card = await fetch(new URL("/.well-known/mcp/server-card.json", url));
+  const json = await card.json().catch(() => undefined);
+  if (card.status !== 200 || !json?.tools?.some((t) => t.name === "convert_temperature")) {
+    throw new Error(`GET /.well-known/mcp/server-card.json answered ${card.status}`);
+  }
+}

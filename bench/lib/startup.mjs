@@ -1,0 +1,164 @@
+// Startup CPU: `wrangler check startup` on the built upload, several times (one run is a handful
+// of ~1 ms samples, so one run alone is noisy), summarised exactly as wrangler summarises it.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { run } from "./build.mjs";
+import { loadMiniflare, wranglerBin } from "./paths.mjs";
+
+/**
+ * Each run starts a fresh workerd, imports the Worker's main module under the V8 profiler and
+ * writes a .cpuprofile. "Active" = sampled time minus idle (what wrangler prints), GC included.
+ */
+export async function measureStartup({ root, out, bundlePath, runs }) {
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const file = join(out, `startup-${i + 1}.cpuprofile`);
+    const output = await run(
+      process.execPath,
+      [wranglerBin(root), "check", "startup", "--worker", bundlePath, "--outfile", file],
+      root,
+    );
+    const profile = JSON.parse(await readFile(file, "utf8"));
+    const summary = summarize(profile);
+    const printed = /Active: ([\d.]+) ms/.exec(output);
+    samples.push({
+      ...summary,
+      wranglerActiveMs: printed ? Number(printed[1]) : undefined,
+      profile: file,
+      hot: hotFunctions(profile),
+    });
+  }
+  const active = samples.map((s) => s.activeMs).sort((a, b) => a - b);
+  return {
+    runs: samples,
+    medianActiveMs: median(active),
+    minActiveMs: active[0],
+    maxActiveMs: active.at(-1),
+    hot: mergeHot(samples.map((s) => s.hot)),
+  };
+}
+
+// Same arithmetic as wrangler's summarizeStartupProfile.
+function summarize(profile) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  let sampled = 0;
+  let idle = 0;
+  let gc = 0;
+  profile.timeDeltas.forEach((delta, i) => {
+    sampled += delta;
+    const name = nodes.get(profile.samples[i])?.callFrame.functionName;
+    if (name === "(idle)") idle += delta;
+    else if (name === "(garbage collector)") gc += delta;
+  });
+  return { activeMs: (sampled - idle) / 1000, gcMs: gc / 1000, samples: profile.samples.length };
+}
+
+/** Self time per function (name and line in the bundle): where startup goes. */
+export function hotFunctions(profile) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  profile.timeDeltas.forEach((delta, i) => {
+    const frame = nodes.get(profile.samples[i])?.callFrame;
+    if (!frame || frame.functionName === "(idle)") return;
+    const key = `${frame.functionName || "(top level)"}${frame.url ? ` ${frame.url.split("/").pop()}:${frame.lineNumber + 1}` : ""}`;
+    self.set(key, (self.get(key) ?? 0) + delta / 1000);
+  });
+  return Object.fromEntries(self);
+}
+
+function mergeHot(list) {
+  const total = new Map();
+  for (const hot of list) for (const [k, v] of Object.entries(hot)) total.set(k, (total.get(k) ?? 0) + v / list.length);
+  return [...total]
+    .map(([fn, ms]) => ({ fn, ms: Math.round(ms * 100) / 100 }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 15);
+}
+
+export function median(sorted) {
+  const s = [...sorted].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * A cold start as a client meets it: a new isolate evaluates the Worker and serves one tools/list.
+ * The Worker loads its MCP code on first use, so startup alone does not show that cost; this
+ * profiles both together, the way `wrangler check startup` profiles startup alone.
+ */
+export async function measureColdRequest({ root, build, runs, entryPort, inspectorPort, request }) {
+  const { Miniflare, convertV4MiniflareOptions } = loadMiniflare(root);
+  const { connect } = await import("./profile.mjs");
+  const main = build.metadata.main_module;
+  const entry = `
+    export default {
+      async fetch(_request, env, ctx) {
+        const { default: worker } = await import(${JSON.stringify(`./${main}`)});
+        const response = await worker.fetch(new Request("http://localhost/mcp", ${JSON.stringify(request)}), env, ctx);
+        const body = await response.text();
+        return new Response(body, { status: response.status });
+      },
+    };`;
+  const { bindings } = bindingsOf(build.metadata);
+  const samples = [];
+  let answer;
+  for (let i = 0; i < runs; i++) {
+    const mf = new Miniflare(
+      convertV4MiniflareOptions({
+        host: "127.0.0.1",
+        port: entryPort,
+        inspectorPort,
+        inspectorHost: "127.0.0.1",
+        workers: [
+          {
+            name: "cold",
+            modulesRoot: "/",
+            modules: [
+              { type: "ESModule", path: "/bench-cold-entry.js", contents: entry },
+              ...build.modules.map((m) => ({ ...m, path: `/${m.path}` })),
+            ],
+            compatibilityDate: build.metadata.compatibility_date,
+            compatibilityFlags: build.metadata.compatibility_flags ?? [],
+            bindings: { ...bindings, MCP_AUTH: "none" },
+          },
+        ],
+      }),
+    );
+    try {
+      await mf.ready;
+      const inspector = await connect(`ws://127.0.0.1:${inspectorPort}/core:user:cold`);
+      try {
+        await inspector.send("Profiler.enable");
+        await inspector.send("Profiler.start");
+        const response = await mf.dispatchFetch("http://localhost/");
+        const text = await response.text();
+        if (!response.ok || !text.includes('"tools"'))
+          throw new Error(`cold tools/list answered ${response.status}: ${text.slice(0, 200)}`);
+        answer = text;
+        const { profile } = await inspector.send("Profiler.stop");
+        samples.push(summarize(profile).activeMs);
+      } finally {
+        inspector.close();
+      }
+    } finally {
+      await mf.dispose();
+    }
+  }
+  return {
+    medianActiveMs: median(samples),
+    minActiveMs: Math.min(...samples),
+    maxActiveMs: Math.max(...samples),
+    runs: samples,
+    /** The tools/list answer (JSON text): the reference Worker serves its result. */
+    answer,
+  };
+}
+
+function bindingsOf(metadata) {
+  const bindings = {};
+  for (const b of metadata.bindings ?? []) {
+    if (b.type === "plain_text" || b.type === "secret_text") bindings[b.name] = b.text;
+    else if (b.type === "json") bindings[b.name] = b.json;
+  }
+  return { bindings };
+}
