@@ -14,6 +14,38 @@ export interface Config {
   allowedOrigins: ReadonlySet<string>;
   /** Largest request body /mcp accepts, in bytes. */
   maxBodyBytes: number;
+  /** OAuth settings; read only when `auth` is `oauth`. */
+  oauth: OAuthConfig;
+}
+
+/** How users prove who they are on the consent page (src/auth/identity/). */
+export type IdentityKind = "passphrase" | "github" | "oidc";
+
+export interface OAuthConfig {
+  identity: IdentityKind;
+  /** Scopes every token carries; a 401 names them. Tools' `requiredScope`s add to the catalogue. */
+  scopes: readonly string[];
+  /** Access-token lifetime, seconds. */
+  accessTokenTtl: number;
+  /** Refresh-token lifetime, seconds (0: no refresh tokens). */
+  refreshTokenTtl: number;
+  /** Upstream sign-in only: logins or emails allowed in (lowercase); empty lets anyone in. */
+  allowedUsers: ReadonlySet<string>;
+  /** AUTH_IDENTITY=oidc: the issuer whose /.well-known/openid-configuration is used. */
+  oidcIssuer: URL | undefined;
+  /** Secrets (`wrangler secret put`, or .dev.vars); undefined when not set. */
+  secrets: {
+    passphrase: string | undefined;
+    upstreamClientId: string | undefined;
+    upstreamClientSecret: string | undefined;
+  };
+}
+
+/** Secrets are not in wrangler.toml, so `wrangler types` cannot know them. */
+export interface Secrets {
+  AUTH_PASSPHRASE?: string;
+  UPSTREAM_CLIENT_ID?: string;
+  UPSTREAM_CLIENT_SECRET?: string;
 }
 
 const list = z
@@ -34,6 +66,14 @@ const origin = z.string().transform((s, ctx) => {
   ctx.addIssue({ code: "custom", message: `"${s}" is not an http(s) origin` });
   return z.NEVER;
 });
+
+// RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\\`.
+const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, "is not a valid OAuth scope");
+const seconds = (min: number, fallback: number) => z.coerce.number().int().min(min).max(365 * 86400).default(fallback);
+const secret = z
+  .string()
+  .optional()
+  .transform((s) => (s?.trim() ? s : undefined));
 
 const schema = z.object({
   MCP_AUTH: z.enum(["oauth", "none"]).default("oauth"),
@@ -56,6 +96,39 @@ const schema = z.object({
     }),
   ALLOWED_ORIGINS: list.pipe(z.array(origin)),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  AUTH_IDENTITY: z.enum(["passphrase", "github", "oidc"]).default("passphrase"),
+  OAUTH_SCOPES: z
+    .string()
+    .default("mcp profile")
+    .transform((s) => s.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(scopeToken)),
+  // The provider's floor is 60 s (KV's shortest expiry).
+  ACCESS_TOKEN_TTL: seconds(60, 3600),
+  REFRESH_TOKEN_TTL: z.coerce
+    .number()
+    .int()
+    .default(30 * 86400)
+    .refine((n) => n === 0 || (n >= 60 && n <= 365 * 86400), "must be 0 (no refresh tokens) or 60 to 31536000 seconds"),
+  AUTH_ALLOWED_USERS: list.transform((xs) => xs.map((x) => x.toLowerCase())),
+  OIDC_ISSUER: z
+    .string()
+    .default("")
+    .transform((s, ctx) => {
+      if (!s) return undefined;
+      try {
+        const url = new URL(s);
+        if (url.protocol === "https:") return url;
+      } catch {}
+      ctx.addIssue({ code: "custom", message: "must be the https URL of an OpenID Connect issuer" });
+      return z.NEVER;
+    }),
+  AUTH_PASSPHRASE: secret,
+  UPSTREAM_CLIENT_ID: secret,
+  UPSTREAM_CLIENT_SECRET: secret,
+}).superRefine((v, ctx) => {
+  if (v.MCP_AUTH === "oauth" && v.AUTH_IDENTITY === "oidc" && !v.OIDC_ISSUER) {
+    ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "is required when AUTH_IDENTITY is oidc" });
+  }
 });
 
 export class ConfigError extends Error {
@@ -65,7 +138,7 @@ export class ConfigError extends Error {
 const cache = new WeakMap<object, Config>();
 
 /** Reads and validates the configuration; the result is kept for the life of the isolate. */
-export function getConfig(env: Env): Config {
+export function getConfig(env: Env & Secrets): Config {
   const hit = cache.get(env);
   if (hit) return hit;
   const parsed = schema.safeParse(env);
@@ -79,6 +152,19 @@ export function getConfig(env: Env): Config {
     publicUrl: v.PUBLIC_URL,
     allowedOrigins: new Set(v.ALLOWED_ORIGINS),
     maxBodyBytes: v.MAX_BODY_BYTES,
+    oauth: {
+      identity: v.AUTH_IDENTITY,
+      scopes: v.OAUTH_SCOPES,
+      accessTokenTtl: v.ACCESS_TOKEN_TTL,
+      refreshTokenTtl: v.REFRESH_TOKEN_TTL,
+      allowedUsers: new Set(v.AUTH_ALLOWED_USERS),
+      oidcIssuer: v.OIDC_ISSUER,
+      secrets: {
+        passphrase: v.AUTH_PASSPHRASE,
+        upstreamClientId: v.UPSTREAM_CLIENT_ID,
+        upstreamClientSecret: v.UPSTREAM_CLIENT_SECRET,
+      },
+    },
   };
   cache.set(env, config);
   return config;
