@@ -53,7 +53,7 @@ export function oauthErrorResponse(error: unknown): Promise<Response> | Response
     });
   }
   if (error instanceof CimdFetchError) {
-    console.warn("CIMD", error.metadataUrl, error.detail);
+    // The provider has already logged the diagnosis (error.detail).
     return message(400, {
       title: "This app could not be verified",
       message: `The app's client ID is a URL, and the document at it could not be used: ${error.detail}.`,
