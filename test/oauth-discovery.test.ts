@@ -111,3 +111,12 @@ describe("OAuth discovery: from a bare 401 to the authorization server", () => {
     expect((await rpc(initialize, undefined, open)).status).toBe(200);
   });
 });
+
+describe("odd hosts", () => {
+  it("an origin the provider cannot use as a resource is a 400, not a 500", async () => {
+    // *.localhost is loopback to the origin check, but the provider accepts only exact loopback hosts.
+    const response = await fetchWorker("http://foo.localhost:8787/mcp", { method: "POST" }, {});
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: "invalid_origin" });
+  });
+});

@@ -35,7 +35,17 @@ export function oauthGateway(app: { fetch: Fetch }): (request: Request, env: Env
     // tokens are issued for; the provider checks audiences against the URL it sees.
     if (origin !== url.origin) request = new Request(`${origin}${url.pathname}${url.search}`, request);
 
-    const provider = oauthProvider(config, origin, handler);
+    let provider: ReturnType<typeof oauthProvider>;
+    try {
+      provider = oauthProvider(config, origin, handler);
+    } catch (error) {
+      // The provider refuses a resource URL it cannot use (an odd Host): say so, not a 500.
+      if (!(error instanceof TypeError)) throw error;
+      return Response.json(
+        { error: "invalid_origin", message: `OAuth cannot be served at ${origin}; set PUBLIC_URL.` },
+        { status: 400 },
+      );
+    }
     // Clients that probe the root document first get the same one as the path-aware URL.
     if (url.pathname === PRM_ROOT) {
       request = new Request(`${origin}${PRM_ROOT}${MCP_PATH}`, request);
