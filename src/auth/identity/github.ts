@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type UpstreamProvider, UpstreamError, upstreamJson } from "./upstream.js";
 
 const API = "https://api.github.com";

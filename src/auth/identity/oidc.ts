@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type UpstreamEndpoints, type UpstreamProvider, UpstreamError, upstreamJson } from "./upstream.js";
 
 const httpsUrl = z.url({ protocol: /^https$/ });
