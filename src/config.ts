@@ -69,7 +69,24 @@ const origin = z.string().transform((s, ctx) => {
 
 // RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\\`.
 const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, "is not a valid OAuth scope");
-const seconds = (min: number, fallback: number) => z.coerce.number().int().min(min).max(365 * 86400).default(fallback);
+/**
+ * A lifetime in seconds: empty means the default, a number may be unquoted in wrangler.toml,
+ * and `0` is allowed only where it means "none".
+ */
+const seconds = (fallback: number, { min, zero }: { min: number; zero?: string }) =>
+  z
+    .union([z.string(), z.number()])
+    .default("")
+    .transform((raw, ctx) => {
+      if (String(raw).trim() === "") return fallback;
+      const n = Number(raw);
+      if (Number.isInteger(n) && ((zero && n === 0) || (n >= min && n <= 365 * 86400))) return n;
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a whole number of seconds from ${min} to 31536000${zero ? ` (or 0: ${zero})` : ""} (got "${raw}")`,
+      });
+      return z.NEVER;
+    });
 const secret = z
   .string()
   .optional()
@@ -103,12 +120,8 @@ const schema = z.object({
     .transform((s) => s.split(/[\s,]+/).filter(Boolean))
     .pipe(z.array(scopeToken)),
   // The provider's floor is 60 s (KV's shortest expiry).
-  ACCESS_TOKEN_TTL: seconds(60, 3600),
-  REFRESH_TOKEN_TTL: z.coerce
-    .number()
-    .int()
-    .default(30 * 86400)
-    .refine((n) => n === 0 || (n >= 60 && n <= 365 * 86400), "must be 0 (no refresh tokens) or 60 to 31536000 seconds"),
+  ACCESS_TOKEN_TTL: seconds(3600, { min: 60 }),
+  REFRESH_TOKEN_TTL: seconds(30 * 86400, { min: 60, zero: "no refresh tokens" }),
   AUTH_ALLOWED_USERS: list.transform((xs) => xs.map((x) => x.toLowerCase())),
   OIDC_ISSUER: z
     .string()
