@@ -67,6 +67,8 @@ const origin = z.string().transform((s, ctx) => {
   return z.NEVER;
 });
 
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
 // RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\\`.
 const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, "is not a valid OAuth scope");
 /**
@@ -112,7 +114,19 @@ const schema = z.object({
       return z.NEVER;
     }),
   ALLOWED_ORIGINS: list.pipe(z.array(origin)),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  MAX_BODY_BYTES: z
+    .union([z.string(), z.number()]) // a number when wrangler.toml has it unquoted
+    .default("")
+    .transform((raw, ctx) => {
+      if (String(raw).trim() === "") return DEFAULT_MAX_BODY_BYTES; // empty means the default, as for the others
+      const bytes = Number(raw);
+      if (Number.isInteger(bytes) && bytes >= 1024 && bytes <= 100 * 1024 * 1024) return bytes;
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a whole number of bytes from 1024 to 104857600, e.g. 1048576 (got "${raw}")`,
+      });
+      return z.NEVER;
+    }),
   AUTH_IDENTITY: z.enum(["passphrase", "github", "oidc"]).default("passphrase"),
   OAUTH_SCOPES: z
     .string()

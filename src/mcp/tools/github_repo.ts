@@ -5,7 +5,8 @@ const TIMEOUT_MS = 8000;
 
 // GitHub's naming rules; validating here keeps arbitrary paths out of the URL we build.
 const owner = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "not a GitHub user or organisation name");
-const repo = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "not a GitHub repository name");
+// "." and ".." match the character set but would climb out of /repos/{owner}/ in the URL.
+const repo = z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, "not a GitHub repository name");
 
 /**
  * Calls a public HTTP API. Every way the call can fail (not found, rate limit, timeout, network,
@@ -14,8 +15,7 @@ const repo = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "not a GitHub repositor
 export default defineTool({
   name: "github_repo",
   title: "GitHub repository",
-  description:
-    "Look up a public GitHub repository: description, stars, forks, open issues, language, license.",
+  description: "Look up a public GitHub repository: description, stars, forks, open issues, language, license.",
   inputSchema: {
     owner: owner.describe("User or organisation, e.g. cloudflare"),
     repo: repo.describe("Repository name, e.g. workers-sdk"),
