@@ -53,9 +53,14 @@ if (prm.resource !== mcpUrl) fail(`resource is ${prm.resource}, expected ${mcpUr
 const issuer = prm.authorization_servers?.[0];
 step(2, `protected-resource metadata: resource=${prm.resource}, authorization server ${issuer}`);
 
-const as = await (await expectStatus(await fetch(`${issuer}/.well-known/oauth-authorization-server`), 200, "AS metadata")).json();
+const as = await (
+  await expectStatus(await fetch(`${issuer}/.well-known/oauth-authorization-server`), 200, "AS metadata")
+).json();
 if (!as.code_challenge_methods_supported?.includes("S256")) fail("S256 not advertised");
-step(3, `authorization server: authorize ${as.authorization_endpoint}, token ${as.token_endpoint}, register ${as.registration_endpoint}`);
+step(
+  3,
+  `authorization server: authorize ${as.authorization_endpoint}, token ${as.token_endpoint}, register ${as.registration_endpoint}`,
+);
 
 const registration = await expectStatus(
   await fetch(as.registration_endpoint, {
@@ -88,7 +93,8 @@ for (const [k, v] of Object.entries({
   state,
   scope,
   resource: prm.resource,
-})) authorize.searchParams.set(k, v);
+}))
+  authorize.searchParams.set(k, v);
 const page = await expectStatus(await fetch(authorize, { redirect: "manual" }), 200, "consent page");
 const cookies = page.headers.getSetCookie().map((c) => c.split(";")[0]);
 const html = await page.text();
@@ -108,7 +114,10 @@ const back = new URL(approved.headers.get("Location"));
 if (back.searchParams.get("state") !== state) fail("state did not come back");
 const code = back.searchParams.get("code");
 if (!code) fail(`no code: ${back}`);
-step(6, `approved; redirected to ${back.origin}${back.pathname} with a code, state and iss=${back.searchParams.get("iss")}`);
+step(
+  6,
+  `approved; redirected to ${back.origin}${back.pathname} with a code, state and iss=${back.searchParams.get("iss")}`,
+);
 
 const token = async (fields) =>
   fetch(as.token_endpoint, {
@@ -130,18 +139,43 @@ const tokens = await (
     "code exchange",
   )
 ).json();
-step(7, `tokens: scope "${tokens.scope}", expires in ${tokens.expires_in} s, refresh token ${tokens.refresh_token ? "yes" : "no"}`);
+step(
+  7,
+  `tokens: scope "${tokens.scope}", expires in ${tokens.expires_in} s, refresh token ${tokens.refresh_token ? "yes" : "no"}`,
+);
 
 await expectStatus(await rpc(mcpUrl, tokens.access_token, initialize), 200, "initialize with the token");
-const list = await (await expectStatus(await rpc(mcpUrl, tokens.access_token, { jsonrpc: "2.0", id: 2, method: "tools/list" }), 200, "tools/list")).json();
-const me = await (
-  await rpc(mcpUrl, tokens.access_token, { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "whoami", arguments: {} } })
+const list = await (
+  await expectStatus(
+    await rpc(mcpUrl, tokens.access_token, { jsonrpc: "2.0", id: 2, method: "tools/list" }),
+    200,
+    "tools/list",
+  )
 ).json();
-step(8, `tools/list: ${list.result.tools.map((t) => t.name).join(", ")}; whoami: ${me.result?.content?.[0]?.text ?? JSON.stringify(me)}`);
+const me = await (
+  await rpc(mcpUrl, tokens.access_token, {
+    jsonrpc: "2.0",
+    id: 3,
+    method: "tools/call",
+    params: { name: "whoami", arguments: {} },
+  })
+).json();
+step(
+  8,
+  `tools/list: ${list.result.tools.map((t) => t.name).join(", ")}; whoami: ${me.result?.content?.[0]?.text ?? JSON.stringify(me)}`,
+);
 
 const refreshed = await (
-  await expectStatus(await token({ grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: clientId }), 200, "refresh")
+  await expectStatus(
+    await token({ grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: clientId }),
+    200,
+    "refresh",
+  )
 ).json();
-await expectStatus(await rpc(mcpUrl, refreshed.access_token, { jsonrpc: "2.0", id: 4, method: "tools/list" }), 200, "tools/list after refresh");
+await expectStatus(
+  await rpc(mcpUrl, refreshed.access_token, { jsonrpc: "2.0", id: 4, method: "tools/list" }),
+  200,
+  "tools/list after refresh",
+);
 step(9, "refreshed: the new access token works");
 console.log("OK");

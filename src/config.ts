@@ -94,69 +94,71 @@ const secret = z
   .optional()
   .transform((s) => (s?.trim() ? s : undefined));
 
-const schema = z.object({
-  MCP_AUTH: z.enum(["oauth", "none"]).default("oauth"),
-  PUBLIC_URL: z
-    .string()
-    .default("")
-    .transform((s, ctx) => {
-      if (!s) return undefined;
-      try {
-        const url = new URL(s);
-        if (url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname))) {
-          return new URL(url.origin);
-        }
-      } catch {}
-      ctx.addIssue({
-        code: "custom",
-        message: "must be an https origin (http only on localhost), e.g. https://mcp.example.com",
-      });
-      return z.NEVER;
-    }),
-  ALLOWED_ORIGINS: list.pipe(z.array(origin)),
-  MAX_BODY_BYTES: z
-    .union([z.string(), z.number()]) // a number when wrangler.toml has it unquoted
-    .default("")
-    .transform((raw, ctx) => {
-      if (String(raw).trim() === "") return DEFAULT_MAX_BODY_BYTES; // empty means the default, as for the others
-      const bytes = Number(raw);
-      if (Number.isInteger(bytes) && bytes >= 1024 && bytes <= 100 * 1024 * 1024) return bytes;
-      ctx.addIssue({
-        code: "custom",
-        message: `must be a whole number of bytes from 1024 to 104857600, e.g. 1048576 (got "${raw}")`,
-      });
-      return z.NEVER;
-    }),
-  AUTH_IDENTITY: z.enum(["passphrase", "github", "oidc"]).default("passphrase"),
-  OAUTH_SCOPES: z
-    .string()
-    .default("mcp profile")
-    .transform((s) => s.split(/[\s,]+/).filter(Boolean))
-    .pipe(z.array(scopeToken)),
-  // The provider's floor is 60 s (KV's shortest expiry).
-  ACCESS_TOKEN_TTL: seconds(3600, { min: 60 }),
-  REFRESH_TOKEN_TTL: seconds(30 * 86400, { min: 60, zero: "no refresh tokens" }),
-  AUTH_ALLOWED_USERS: list.transform((xs) => xs.map((x) => x.toLowerCase())),
-  OIDC_ISSUER: z
-    .string()
-    .default("")
-    .transform((s, ctx) => {
-      if (!s) return undefined;
-      try {
-        const url = new URL(s);
-        if (url.protocol === "https:") return url;
-      } catch {}
-      ctx.addIssue({ code: "custom", message: "must be the https URL of an OpenID Connect issuer" });
-      return z.NEVER;
-    }),
-  AUTH_PASSPHRASE: secret,
-  UPSTREAM_CLIENT_ID: secret,
-  UPSTREAM_CLIENT_SECRET: secret,
-}).superRefine((v, ctx) => {
-  if (v.MCP_AUTH === "oauth" && v.AUTH_IDENTITY === "oidc" && !v.OIDC_ISSUER) {
-    ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "is required when AUTH_IDENTITY is oidc" });
-  }
-});
+const schema = z
+  .object({
+    MCP_AUTH: z.enum(["oauth", "none"]).default("oauth"),
+    PUBLIC_URL: z
+      .string()
+      .default("")
+      .transform((s, ctx) => {
+        if (!s) return undefined;
+        try {
+          const url = new URL(s);
+          if (url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname))) {
+            return new URL(url.origin);
+          }
+        } catch {}
+        ctx.addIssue({
+          code: "custom",
+          message: "must be an https origin (http only on localhost), e.g. https://mcp.example.com",
+        });
+        return z.NEVER;
+      }),
+    ALLOWED_ORIGINS: list.pipe(z.array(origin)),
+    MAX_BODY_BYTES: z
+      .union([z.string(), z.number()]) // a number when wrangler.toml has it unquoted
+      .default("")
+      .transform((raw, ctx) => {
+        if (String(raw).trim() === "") return DEFAULT_MAX_BODY_BYTES; // empty means the default, as for the others
+        const bytes = Number(raw);
+        if (Number.isInteger(bytes) && bytes >= 1024 && bytes <= 100 * 1024 * 1024) return bytes;
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a whole number of bytes from 1024 to 104857600, e.g. 1048576 (got "${raw}")`,
+        });
+        return z.NEVER;
+      }),
+    AUTH_IDENTITY: z.enum(["passphrase", "github", "oidc"]).default("passphrase"),
+    OAUTH_SCOPES: z
+      .string()
+      .default("mcp profile")
+      .transform((s) => s.split(/[\s,]+/).filter(Boolean))
+      .pipe(z.array(scopeToken)),
+    // The provider's floor is 60 s (KV's shortest expiry).
+    ACCESS_TOKEN_TTL: seconds(3600, { min: 60 }),
+    REFRESH_TOKEN_TTL: seconds(30 * 86400, { min: 60, zero: "no refresh tokens" }),
+    AUTH_ALLOWED_USERS: list.transform((xs) => xs.map((x) => x.toLowerCase())),
+    OIDC_ISSUER: z
+      .string()
+      .default("")
+      .transform((s, ctx) => {
+        if (!s) return undefined;
+        try {
+          const url = new URL(s);
+          if (url.protocol === "https:") return url;
+        } catch {}
+        ctx.addIssue({ code: "custom", message: "must be the https URL of an OpenID Connect issuer" });
+        return z.NEVER;
+      }),
+    AUTH_PASSPHRASE: secret,
+    UPSTREAM_CLIENT_ID: secret,
+    UPSTREAM_CLIENT_SECRET: secret,
+  })
+  .superRefine((v, ctx) => {
+    if (v.MCP_AUTH === "oauth" && v.AUTH_IDENTITY === "oidc" && !v.OIDC_ISSUER) {
+      ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "is required when AUTH_IDENTITY is oidc" });
+    }
+  });
 
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -1,5 +1,5 @@
 import { oauthGateway } from "./auth/gateway.js";
-import { ConfigError, getConfig } from "./config.js";
+import { type Config, ConfigError, getConfig } from "./config.js";
 import { createApp } from "./http/app.js";
 
 const app = createApp();
@@ -11,7 +11,7 @@ const gateway = oauthGateway(app);
  */
 export default {
   async fetch(request, env, ctx): Promise<Response> {
-    let config;
+    let config: Config;
     try {
       config = getConfig(env);
     } catch (error) {

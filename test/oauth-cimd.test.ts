@@ -1,16 +1,16 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import smithery from "./fixtures/smithery-connect-cimd.json";
 import {
-  Browser,
-  MCP_URL,
-  ORIGIN,
   authorizeUrl,
+  Browser,
   codeFrom,
   handleFrom,
   initialize,
+  MCP_URL,
+  ORIGIN,
+  PASSPHRASE,
   pkce,
   postConsent,
-  PASSPHRASE,
   rpc,
   tokenRequest,
 } from "./helpers/oauth.js";
@@ -33,7 +33,12 @@ describe("CIMD: Smithery Connect's real document", () => {
   it("completes the whole flow: its cross-origin client_uri is accepted, its exact redirect URI used", async () => {
     const spy = serveDocuments({ [smithery.client_id]: () => Response.json(smithery) });
     const { verifier, challenge } = await pkce();
-    const url = authorizeUrl({ clientId: smithery.client_id, redirectUri: SMITHERY_REDIRECT, challenge, scope: "mcp profile" });
+    const url = authorizeUrl({
+      clientId: smithery.client_id,
+      redirectUri: SMITHERY_REDIRECT,
+      challenge,
+      scope: "mcp profile",
+    });
     const browser = new Browser();
     const page = await browser.fetch(url);
     expect(page.status).toBe(200);
@@ -45,7 +50,11 @@ describe("CIMD: Smithery Connect's real document", () => {
     expect(html).not.toContain("an app on your computer");
     expect(spy).toHaveBeenCalledWith(smithery.client_id, expect.anything());
 
-    const redirect = await postConsent(browser, url, { handle: handleFrom(html), decision: "approve", passphrase: PASSPHRASE });
+    const redirect = await postConsent(browser, url, {
+      handle: handleFrom(html),
+      decision: "approve",
+      passphrase: PASSPHRASE,
+    });
     const back = new URL(redirect.headers.get("Location")!);
     expect(`${back.origin}${back.pathname}`).toBe(SMITHERY_REDIRECT);
     expect(back.searchParams.get("iss")).toBe(ORIGIN);
@@ -64,7 +73,11 @@ describe("CIMD: Smithery Connect's real document", () => {
     const list = await rpc({ jsonrpc: "2.0", id: 2, method: "tools/list" }, tokens.access_token);
     expect(list.status).toBe(200);
 
-    const refreshed = await tokenRequest({ grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: smithery.client_id });
+    const refreshed = await tokenRequest({
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token,
+      client_id: smithery.client_id,
+    });
     expect(refreshed.status).toBe(200);
   });
 });
@@ -94,7 +107,10 @@ describe("CIMD failures: a clear error page, never a redirect to an unverified U
 
   it("a non-https client_id is not a metadata document, and no such client is registered", async () => {
     const spy = serveDocuments({});
-    expectErrorPage(await attempt("http://client.example.net/oauth/client.json", "http://client.example.net/callback"), /Invalid client_id/);
+    expectErrorPage(
+      await attempt("http://client.example.net/oauth/client.json", "http://client.example.net/callback"),
+      /Invalid client_id/,
+    );
     expect(spy).not.toHaveBeenCalled();
   });
 

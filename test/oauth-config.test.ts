@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fetchWorker } from "./helpers/worker.js";
 import { PASSPHRASE, signIn } from "./helpers/oauth.js";
+import { fetchWorker } from "./helpers/worker.js";
 
 describe("OAuth settings are validated", () => {
   it.each([
@@ -18,7 +18,9 @@ describe("OAuth settings are validated", () => {
   });
 
   it("an empty lifetime means the default, and REFRESH_TOKEN_TTL=0 issues no refresh token", async () => {
-    const { tokens } = await signIn({ vars: { AUTH_PASSPHRASE: PASSPHRASE, ACCESS_TOKEN_TTL: "", REFRESH_TOKEN_TTL: "0" } });
+    const { tokens } = await signIn({
+      vars: { AUTH_PASSPHRASE: PASSPHRASE, ACCESS_TOKEN_TTL: "", REFRESH_TOKEN_TTL: "0" },
+    });
     expect(tokens.expires_in).toBe(3600);
     expect(tokens.refresh_token).toBeUndefined();
   });

@@ -1,15 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fetchWorker } from "./helpers/worker.js";
 import {
-  Browser,
-  LOOPBACK_REDIRECT,
-  ORIGIN,
-  PASSPHRASE,
   authorizeUrl,
+  Browser,
   codeFrom,
   consent,
   handleFrom,
   initialize,
+  LOOPBACK_REDIRECT,
+  ORIGIN,
+  PASSPHRASE,
   pkce,
   postConsent,
   register,
@@ -17,6 +16,7 @@ import {
   signIn,
   tokenRequest,
 } from "./helpers/oauth.js";
+import { fetchWorker } from "./helpers/worker.js";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -93,7 +93,11 @@ describe("the consent page", () => {
   it("refuses a POST without the browser's binding cookie (CSRF), with a page, not a redirect", async () => {
     const { html, url } = await openConsent();
     const attacker = new Browser(); // has the handle, not the cookie
-    const response = await postConsent(attacker, url, { handle: handleFrom(html), decision: "approve", passphrase: PASSPHRASE });
+    const response = await postConsent(attacker, url, {
+      handle: handleFrom(html),
+      decision: "approve",
+      passphrase: PASSPHRASE,
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get("Location")).toBeNull();
     expect(response.headers.get("X-Frame-Options")).toBe("DENY");
@@ -111,7 +115,11 @@ describe("the consent page", () => {
 
   it("refuses a body that is not a form with a 400 page", async () => {
     const { url, browser } = await openConsent();
-    const response = await browser.fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    const response = await browser.fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    });
     expect(response.status).toBe(400);
   });
 });
@@ -155,13 +163,21 @@ describe("authorization requests the page refuses to show, without redirecting a
 describe("passphrase sign-in", () => {
   it("a wrong passphrase shows the page again with the reason, and no code is issued", async () => {
     const { html, url, browser, clientId, verifier } = await openConsent();
-    const wrong = await postConsent(browser, url, { handle: handleFrom(html), decision: "approve", passphrase: "guess" });
+    const wrong = await postConsent(browser, url, {
+      handle: handleFrom(html),
+      decision: "approve",
+      passphrase: "guess",
+    });
     expect(wrong.status).toBe(403);
     expect(wrong.headers.get("Location")).toBeNull();
     const retry = await wrong.text();
     expect(retry).toContain("passphrase is not right");
     // The fresh form works with the right passphrase.
-    const right = await postConsent(browser, url, { handle: handleFrom(retry), decision: "approve", passphrase: PASSPHRASE });
+    const right = await postConsent(browser, url, {
+      handle: handleFrom(retry),
+      decision: "approve",
+      passphrase: PASSPHRASE,
+    });
     const tokens = await tokenRequest({
       grant_type: "authorization_code",
       code: codeFrom(right),
@@ -183,11 +199,19 @@ describe("passphrase sign-in", () => {
     const { url } = await openConsent({}, browser);
     for (let i = 0; i < 5; i++) {
       const page = await browser.fetch(url);
-      const response = await postConsent(browser, url, { handle: handleFrom(await page.text()), decision: "approve", passphrase: `guess ${i}` });
+      const response = await postConsent(browser, url, {
+        handle: handleFrom(await page.text()),
+        decision: "approve",
+        passphrase: `guess ${i}`,
+      });
       expect(response.status).toBe(403);
     }
     const page = await browser.fetch(url);
-    const blocked = await postConsent(browser, url, { handle: handleFrom(await page.text()), decision: "approve", passphrase: PASSPHRASE });
+    const blocked = await postConsent(browser, url, {
+      handle: handleFrom(await page.text()),
+      decision: "approve",
+      passphrase: PASSPHRASE,
+    });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(blocked.headers.get("Location")).toBeNull();
@@ -198,11 +222,19 @@ describe("passphrase sign-in", () => {
   it("without AUTH_PASSPHRASE on localhost: approve with a visible development banner", async () => {
     const local = "http://localhost:8787";
     const vars = {};
-    const registration = await fetchWorker(`${local}/oauth/register`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ client_name: "Dev", redirect_uris: [LOOPBACK_REDIRECT], token_endpoint_auth_method: "none" }),
-    }, vars).then((r) => r.json<{ client_id: string }>());
+    const registration = await fetchWorker(
+      `${local}/oauth/register`,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          client_name: "Dev",
+          redirect_uris: [LOOPBACK_REDIRECT],
+          token_endpoint_auth_method: "none",
+        }),
+      },
+      vars,
+    ).then((r) => r.json<{ client_id: string }>());
     const { challenge, verifier } = await pkce();
     const url = new URL(authorizeUrl({ clientId: registration.client_id, challenge, resource: `${local}/mcp` }));
     const target = `${local}/authorize${url.search}`;
@@ -214,22 +246,35 @@ describe("passphrase sign-in", () => {
     expect(html).toContain("AUTH_PASSPHRASE");
     expect(html).not.toContain('type="password"');
     const redirect = await postConsent(browser, target, { handle: handleFrom(html), decision: "approve" });
-    const tokens = await fetchWorker(`${local}/oauth/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "authorization_code",
-        code: codeFrom(redirect),
-        redirect_uri: LOOPBACK_REDIRECT,
-        client_id: registration.client_id,
-        code_verifier: verifier,
-      }),
-    }, vars).then((r) => r.json<{ access_token: string }>());
-    const me = await fetchWorker(`${local}/mcp`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${tokens.access_token}` },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "whoami", arguments: {} } }),
-    }, vars).then((r) => r.json<{ result: { structuredContent: Record<string, unknown> } }>());
+    const tokens = await fetchWorker(
+      `${local}/oauth/token`,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "authorization_code",
+          code: codeFrom(redirect),
+          redirect_uri: LOOPBACK_REDIRECT,
+          client_id: registration.client_id,
+          code_verifier: verifier,
+        }),
+      },
+      vars,
+    ).then((r) => r.json<{ access_token: string }>());
+    const me = await fetchWorker(
+      `${local}/mcp`,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${tokens.access_token}` },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "tools/call",
+          params: { name: "whoami", arguments: {} },
+        }),
+      },
+      vars,
+    ).then((r) => r.json<{ result: { structuredContent: Record<string, unknown> } }>());
     expect(me.result.structuredContent).toMatchObject({ authenticated: true, provider: "dev" });
   });
 
@@ -253,7 +298,12 @@ describe("passphrase sign-in", () => {
   it("whoami reports the passphrase holder end to end", async () => {
     const { tokens } = await signIn();
     await rpc(initialize, tokens.access_token);
-    const me = await rpc({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "whoami", arguments: {} } }, tokens.access_token);
-    expect(await me.json()).toMatchObject({ result: { structuredContent: { authenticated: true, id: "owner", provider: "passphrase" } } });
+    const me = await rpc(
+      { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "whoami", arguments: {} } },
+      tokens.access_token,
+    );
+    expect(await me.json()).toMatchObject({
+      result: { structuredContent: { authenticated: true, id: "owner", provider: "passphrase" } },
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { initialize, MCP_URL, ORIGIN, rpc, server } from "./helpers/oauth.js";
 import { fetchWorker } from "./helpers/worker.js";
-import { MCP_URL, ORIGIN, initialize, rpc, server } from "./helpers/oauth.js";
 
 const SMITHERY_UA = "SmitheryBot/1.0 (+https://smithery.ai)";
 const PRM_URL = `${ORIGIN}/.well-known/oauth-protected-resource/mcp`;
@@ -71,13 +71,19 @@ describe("OAuth discovery: from a bare 401 to the authorization server", () => {
   it("builds one provider per origin when PUBLIC_URL is unset: localhost gets its own resource", async () => {
     const response = await fetchWorker("http://localhost:8787/.well-known/oauth-protected-resource/mcp", {}, {});
     expect(await response.json()).toMatchObject({ resource: "http://localhost:8787/mcp" });
-    const challenge = (await fetchWorker("http://localhost:8787/mcp", { method: "POST" }, {})).headers.get("WWW-Authenticate");
+    const challenge = (await fetchWorker("http://localhost:8787/mcp", { method: "POST" }, {})).headers.get(
+      "WWW-Authenticate",
+    );
     expect(challenge).toContain('resource_metadata="http://localhost:8787/.well-known/oauth-protected-resource/mcp"');
   });
 
   it("uses PUBLIC_URL as the one resource whatever host the request came to", async () => {
     const vars = { PUBLIC_URL: "https://mcp.example.org" };
-    const response = await fetchWorker("https://my-worker.example.workers.dev/.well-known/oauth-protected-resource/mcp", {}, vars);
+    const response = await fetchWorker(
+      "https://my-worker.example.workers.dev/.well-known/oauth-protected-resource/mcp",
+      {},
+      vars,
+    );
     expect(await response.json()).toMatchObject({ resource: "https://mcp.example.org/mcp" });
   });
 

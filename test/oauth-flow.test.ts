@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  authorizeUrl,
   Browser,
+  codeFrom,
+  consent,
+  initialize,
   LOOPBACK_REDIRECT,
   MCP_URL,
   ORIGIN,
   PASSPHRASE,
-  authorizeUrl,
-  codeFrom,
-  consent,
-  initialize,
   pkce,
   register,
   rpc,
@@ -37,7 +37,12 @@ describe("the whole dance, step by step, with only what the server advertises", 
 
     // 3. Authorization-server metadata (RFC 8414 at the issuer).
     const as = await server()(`${prm.authorization_servers[0]}/.well-known/oauth-authorization-server`).then((r) =>
-      r.json<{ registration_endpoint: string; authorization_endpoint: string; token_endpoint: string; issuer: string }>(),
+      r.json<{
+        registration_endpoint: string;
+        authorization_endpoint: string;
+        token_endpoint: string;
+        issuer: string;
+      }>(),
     );
 
     // 4. Dynamic client registration, a public client.
@@ -66,7 +71,8 @@ describe("the whole dance, step by step, with only what the server advertises", 
       state: "xyz",
       scope,
       resource: prm.resource,
-    })) url.searchParams.set(k, v);
+    }))
+      url.searchParams.set(k, v);
     const browser = new Browser();
     const redirect = await consent(browser, url.href);
 
@@ -90,13 +96,20 @@ describe("the whole dance, step by step, with only what the server advertises", 
       }),
     });
     expect(tokenResponse.status).toBe(200);
-    const tokens = await tokenResponse.json<{ access_token: string; refresh_token: string; scope: string; expires_in: number }>();
+    const tokens = await tokenResponse.json<{
+      access_token: string;
+      refresh_token: string;
+      scope: string;
+      expires_in: number;
+    }>();
     expect(tokens.scope).toBe("mcp profile");
     expect(tokens.expires_in).toBe(3600);
 
     // 8. The token opens /mcp; the tools are listed; whoami knows the passphrase holder.
     expect((await rpc(initialize, tokens.access_token)).status).toBe(200);
-    const list = await rpc(listTools, tokens.access_token).then((r) => r.json<{ result: { tools: { name: string }[] } }>());
+    const list = await rpc(listTools, tokens.access_token).then((r) =>
+      r.json<{ result: { tools: { name: string }[] } }>(),
+    );
     expect(list.result.tools.map((t) => t.name)).toContain("whoami");
     const me = await rpc(whoami, tokens.access_token).then((r) => r.json<{ result: { structuredContent: unknown } }>());
     expect(me.result.structuredContent).toEqual({
@@ -108,7 +121,11 @@ describe("the whole dance, step by step, with only what the server advertises", 
     });
 
     // 9. Refresh: a new pair; the new access token works.
-    const refreshed = await tokenRequest({ grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: clientId });
+    const refreshed = await tokenRequest({
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token,
+      client_id: clientId,
+    });
     expect(refreshed.status).toBe(200);
     const next = await refreshed.json<{ access_token: string; refresh_token: string }>();
     expect(next.access_token).not.toBe(tokens.access_token);
@@ -118,12 +135,22 @@ describe("the whole dance, step by step, with only what the server advertises", 
 
   it("rotates refresh tokens: once the new one is used, the old one is refused", async () => {
     const { tokens, clientId } = await signIn();
-    const first = await tokenRequest({ grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: clientId }).then((r) =>
-      r.json<{ refresh_token: string }>(),
-    );
-    const second = await tokenRequest({ grant_type: "refresh_token", refresh_token: first.refresh_token, client_id: clientId });
+    const first = await tokenRequest({
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token,
+      client_id: clientId,
+    }).then((r) => r.json<{ refresh_token: string }>());
+    const second = await tokenRequest({
+      grant_type: "refresh_token",
+      refresh_token: first.refresh_token,
+      client_id: clientId,
+    });
     expect(second.status).toBe(200);
-    const replay = await tokenRequest({ grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: clientId });
+    const replay = await tokenRequest({
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token,
+      client_id: clientId,
+    });
     expect(replay.status).toBe(400);
     expect(await replay.json()).toMatchObject({ error: "invalid_grant" });
   });
@@ -229,7 +256,9 @@ describe("the token endpoint: what it refuses", () => {
   it("an authorization request for another resource is refused before any consent", async () => {
     const { client_id: clientId } = await register();
     const { challenge } = await pkce();
-    const response = await new Browser().fetch(authorizeUrl({ clientId, challenge, resource: "https://evil.example/mcp" }));
+    const response = await new Browser().fetch(
+      authorizeUrl({ clientId, challenge, resource: "https://evil.example/mcp" }),
+    );
     // The client and redirect URI are valid, so the library lets us send the error back to it.
     expect(response.status).toBe(302);
     const back = new URL(response.headers.get("Location")!);
@@ -252,7 +281,12 @@ describe("scopes: a tool can require one", () => {
     expect(challenge).toContain("resource_metadata=");
     // Tools that need nothing more still work with the same token.
     const convert = await rpc(
-      { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "convert_temperature", arguments: { value: 0, from: "celsius", to: "kelvin" } } },
+      {
+        jsonrpc: "2.0",
+        id: 4,
+        method: "tools/call",
+        params: { name: "convert_temperature", arguments: { value: 0, from: "celsius", to: "kelvin" } },
+      },
       tokens.access_token,
       baselineOnly,
     );
@@ -270,7 +304,9 @@ describe("scopes: a tool can require one", () => {
     expect(tokens.scope).toBe("mcp profile");
     const response = await rpc(whoami, tokens.access_token, baselineOnly);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ result: { structuredContent: { authenticated: true, scopes: ["mcp", "profile"] } } });
+    expect(await response.json()).toMatchObject({
+      result: { structuredContent: { authenticated: true, scopes: ["mcp", "profile"] } },
+    });
   });
 
   it("grants the baseline even when the client asks for nothing, and drops scopes it does not know", async () => {

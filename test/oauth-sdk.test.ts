@@ -1,10 +1,14 @@
-import { type OAuthClientProvider, auth } from "@modelcontextprotocol/sdk/client/auth.js";
+import { auth, type OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from "@modelcontextprotocol/sdk/shared/auth.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { jsonSchemaValidator } from "../src/mcp/validator.js";
-import { Browser, LOOPBACK_REDIRECT, MCP_URL, consent, withPassphrase } from "./helpers/oauth.js";
+import { Browser, consent, LOOPBACK_REDIRECT, MCP_URL, withPassphrase } from "./helpers/oauth.js";
 import { workerFetch } from "./helpers/worker.js";
 
 /** An MCP client's OAuth state, kept in memory; the "browser" is driven by the test. */
@@ -84,7 +88,11 @@ describe("the SDK client's own OAuth support against the Worker", () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain("whoami");
     const me = await client.callTool({ name: "whoami", arguments: {} });
-    expect(me.structuredContent).toMatchObject({ authenticated: true, provider: "passphrase", scopes: ["mcp", "profile"] });
+    expect(me.structuredContent).toMatchObject({
+      authenticated: true,
+      provider: "passphrase",
+      scopes: ["mcp", "profile"],
+    });
     await client.close();
 
     // With a refresh token in hand, auth() refreshes instead of asking the user again.

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  Browser,
-  LOOPBACK_REDIRECT,
-  ORIGIN,
   authorizeUrl,
+  Browser,
   base64url,
   codeFrom,
   handleFrom,
+  LOOPBACK_REDIRECT,
+  ORIGIN,
   pkce,
   postConsent,
   register,
@@ -49,7 +49,10 @@ async function s256(verifier: string) {
 }
 
 /** The token endpoint of a provider that issued `code` for `challenge`. */
-function tokenEndpoint(expected: { code: string; challenge: () => string }, answer: Record<string, unknown> = { access_token: "upstream-token", token_type: "bearer" }) {
+function tokenEndpoint(
+  expected: { code: string; challenge: () => string },
+  answer: Record<string, unknown> = { access_token: "upstream-token", token_type: "bearer" },
+) {
   return async (request: Request) => {
     const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
     const ok =
@@ -86,7 +89,11 @@ async function finish(vars: Vars, flow: Awaited<ReturnType<typeof toUpstream>>, 
     },
     vars,
   ).then((r) => r.json<{ access_token: string }>());
-  const me = await rpc({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "whoami", arguments: {} } }, tokens.access_token, vars);
+  const me = await rpc(
+    { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "whoami", arguments: {} } },
+    tokens.access_token,
+    vars,
+  );
   return (await me.json<{ result: { structuredContent: Record<string, unknown> } }>()).result.structuredContent;
 }
 
@@ -209,22 +216,35 @@ describe("GitHub sign-in (fake GitHub in the test run)", () => {
 
 describe("OpenID Connect sign-in by discovery (fake issuer in the test run)", () => {
   let challenge = "";
-  const discovery = (issuer = ISSUER) => () =>
-    Response.json({
-      issuer,
-      authorization_endpoint: `${ISSUER}/authorize`,
-      token_endpoint: `${ISSUER}/token`,
-      userinfo_endpoint: `${ISSUER}/userinfo`,
-      jwks_uri: `${ISSUER}/jwks`,
-    });
+  const discovery =
+    (issuer = ISSUER) =>
+    () =>
+      Response.json({
+        issuer,
+        authorization_endpoint: `${ISSUER}/authorize`,
+        token_endpoint: `${ISSUER}/token`,
+        userinfo_endpoint: `${ISSUER}/userinfo`,
+        jwks_uri: `${ISSUER}/jwks`,
+      });
   const oidc = (userinfo: Record<string, unknown>, issuer = ISSUER) =>
     fakeUpstream({
       [`${ISSUER}/.well-known/openid-configuration`]: discovery(issuer),
-      [`${ISSUER}/token`]: tokenEndpoint({ code: "oidc-code", challenge: () => challenge }, { access_token: "upstream-token", id_token: "x.y.z", token_type: "Bearer" }),
+      [`${ISSUER}/token`]: tokenEndpoint(
+        { code: "oidc-code", challenge: () => challenge },
+        { access_token: "upstream-token", id_token: "x.y.z", token_type: "Bearer" },
+      ),
       [`${ISSUER}/userinfo`]: (r) =>
-        r.headers.get("Authorization") === "Bearer upstream-token" ? Response.json(userinfo) : new Response("{}", { status: 401 }),
+        r.headers.get("Authorization") === "Bearer upstream-token"
+          ? Response.json(userinfo)
+          : new Response("{}", { status: 401 }),
     });
-  const ada = { sub: "user-1", email: "ada@example.org", email_verified: true, name: "Ada Lovelace", preferred_username: "ada" };
+  const ada = {
+    sub: "user-1",
+    email: "ada@example.org",
+    email_verified: true,
+    name: "Ada Lovelace",
+    preferred_username: "ada",
+  };
 
   it("discovers the endpoints, signs in with PKCE, and the userinfo becomes the grant's user", async () => {
     const fake = oidc(ada);
@@ -235,7 +255,9 @@ describe("OpenID Connect sign-in by discovery (fake issuer in the test run)", ()
     expect(to.searchParams.get("scope")).toBe("openid email profile");
     expect(to.searchParams.get("redirect_uri")).toBe(CALLBACK);
     challenge = to.searchParams.get("code_challenge")!;
-    const back = await flow.browser.fetch(`${CALLBACK}?code=oidc-code&state=${encodeURIComponent(to.searchParams.get("state")!)}`);
+    const back = await flow.browser.fetch(
+      `${CALLBACK}?code=oidc-code&state=${encodeURIComponent(to.searchParams.get("state")!)}`,
+    );
     expect(back.status).toBe(302);
     expect(fake.calls.map((c) => c.url)).toContain(`${ISSUER}/.well-known/openid-configuration`);
     expect(await finish(oidcVars, flow, back)).toMatchObject({
@@ -254,7 +276,9 @@ describe("OpenID Connect sign-in by discovery (fake issuer in the test run)", ()
     const flow = await toUpstream(vars);
     const to = new URL(flow.response.headers.get("Location")!);
     challenge = to.searchParams.get("code_challenge")!;
-    const back = await flow.browser.fetch(`${CALLBACK}?code=oidc-code&state=${encodeURIComponent(to.searchParams.get("state")!)}`);
+    const back = await flow.browser.fetch(
+      `${CALLBACK}?code=oidc-code&state=${encodeURIComponent(to.searchParams.get("state")!)}`,
+    );
     expect(back.status).toBe(403);
   });
 

@@ -12,7 +12,9 @@ const publicPaths: ReadonlySet<string> = new Set(SERVER_CARD_PATHS);
  * registration itself, answers /mcp without a valid token with 401 + `WWW-Authenticate`, and hands
  * everything else to the app (landing page, card, consent page).
  */
-export function oauthGateway(app: { fetch: Fetch }): (request: Request, env: Env, ctx: ExecutionContext, config: Config) => Promise<Response> {
+export function oauthGateway(app: {
+  fetch: Fetch;
+}): (request: Request, env: Env, ctx: ExecutionContext, config: Config) => Promise<Response> {
   const handler = { fetch: (request: Request, env: Env, ctx: ExecutionContext) => app.fetch(request, env, ctx) };
 
   return async (request, env, ctx, config) => {
@@ -20,7 +22,7 @@ export function oauthGateway(app: { fetch: Fetch }): (request: Request, env: Env
     // The server card is public: /mcp/server-card would otherwise fall under the provider's /mcp.
     if (publicPaths.has(url.pathname)) return app.fetch(request, env, ctx);
 
-    let origin = config.publicUrl?.origin ?? url.origin;
+    const origin = config.publicUrl?.origin ?? url.origin;
     if (!config.publicUrl && url.protocol === "http:" && !isLoopback(url.hostname)) {
       // An OAuth resource and issuer must be https (http only on loopback, for wrangler dev).
       return Response.json(

@@ -35,7 +35,11 @@ export class Browser {
     const headers = new Headers(init.headers);
     headers.set("CF-Connecting-IP", this.ip);
     if (this.cookies.size) headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const response = await fetchWorker(url.startsWith("http") ? url : ORIGIN + url, { ...init, headers, redirect: "manual" }, this.vars);
+    const response = await fetchWorker(
+      url.startsWith("http") ? url : ORIGIN + url,
+      { ...init, headers, redirect: "manual" },
+      this.vars,
+    );
     for (const cookie of response.headers.getSetCookie()) {
       const [pair, ...attributes] = cookie.split(";");
       const [name, value] = pair!.split("=") as [string, string];
@@ -48,7 +52,10 @@ export class Browser {
 }
 
 export function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 export async function pkce(): Promise<{ verifier: string; challenge: string }> {
@@ -108,11 +115,7 @@ export function handleFrom(html: string): string {
 }
 
 /** POSTs the consent form back to the page's own URL, as the browser does (no action attribute). */
-export function postConsent(
-  browser: Browser,
-  url: string,
-  fields: Record<string, string>,
-): Promise<Response> {
+export function postConsent(browser: Browser, url: string, fields: Record<string, string>): Promise<Response> {
   return browser.fetch(url, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },

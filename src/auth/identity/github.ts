@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { type UpstreamProvider, UpstreamError, upstreamJson } from "./upstream.js";
+import { UpstreamError, type UpstreamProvider, upstreamJson } from "./upstream.js";
 
 const API = "https://api.github.com";
 

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { type UpstreamEndpoints, type UpstreamProvider, UpstreamError, upstreamJson } from "./upstream.js";
+import { type UpstreamEndpoints, UpstreamError, type UpstreamProvider, upstreamJson } from "./upstream.js";
 
 const httpsUrl = z.url({ protocol: /^https$/ });
 const discovery = z.object({

@@ -22,7 +22,8 @@ export function passphraseIdentity(ctx: Pick<AuthContext, "config" | "origin">):
     return {
       form: { kind: "passphrase" },
       verify: (c, form) => checkPassphrase(c, form.get("passphrase"), secret),
-      signIn: ({ helpers, config }, approved) => grantAccess(helpers, config.oauth, approved.request, owner, approved.headers),
+      signIn: ({ helpers, config }, approved) =>
+        grantAccess(helpers, config.oauth, approved.request, owner, approved.headers),
     };
   }
   if (isLoopback(new URL(ctx.origin).hostname)) {

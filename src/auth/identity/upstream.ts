@@ -3,7 +3,7 @@ import { grantAccess } from "../grant.js";
 import { message, redirect } from "../pages.js";
 import { CALLBACK_PATH } from "../provider.js";
 import type { User } from "../user.js";
-import type { AuthContext, Identity } from "./types.js";
+import type { Identity } from "./types.js";
 
 const TIMEOUT_MS = 8000;
 
@@ -87,31 +87,43 @@ export function upstreamIdentity(upstream: UpstreamProvider): Identity {
       let signedIn: Awaited<ReturnType<UpstreamProvider["user"]>>;
       try {
         const endpoints = await upstream.endpoints();
-        const token = await exchangeCode(endpoints.token, {
-          code,
-          verifier: data.verifier,
-          redirectUri: `${origin}${CALLBACK_PATH}`,
-          clientId: config.oauth.secrets.upstreamClientId ?? "",
-          clientSecret: config.oauth.secrets.upstreamClientSecret ?? "",
-        }, upstream.label);
+        const token = await exchangeCode(
+          endpoints.token,
+          {
+            code,
+            verifier: data.verifier,
+            redirectUri: `${origin}${CALLBACK_PATH}`,
+            clientId: config.oauth.secrets.upstreamClientId ?? "",
+            clientSecret: config.oauth.secrets.upstreamClientSecret ?? "",
+          },
+          upstream.label,
+        );
         signedIn = await upstream.user(token);
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;
         console.warn("upstream sign-in failed:", error.message);
-        return message(502, {
-          title: `Sign-in with ${upstream.label} failed`,
-          message: error.message,
-          hint: "Nothing was shared. Start again from the app you were connecting.",
-        }, headers);
+        return message(
+          502,
+          {
+            title: `Sign-in with ${upstream.label} failed`,
+            message: error.message,
+            hint: "Nothing was shared. Start again from the app you were connecting.",
+          },
+          headers,
+        );
       }
       const allowed = config.oauth.allowedUsers;
       if (allowed.size > 0 && !signedIn.names.some((name) => allowed.has(name))) {
         const who = signedIn.user.login ?? signedIn.user.email ?? signedIn.user.id;
-        return message(403, {
-          title: "This account is not allowed here",
-          message: `You signed in with ${upstream.label} as ${who}, which is not on this server's list of allowed users.`,
-          hint: "Ask the server's operator to add you to AUTH_ALLOWED_USERS.",
-        }, headers);
+        return message(
+          403,
+          {
+            title: "This account is not allowed here",
+            message: `You signed in with ${upstream.label} as ${who}, which is not on this server's list of allowed users.`,
+            hint: "Ask the server's operator to add you to AUTH_ALLOWED_USERS.",
+          },
+          headers,
+        );
       }
       return grantAccess(helpers, config.oauth, request, signedIn.user, headers);
     },
@@ -170,7 +182,10 @@ export async function upstreamJson(url: string, label: string, init: RequestInit
 }
 
 function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 async function s256(verifier: string): Promise<string> {

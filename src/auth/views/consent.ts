@@ -28,32 +28,42 @@ export function consentPage(v: ConsentView) {
   return layout(
     `Authorize ${v.clientName}`,
     html`<h1>Allow <strong>${v.clientName}</strong> to use ${v.serverTitle}?</h1>
-${v.signIn.kind === "dev"
-  ? html`<div class="box dev" role="status"><strong>Development mode.</strong> No <code>AUTH_PASSPHRASE</code> is set, so anyone who can reach this local server can approve. Set one before you deploy.</div>`
-  : ""}
+${
+  v.signIn.kind === "dev"
+    ? html`<div class="box dev" role="status"><strong>Development mode.</strong> No <code>AUTH_PASSPHRASE</code> is set, so anyone who can reach this local server can approve. Set one before you deploy.</div>`
+    : ""
+}
 ${v.error ? html`<div class="box error" role="alert">${v.error}</div>` : ""}
 <div class="box">
-${v.clientDomain
-  ? html`<p>Published by <strong>${v.clientDomain}</strong> (client ID <code>${v.clientId}</code>).</p>`
-  : html`<p>This app registered itself: its name is not verified.</p>`}
+${
+  v.clientDomain
+    ? html`<p>Published by <strong>${v.clientDomain}</strong> (client ID <code>${v.clientId}</code>).</p>`
+    : html`<p>This app registered itself: its name is not verified.</p>`
+}
 <p>Access will be sent to <strong>${v.redirectHost}</strong>.</p>
 </div>
-${v.redirectIsLoopback
-  ? html`<div class="box warn"><strong>This sends access to an app on your computer.</strong> Any program on it could be listening, whatever name it gives. Continue only if you just started signing in from it.</div>`
-  : ""}
+${
+  v.redirectIsLoopback
+    ? html`<div class="box warn"><strong>This sends access to an app on your computer.</strong> Any program on it could be listening, whatever name it gives. Continue only if you just started signing in from it.</div>`
+    : ""
+}
 <p>It will be able to:</p>
 <ul>
 ${v.scopes.map((s) => html`<li><code>${s.name}</code>${s.description ? html` — ${s.description}` : ""}</li>`)}
 </ul>
-${v.ignoredScopes.length
-  ? html`<p class="muted">Also asked for, and not granted by this server: ${v.ignoredScopes.join(", ")}.</p>`
-  : ""}
+${
+  v.ignoredScopes.length
+    ? html`<p class="muted">Also asked for, and not granted by this server: ${v.ignoredScopes.join(", ")}.</p>`
+    : ""
+}
 <form method="post">
 <input type="hidden" name="handle" value="${v.handle}">
-${v.signIn.kind === "passphrase"
-  ? html`<label for="passphrase">Server passphrase</label>
+${
+  v.signIn.kind === "passphrase"
+    ? html`<label for="passphrase">Server passphrase</label>
 <input type="password" id="passphrase" name="passphrase" autocomplete="current-password" autofocus>`
-  : ""}
+    : ""
+}
 ${v.signIn.kind === "upstream" ? html`<p class="muted">You will sign in with ${v.signIn.label} next.</p>` : ""}
 <div class="actions">
 <button class="primary" type="submit" name="decision" value="approve">Allow</button>
