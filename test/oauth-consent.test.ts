@@ -59,6 +59,17 @@ describe("the consent page", () => {
     expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
   });
 
+  it("shows a client name as plain, short text: no bidi or control characters, at most 80 characters", async () => {
+    // An attacker picks the name: reversed text or a name long enough to push the warnings off screen.
+    const { html } = await openConsent({
+      client_name: `\u202EtxeT\u0007 Claude${"\u200B".repeat(3)} ${"A".repeat(5000)}`,
+    });
+    for (const hidden of ["\u202E", "\u0007", "\u200B"]) expect(html).not.toContain(hidden);
+    expect(html).toContain("txeT Claude AAAA");
+    expect(html).not.toContain("A".repeat(100));
+    expect(html).toContain("…");
+  });
+
   it("refuses framing and runs no script", async () => {
     const { page, html } = await openConsent();
     const csp = page.headers.get("Content-Security-Policy")!;
@@ -186,6 +197,68 @@ describe("passphrase sign-in", () => {
       code_verifier: verifier,
     });
     expect(tokens.status).toBe(200);
+  });
+
+  it.each([
+    ["Sec-Fetch-Site: cross-site", { "Sec-Fetch-Site": "cross-site" }],
+    ["Sec-Fetch-Site: same-site", { "Sec-Fetch-Site": "same-site" }],
+    ["an Origin of another site", { Origin: "https://evil.example" }],
+  ])("refuses a form posted from another site (%s) before the passphrase is counted", async (_, headers) => {
+    // A page elsewhere could otherwise post wrong passphrases from the owner's browser and lock
+    // the owner's address out; the binding cookie alone stops approval, not the counting.
+    const browser = new Browser();
+    const { url, html } = await openConsent({}, browser);
+    for (let i = 0; i < 6; i++) {
+      const forged = await browser.fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers },
+        body: new URLSearchParams({ handle: "forged", decision: "approve", passphrase: `guess ${i}` }),
+      });
+      expect(forged.status).toBe(403);
+      expect(forged.headers.get("Location")).toBeNull();
+      expect(await forged.text()).toContain("another site");
+    }
+    const mine = await postConsent(browser, url, {
+      handle: handleFrom(html),
+      decision: "approve",
+      passphrase: PASSPHRASE,
+    });
+    expect(mine.status).toBe(302);
+  });
+
+  it("accepts the page's own post as browsers send it (Sec-Fetch-Site: same-origin, Origin: null under no-referrer)", async () => {
+    const browser = new Browser();
+    const { url, html } = await openConsent({}, browser);
+    const response = await browser.fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin", Origin: "null" },
+      body: new URLSearchParams({ handle: handleFrom(html), decision: "approve", passphrase: PASSPHRASE }),
+    });
+    expect(response.status).toBe(302);
+  });
+
+  it("does not read a form body of unknown length (no Content-Length): 400, nothing approved", async () => {
+    const browser = new Browser();
+    const { url, html } = await openConsent({}, browser);
+    const form = new URLSearchParams({
+      handle: handleFrom(html),
+      decision: "approve",
+      passphrase: PASSPHRASE,
+      padding: "x".repeat(64 * 1024),
+    }).toString();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(form));
+        controller.close();
+      },
+    });
+    const response = await browser.fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body,
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("Location")).toBeNull();
   });
 
   it("a missing passphrase is a wrong one", async () => {

@@ -45,6 +45,15 @@ export const showConsent = page(async (ctx) => {
 /** POST /authorize: the user's answer. The handle works once, in the browser it was given to. */
 export const answerConsent = page(async (ctx) => {
   const { c, helpers } = ctx;
+  if (postedFromAnotherSite(c.req.raw, ctx.origin)) {
+    // Before anything is counted: a page elsewhere posting wrong passphrases from the owner's
+    // browser would otherwise lock the owner's address out (the binding cookie stops only approval).
+    return message(403, {
+      title: "This form was sent from another site",
+      message: "Only this server's own consent page can answer a sign-in request.",
+      hint: "Nothing was shared. Start again from the app you were connecting.",
+    });
+  }
   const form = await readForm(c.req.raw);
   if (!form) return message(400, { title: "Bad request", message: "The consent form could not be read." });
   const handle = String(form.get("handle") ?? "");
@@ -117,13 +126,41 @@ function notConfigured(form: Extract<SignInForm, { kind: "unconfigured" }>): Pro
   });
 }
 
+/**
+ * Browsers say where a form came from: `Sec-Fetch-Site` (all current ones), else `Origin`. The
+ * consent page sets `Referrer-Policy: no-referrer`, so its own post says `Origin: null`. Clients
+ * that send neither (scripts, curl) are not browsers a page elsewhere can drive.
+ */
+function postedFromAnotherSite(request: Request, origin: string): boolean {
+  const site = request.headers.get("Sec-Fetch-Site");
+  if (site) return site !== "same-origin";
+  const from = request.headers.get("Origin");
+  return from !== null && from !== "null" && from !== origin && from !== new URL(request.url).origin;
+}
+
 async function readForm(request: Request): Promise<FormData | undefined> {
   const type = request.headers.get("Content-Type")?.split(";")[0]?.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data") return undefined;
   if (Number(request.headers.get("Content-Length")) > MAX_FORM_BYTES) return undefined;
+  if (!request.body) return undefined;
+  // Counted as it arrives too: a body of unknown length (chunked) declares nothing to check.
+  const limited = new Response(request.body.pipeThrough(atMost(MAX_FORM_BYTES)), {
+    headers: { "Content-Type": request.headers.get("Content-Type")! },
+  });
   try {
-    return await request.formData();
+    return await limited.formData();
   } catch {
     return undefined;
   }
+}
+
+function atMost(limit: number): TransformStream<Uint8Array, Uint8Array> {
+  let size = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      size += chunk.byteLength;
+      if (size > limit) controller.error(new RangeError(`the body is larger than ${limit} bytes`));
+      else controller.enqueue(chunk);
+    },
+  });
 }

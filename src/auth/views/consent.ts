@@ -25,9 +25,10 @@ export interface ConsentView {
  * by a cookie, so a forged post from another site is refused.
  */
 export function consentPage(v: ConsentView) {
+  const clientName = plainName(v.clientName);
   return layout(
-    `Authorize ${v.clientName}`,
-    html`<h1>Allow <strong>${v.clientName}</strong> to use ${v.serverTitle}?</h1>
+    `Authorize ${clientName}`,
+    html`<h1>Allow <q>${clientName}</q> to use ${v.serverTitle}?</h1>
 ${
   v.signIn.kind === "dev"
     ? html`<div class="box dev" role="status"><strong>Development mode.</strong> No <code>AUTH_PASSPHRASE</code> is set, so anyone who can reach this local server can approve. Set one before you deploy.</div>`
@@ -71,4 +72,20 @@ ${v.signIn.kind === "upstream" ? html`<p class="muted">You will sign in with ${v
 </div>
 </form>`,
   );
+}
+
+const MAX_NAME_LENGTH = 80;
+
+/**
+ * A client-chosen name as plain text. Escaping stops markup, not deception: bidi overrides can
+ * show a name reversed, invisible characters can hide what it says, and a long enough name pushes
+ * the "not verified" note and the warnings below the fold.
+ */
+function plainName(name: string): string {
+  const plain = name
+    .replace(/[\p{Cc}\p{Cf}]/gu, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  const chars = [...plain];
+  return chars.length > MAX_NAME_LENGTH ? `${chars.slice(0, MAX_NAME_LENGTH - 1).join("")}…` : plain;
 }
