@@ -14,9 +14,10 @@ export function layout(title: string, body: Html): Html {
 <title>${title}</title>
 <style>
   body { font: 16px/1.5 system-ui, sans-serif; max-width: 34rem; margin: 3rem auto; padding: 0 1rem; color: #1d1d1f; }
-  h1 { font-size: 1.4rem; margin-bottom: .5rem; }
-  code { font: 14px ui-monospace, monospace; background: #f3f3f5; border-radius: 6px; padding: .1rem .3rem; word-break: break-all; }
+  h1 { font-size: 1.4rem; line-height: 1.3; margin-bottom: .5rem; overflow-wrap: anywhere; }
+  code { font: 14px ui-monospace, monospace; background: #f3f3f5; border-radius: 6px; padding: .1rem .3rem; overflow-wrap: anywhere; }
   .muted { color: #6b6b76; } .box { border: 1px solid #ddd; border-radius: 8px; padding: .8rem 1rem; margin: 1rem 0; }
+  .box > :first-child { margin-top: 0; } .box > :last-child { margin-bottom: 0; }
   .warn { background: #fff6e0; border-color: #e8c36a; } .error { background: #fdecec; border-color: #e59a9a; }
   .dev { background: #e9f2ff; border-color: #8bb4f0; }
   ul { padding-left: 1.2rem; } li { margin: .2rem 0; }
