@@ -67,28 +67,45 @@ const origin = z.string().transform((s, ctx) => {
   return z.NEVER;
 });
 
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-
 // RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\\`.
 const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, "is not a valid OAuth scope");
+
 /**
- * A lifetime in seconds: empty means the default, a number may be unquoted in wrangler.toml,
- * and `0` is allowed only where it means "none".
+ * A whole number in a range. Empty means the default (as for every setting), wrangler.toml may
+ * have it unquoted (a number), and `0` is allowed only where it means something (`zero` says what).
  */
-const seconds = (fallback: number, { min, zero }: { min: number; zero?: string }) =>
+const wholeNumber = (unit: string, fallback: number, { min, max, zero }: { min: number; max: number; zero?: string }) =>
   z
     .union([z.string(), z.number()])
     .default("")
     .transform((raw, ctx) => {
       if (String(raw).trim() === "") return fallback;
       const n = Number(raw);
-      if (Number.isInteger(n) && ((zero && n === 0) || (n >= min && n <= 365 * 86400))) return n;
+      if (Number.isInteger(n) && ((zero && n === 0) || (n >= min && n <= max))) return n;
       ctx.addIssue({
         code: "custom",
-        message: `must be a whole number of seconds from ${min} to 31536000${zero ? ` (or 0: ${zero})` : ""} (got "${raw}")`,
+        message: `must be a whole number of ${unit} from ${min} to ${max}${zero ? ` (or 0: ${zero})` : ""}, e.g. ${fallback} (got "${raw}")`,
       });
       return z.NEVER;
     });
+
+/** A URL setting: empty means unset; anything else must parse and pass `accept`, or `message` is the error. */
+const optionalUrl = (accept: (url: URL) => boolean, message: string) =>
+  z
+    .string()
+    .default("")
+    .transform((s, ctx) => {
+      if (!s) return undefined;
+      try {
+        const url = new URL(s);
+        if (accept(url)) return url;
+      } catch {}
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    });
+
+const YEAR = 365 * 86400;
+
 const secret = z
   .string()
   .optional()
@@ -97,37 +114,12 @@ const secret = z
 const schema = z
   .object({
     MCP_AUTH: z.enum(["oauth", "none"]).default("oauth"),
-    PUBLIC_URL: z
-      .string()
-      .default("")
-      .transform((s, ctx) => {
-        if (!s) return undefined;
-        try {
-          const url = new URL(s);
-          if (url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname))) {
-            return new URL(url.origin);
-          }
-        } catch {}
-        ctx.addIssue({
-          code: "custom",
-          message: "must be an https origin (http only on localhost), e.g. https://mcp.example.com",
-        });
-        return z.NEVER;
-      }),
+    PUBLIC_URL: optionalUrl(
+      (url) => url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname)),
+      "must be an https origin (http only on localhost), e.g. https://mcp.example.com",
+    ).transform((url) => url && new URL(url.origin)),
     ALLOWED_ORIGINS: list.pipe(z.array(origin)),
-    MAX_BODY_BYTES: z
-      .union([z.string(), z.number()]) // a number when wrangler.toml has it unquoted
-      .default("")
-      .transform((raw, ctx) => {
-        if (String(raw).trim() === "") return DEFAULT_MAX_BODY_BYTES; // empty means the default, as for the others
-        const bytes = Number(raw);
-        if (Number.isInteger(bytes) && bytes >= 1024 && bytes <= 100 * 1024 * 1024) return bytes;
-        ctx.addIssue({
-          code: "custom",
-          message: `must be a whole number of bytes from 1024 to 104857600, e.g. 1048576 (got "${raw}")`,
-        });
-        return z.NEVER;
-      }),
+    MAX_BODY_BYTES: wholeNumber("bytes", 1024 * 1024, { min: 1024, max: 100 * 1024 * 1024 }),
     AUTH_IDENTITY: z.enum(["passphrase", "github", "oidc"]).default("passphrase"),
     OAUTH_SCOPES: z
       .string()
@@ -135,21 +127,10 @@ const schema = z
       .transform((s) => s.split(/[\s,]+/).filter(Boolean))
       .pipe(z.array(scopeToken)),
     // The provider's floor is 60 s (KV's shortest expiry).
-    ACCESS_TOKEN_TTL: seconds(3600, { min: 60 }),
-    REFRESH_TOKEN_TTL: seconds(30 * 86400, { min: 60, zero: "no refresh tokens" }),
+    ACCESS_TOKEN_TTL: wholeNumber("seconds", 3600, { min: 60, max: YEAR }),
+    REFRESH_TOKEN_TTL: wholeNumber("seconds", 30 * 86400, { min: 60, max: YEAR, zero: "no refresh tokens" }),
     AUTH_ALLOWED_USERS: list.transform((xs) => xs.map((x) => x.toLowerCase())),
-    OIDC_ISSUER: z
-      .string()
-      .default("")
-      .transform((s, ctx) => {
-        if (!s) return undefined;
-        try {
-          const url = new URL(s);
-          if (url.protocol === "https:") return url;
-        } catch {}
-        ctx.addIssue({ code: "custom", message: "must be the https URL of an OpenID Connect issuer" });
-        return z.NEVER;
-      }),
+    OIDC_ISSUER: optionalUrl((url) => url.protocol === "https:", "must be the https URL of an OpenID Connect issuer"),
     AUTH_PASSPHRASE: secret,
     UPSTREAM_CLIENT_ID: secret,
     UPSTREAM_CLIENT_SECRET: secret,
