@@ -1,5 +1,6 @@
 import { SERVER_CARD_PATHS } from "../card/route.js";
 import { type Config, isLoopback } from "../config.js";
+import { canonicalOrigin } from "../http/origin-url.js";
 import { MCP_PATH, oauthProvider } from "./provider.js";
 
 type Fetch = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
@@ -22,7 +23,7 @@ export function oauthGateway(app: {
     // The server card is public: /mcp/server-card would otherwise fall under the provider's /mcp.
     if (publicPaths.has(url.pathname)) return app.fetch(request, env, ctx);
 
-    const origin = config.publicUrl?.origin ?? url.origin;
+    const origin = canonicalOrigin(request, config);
     if (!config.publicUrl && url.protocol === "http:" && !isLoopback(url.hostname)) {
       // An OAuth resource and issuer must be https (http only on loopback, for wrangler dev).
       return Response.json(
