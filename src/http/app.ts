@@ -7,6 +7,7 @@ import { handleMcp } from "./mcp.js";
 import { mcpCors } from "./middleware/cors.js";
 import { jsonRpcBody } from "./middleware/json-rpc-body.js";
 import { originGuard } from "./middleware/origin.js";
+import { sessionConfig } from "./middleware/session-config.js";
 import type { AppEnv } from "./types.js";
 
 /**
@@ -25,7 +26,7 @@ export function createApp(): Hono<AppEnv> {
   for (const path of SERVER_CARD_PATHS) app.get(path, serveServerCard);
 
   app.use("/mcp", mcpCors);
-  app.post("/mcp", originGuard, jsonRpcBody, handleMcp);
+  app.post("/mcp", originGuard, sessionConfig, jsonRpcBody, handleMcp);
   // Stateless server: no standalone SSE stream to GET, no session to DELETE.
   app.on(["GET", "DELETE"], "/mcp", () =>
     jsonRpcError(405, -32000, "Method Not Allowed: this server is stateless; POST JSON-RPC messages to /mcp", {

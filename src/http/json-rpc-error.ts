@@ -7,6 +7,8 @@ export function jsonRpcError(
   code: number,
   message: string,
   headers?: HeadersInit,
+  data?: unknown,
 ): Response {
-  return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status, headers });
+  const error = data === undefined ? { code, message } : { code, message, data };
+  return Response.json({ jsonrpc: "2.0", error, id: null }, { status, headers });
 }
