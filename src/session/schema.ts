@@ -22,14 +22,14 @@ export const sessionSchema = z.object({
     .enum(TEMPERATURE_UNITS)
     .default("celsius")
     .describe("Unit convert_temperature answers in when the call names none")
-    .meta({ "x-from": { query: "temperatureUnit" } }),
+    .meta({ title: "Temperature unit", "x-from": { query: "temperatureUnit" } }),
   githubToken: z
     .string()
     // GitHub's token formats (ghp_…, github_pat_…, gho_…, 40 hex digits) use only these characters.
     .regex(/^[A-Za-z0-9_]{30,255}$/, "must be a GitHub token (ghp_…, github_pat_…)")
     .optional()
     .describe("GitHub token for github_repo: 5,000 requests an hour instead of 60")
-    .meta({ "x-from": { header: "x-github-token" } }),
+    .meta({ title: "GitHub token", "x-from": { header: "x-github-token" } }),
 });
 
 /** The settings of one connection, validated, with defaults applied. */
