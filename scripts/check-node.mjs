@@ -4,15 +4,20 @@
 var major = Number(process.versions.node.split(".")[0]);
 if (major < 22) {
   console.error(
-    "\nThis project needs Node.js 22 or newer (you have " + process.version + ").\n" +
-      "Install it from https://nodejs.org, or run `nvm use` (the .nvmrc says 22).\n"
+    "\nThis project needs Node.js 22 or newer (you have " +
+      process.version +
+      ").\n" +
+      "Install it from https://nodejs.org, or run `nvm use` (the .nvmrc says 22).\n",
   );
   process.exit(1);
 }
+// biome-ignore lint/complexity/useOptionalChain: this file must parse on any Node version, even old ones
 if (process.argv.indexOf("--ts") !== -1 && !(process.features && process.features.typescript)) {
   console.error(
     "\nThis script is TypeScript that Node runs directly, which needs Node.js 22.18 or newer\n" +
-      "(you have " + process.version + "). Update Node 22 (`nvm install 22`).\n"
+      "(you have " +
+      process.version +
+      "). Update Node 22 (`nvm install 22`).\n",
   );
   process.exit(1);
 }

@@ -7,9 +7,9 @@
 // `--dry-run` only prints. Log in first: npx -y @smithery/cli@4 auth login
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
+import { configSchemaOrExit, SMITHERY_CLI, shellQuote } from "./lib/smithery.ts";
 import { runPreflight } from "./preflight/checks.ts";
 import { formatReport } from "./preflight/report.ts";
-import { configSchemaOrExit, SMITHERY_CLI, shellQuote } from "./lib/smithery.ts";
 
 const USAGE = `Usage: npm run publish:smithery -- <url> -n <org>/<name> [--dry-run] [--skip-preflight]
        npm run publish:smithery -- --resume -n <org>/<name> [--dry-run]
@@ -80,7 +80,9 @@ if (url && !values["skip-preflight"]) {
     console.error("\nNot published: Smithery's scan would fail. Fix the above, or pass --skip-preflight.");
     process.exit(1);
   }
-  console.log(`Preflight: ${report.counts.pass} checks passed${report.counts.warn ? `, ${report.counts.warn} warning(s)` : ""}.\n`);
+  console.log(
+    `Preflight: ${report.counts.pass} checks passed${report.counts.warn ? `, ${report.counts.warn} warning(s)` : ""}.\n`,
+  );
 }
 
 const child = spawn(process.platform === "win32" ? "npx.cmd" : "npx", args, { stdio: "inherit" });

@@ -3,7 +3,7 @@
 // adding a capability is adding a file. Wrangler runs this as its [build] command (dev, deploy)
 // and `npm test` runs it first. It rewrites the file only when the content changes, so wrangler's
 // watcher does not loop. `--check` exits 1 when the file is stale instead of writing it.
-import { readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,8 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "mcp");
 const kinds = ["tools", "resources", "prompts"];
 
 const isModule = (f) => /\.ts$/.test(f) && !/\.(test|spec|d)\.ts$/.test(f) && !f.startsWith("_");
-const identifier = (kind, file) =>
-  `${kind.slice(0, -1)}_${file.replace(/\.ts$/, "").replace(/[^A-Za-z0-9]/g, "_")}`;
+const identifier = (kind, file) => `${kind.slice(0, -1)}_${file.replace(/\.ts$/, "").replace(/[^A-Za-z0-9]/g, "_")}`;
 
 let imports = "";
 let lists = "";

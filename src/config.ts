@@ -35,6 +35,8 @@ const origin = z.string().transform((s, ctx) => {
   return z.NEVER;
 });
 
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
 const schema = z.object({
   MCP_AUTH: z.enum(["oauth", "none"]).default("oauth"),
   PUBLIC_URL: z
@@ -55,7 +57,19 @@ const schema = z.object({
       return z.NEVER;
     }),
   ALLOWED_ORIGINS: list.pipe(z.array(origin)),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  MAX_BODY_BYTES: z
+    .union([z.string(), z.number()]) // a number when wrangler.toml has it unquoted
+    .default("")
+    .transform((raw, ctx) => {
+      if (String(raw).trim() === "") return DEFAULT_MAX_BODY_BYTES; // empty means the default, as for the others
+      const bytes = Number(raw);
+      if (Number.isInteger(bytes) && bytes >= 1024 && bytes <= 100 * 1024 * 1024) return bytes;
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a whole number of bytes from 1024 to 104857600, e.g. 1048576 (got "${raw}")`,
+      });
+      return z.NEVER;
+    }),
 });
 
 export class ConfigError extends Error {

@@ -1,6 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import * as registry from "../src/mcp/registry.gen.js";
 import { jsonSchemaValidator } from "../src/mcp/validator.js";
 import { BASE, workerFetch } from "./helpers/worker.js";
 
@@ -30,7 +31,9 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
 
   it("lists the tools with their schemas and annotations", async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(["convert_temperature", "github_repo", "whoami"]);
+    // Every file in src/mcp/tools/ (the examples at least), so adding a tool needs no test edit.
+    expect(tools.map((t) => t.name).sort()).toEqual(registry.tools.map((t) => t.name).sort());
+    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["convert_temperature", "github_repo", "whoami"]));
     const convert = tools.find((t) => t.name === "convert_temperature")!;
     expect(convert.inputSchema.properties?.value).toMatchObject({ type: "number", description: expect.any(String) });
     expect(convert.outputSchema?.properties).toHaveProperty("value");
@@ -68,9 +71,16 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
         html_url: "https://github.com/cloudflare/workers-sdk",
       }),
     );
-    const result = await client.callTool({ name: "github_repo", arguments: { owner: "cloudflare", repo: "workers-sdk" } });
+    const result = await client.callTool({
+      name: "github_repo",
+      arguments: { owner: "cloudflare", repo: "workers-sdk" },
+    });
     expect(spy).toHaveBeenCalledWith("https://api.github.com/repos/cloudflare/workers-sdk", expect.anything());
-    expect(result.structuredContent).toMatchObject({ fullName: "cloudflare/workers-sdk", stars: 3000, license: "Apache-2.0" });
+    expect(result.structuredContent).toMatchObject({
+      fullName: "cloudflare/workers-sdk",
+      stars: 3000,
+      license: "Apache-2.0",
+    });
   });
 
   it.each([
@@ -104,13 +114,35 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
     expect(spy).not.toHaveBeenCalled();
   });
 
+  it("github_repo refuses . and .., which would leave /repos/{owner}/ in the URL", async () => {
+    const spy = vi.spyOn(globalThis, "fetch");
+    for (const repo of [".", ".."]) {
+      const result = await client.callTool({ name: "github_repo", arguments: { owner: "cloudflare", repo } });
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toContain("not a GitHub repository name");
+    }
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it("convert_temperature refuses a result too large to represent instead of failing its output schema", async () => {
+    const result = await client.callTool({
+      name: "convert_temperature",
+      arguments: { value: 1e308, from: "celsius", to: "fahrenheit" },
+    });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain("too large to convert");
+  });
+
   it("whoami says nobody when authentication is off", async () => {
     const result = await client.callTool({ name: "whoami", arguments: {} });
     expect(result.structuredContent).toEqual({ authenticated: false, scopes: [] });
   });
 
   it("reports invalid arguments and unknown tools as clear errors", async () => {
-    const bad = await client.callTool({ name: "convert_temperature", arguments: { value: "hot", from: "celsius", to: "kelvin" } });
+    const bad = await client.callTool({
+      name: "convert_temperature",
+      arguments: { value: "hot", from: "celsius", to: "kelvin" },
+    });
     expect(bad.isError).toBe(true);
     expect(JSON.stringify(bad.content)).toContain("Input validation error");
     const unknown = await client.callTool({ name: "no_such_tool", arguments: {} });
@@ -129,6 +161,10 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
     const pi = await client.readResource({ uri: "math://constants/pi" });
     expect(textOf(pi.contents[0])).toContain("3.14159");
     await expect(client.readResource({ uri: "math://constants/nope" })).rejects.toThrow(/Unknown constant/);
+    // Names that exist on every object, but are not constants.
+    for (const name of ["constructor", "__proto__", "toString"]) {
+      await expect(client.readResource({ uri: `math://constants/${name}` })).rejects.toThrow(/Unknown constant/);
+    }
   });
 
   it("completes the resource template's variable", async () => {
@@ -137,12 +173,23 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
       argument: { name: "name", value: "p" },
     });
     expect(result.completion.values).toEqual(["pi", "phi"]);
+    const unknown = await client.complete({
+      ref: { type: "ref/resource", uri: "math://constants/{name}" },
+      argument: { name: "constructor", value: "" },
+    });
+    expect(unknown.completion.values).toEqual([]);
   });
 
   it("gets the prompt with its arguments", async () => {
     const { prompts } = await client.listPrompts();
-    expect(prompts[0]).toMatchObject({ name: "review_code", arguments: expect.arrayContaining([expect.objectContaining({ name: "code", required: true })]) });
-    const prompt = await client.getPrompt({ name: "review_code", arguments: { code: "let x = 1", language: "TypeScript", focus: "naming" } });
+    expect(prompts.find((p) => p.name === "review_code")).toMatchObject({
+      name: "review_code",
+      arguments: expect.arrayContaining([expect.objectContaining({ name: "code", required: true })]),
+    });
+    const prompt = await client.getPrompt({
+      name: "review_code",
+      arguments: { code: "let x = 1", language: "TypeScript", focus: "naming" },
+    });
     const text = JSON.stringify(prompt.messages);
     expect(text).toContain("let x = 1");
     expect(text).toContain("Focus on naming");

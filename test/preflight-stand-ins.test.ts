@@ -1,6 +1,12 @@
 import type { Handler } from "hono";
 import { describe, expect, it } from "vitest";
-import { type Check, type CheckId, type PreflightReport, resolveTarget, runPreflight } from "../scripts/preflight/checks.ts";
+import {
+  type Check,
+  type CheckId,
+  type PreflightReport,
+  resolveTarget,
+  runPreflight,
+} from "../scripts/preflight/checks.ts";
 import { bearerChallenge, type Fetch } from "../scripts/preflight/http.ts";
 import { formatReport } from "../scripts/preflight/report.ts";
 import {
@@ -63,7 +69,11 @@ describe("well-behaved servers pass", () => {
     const report = await scan(oauthServer(), { token: GOOD_TOKEN });
     expect(check(report, "mcp.tools")).toMatchObject({ status: "pass", detail: expect.stringContaining("echo") });
     const refused = await scan(oauthServer(), { token: "stale" });
-    expect(check(refused, "mcp.tools")).toMatchObject({ status: "fail", problem: "token-refused", detail: expect.stringContaining("invalid_token") });
+    expect(check(refused, "mcp.tools")).toMatchObject({
+      status: "fail",
+      problem: "token-refused",
+      detail: expect.stringContaining("invalid_token"),
+    });
   });
 
   it("public: initialize and tools/list without a token, answered as JSON or as an SSE stream", async () => {
@@ -71,7 +81,9 @@ describe("well-behaved servers pass", () => {
       const report = await scan(openServer({ mcp: mcpHandler({ sse }) }));
       expect(report.ok).toBe(true);
       expect(report.auth).toBe("none");
-      expect(check(report, "mcp.endpoint").detail).toBe("initialize answered without a token: stand-in 1.0.0, protocol 2025-11-25");
+      expect(check(report, "mcp.endpoint").detail).toBe(
+        "initialize answered without a token: stand-in 1.0.0, protocol 2025-11-25",
+      );
       expect(check(report, "mcp.tools").detail).toBe("1 tool, each a valid MCP Tool: echo");
       expect(check(report, "oauth.discovery").status).toBe("skip");
     }
@@ -160,11 +172,15 @@ describe("OAuth discovery", () => {
   });
 
   it("protected-resource metadata naming another resource", async () => {
-    const report = await scan(oauthServer({ prm: json({ ...prmDocument, resource: "https://other.example.com/mcp" }) }));
+    const report = await scan(
+      oauthServer({ prm: json({ ...prmDocument, resource: "https://other.example.com/mcp" }) }),
+    );
     expect(report.ok).toBe(false);
     const prm = check(report, "oauth.protected-resource");
     expect(prm).toMatchObject({ status: "fail", problem: "resource-mismatch" });
-    expect(prm.detail).toBe(`${PRM_URL} says resource is "https://other.example.com/mcp", but the MCP URL is "${MCP_URL}"`);
+    expect(prm.detail).toBe(
+      `${PRM_URL} says resource is "https://other.example.com/mcp", but the MCP URL is "${MCP_URL}"`,
+    );
     expect(prm.fix).toContain("PUBLIC_URL");
     // The authorization server is still checked.
     expect(check(report, "oauth.authorization-server").status).toBe("pass");
@@ -172,17 +188,28 @@ describe("OAuth discovery", () => {
 
   it("protected-resource metadata missing, or without authorization servers", async () => {
     const missing = await scan(oauthServer({ prm: json({ error: "not_found" }, 404) }));
-    expect(check(missing, "oauth.protected-resource")).toMatchObject({ status: "fail", problem: "metadata-missing", detail: `${PRM_URL} answered 404` });
+    expect(check(missing, "oauth.protected-resource")).toMatchObject({
+      status: "fail",
+      problem: "metadata-missing",
+      detail: `${PRM_URL} answered 404`,
+    });
     expect(check(missing, "oauth.authorization-server").status).toBe("skip");
     const empty = await scan(oauthServer({ prm: json({ resource: MCP_URL, authorization_servers: [] }) }));
     expect(check(empty, "oauth.protected-resource").problem).toBe("no-authorization-servers");
   });
 
   it("authorization-server metadata without S256, CIMD or registration", async () => {
-    const { code_challenge_methods_supported, client_id_metadata_document_supported, registration_endpoint, ...bare } = asDocument;
-    const report = await scan(oauthServer({ asMetadata: json({ ...bare, code_challenge_methods_supported: ["plain"] }) }));
+    const { code_challenge_methods_supported, client_id_metadata_document_supported, registration_endpoint, ...bare } =
+      asDocument;
+    const report = await scan(
+      oauthServer({ asMetadata: json({ ...bare, code_challenge_methods_supported: ["plain"] }) }),
+    );
     expect(check(report, "oauth.authorization-server").status).toBe("pass");
-    expect(check(report, "oauth.pkce")).toMatchObject({ status: "fail", problem: "no-s256", detail: 'code_challenge_methods_supported is ["plain"]' });
+    expect(check(report, "oauth.pkce")).toMatchObject({
+      status: "fail",
+      problem: "no-s256",
+      detail: 'code_challenge_methods_supported is ["plain"]',
+    });
     expect(check(report, "oauth.cimd")).toMatchObject({ status: "fail", problem: "no-cimd" });
     expect(check(report, "oauth.cimd").fix).toContain("Smithery registers through a Client ID Metadata Document");
     expect(check(report, "oauth.registration")).toMatchObject({ status: "warn", problem: "no-registration" });
@@ -199,8 +226,14 @@ describe("OAuth discovery", () => {
   });
 
   it("plain-http metadata on a public host", async () => {
-    const report = await scan(oauthServer({ prm: json({ ...prmDocument, authorization_servers: ["http://auth.example.com"] }) }));
-    expect(check(report, "oauth.protected-resource")).toMatchObject({ status: "fail", problem: "insecure-url", detail: "not https: http://auth.example.com" });
+    const report = await scan(
+      oauthServer({ prm: json({ ...prmDocument, authorization_servers: ["http://auth.example.com"] }) }),
+    );
+    expect(check(report, "oauth.protected-resource")).toMatchObject({
+      status: "fail",
+      problem: "insecure-url",
+      detail: "not https: http://auth.example.com",
+    });
   });
 
   it("the root well-known URL missing is only a warning", async () => {
@@ -215,7 +248,11 @@ describe("the server card", () => {
     const report = await scan(oauthServer({ card: json({ error: "not_found" }, 404) }));
     expect(report.ok).toBe(false);
     const reachable = check(report, "card.reachable");
-    expect(reachable).toMatchObject({ status: "fail", problem: "card-missing", detail: `${ORIGIN}/.well-known/mcp/server-card.json answered 404` });
+    expect(reachable).toMatchObject({
+      status: "fail",
+      problem: "card-missing",
+      detail: `${ORIGIN}/.well-known/mcp/server-card.json answered 404`,
+    });
     expect(reachable.fix).toContain("docs/scan-failures.md#3-the-static-server-card");
     expect(report.checks.filter((c) => c.id.startsWith("card."))).toHaveLength(1);
   });
@@ -266,7 +303,11 @@ describe("the server card", () => {
 
   it("invalid resources or prompts", async () => {
     const report = await scan(oauthServer({ card: json({ ...card(true), prompts: [{ title: "no name" }] }) }));
-    expect(check(report, "card.lists")).toMatchObject({ status: "fail", problem: "card-invalid-lists", detail: expect.stringContaining("prompts #0: name:") });
+    expect(check(report, "card.lists")).toMatchObject({
+      status: "fail",
+      problem: "card-invalid-lists",
+      detail: expect.stringContaining("prompts #0: name:"),
+    });
   });
 
   it("authentication.required disagreeing with /mcp, either way", async () => {
@@ -285,9 +326,15 @@ describe("the server card", () => {
   });
 
   it("tools on the card that differ from tools/list are a warning", async () => {
-    const report = await scan(openServer({ card: json({ ...card(false), tools: [{ name: "old", inputSchema: { type: "object" } }] }) }));
+    const report = await scan(
+      openServer({ card: json({ ...card(false), tools: [{ name: "old", inputSchema: { type: "object" } }] }) }),
+    );
     expect(report.ok).toBe(true);
-    expect(check(report, "card.tools")).toMatchObject({ status: "warn", problem: "card-stale", detail: "the card and tools/list differ; not on the card: echo; not served: old" });
+    expect(check(report, "card.tools")).toMatchObject({
+      status: "warn",
+      problem: "card-stale",
+      detail: "the card and tools/list differ; not on the card: echo; not served: old",
+    });
   });
 
   it("no CORS is a warning", async () => {
@@ -299,17 +346,29 @@ describe("the server card", () => {
 
 describe("the MCP endpoint's other failures", () => {
   it("tools/list with a tool that is not an MCP Tool names the tool", async () => {
-    const report = await scan(openServer({ mcp: mcpHandler({ tools: [{ name: "broken", inputSchema: { type: "array" } }] }) }));
-    expect(check(report, "mcp.tools")).toMatchObject({ status: "fail", problem: "invalid-result", detail: expect.stringContaining("tool broken: inputSchema.type") });
+    const report = await scan(
+      openServer({ mcp: mcpHandler({ tools: [{ name: "broken", inputSchema: { type: "array" } }] }) }),
+    );
+    expect(check(report, "mcp.tools")).toMatchObject({
+      status: "fail",
+      problem: "invalid-result",
+      detail: expect.stringContaining("tool broken: inputSchema.type"),
+    });
   });
 
   it("an HTML page, a 404, a redirect, a 500", async () => {
     const html = await scan(openServer({ mcp: (c) => c.html("<h1>Hello</h1>") }));
-    expect(check(html, "mcp.endpoint")).toMatchObject({ problem: "not-json-rpc", detail: expect.stringContaining("(text/html; charset=UTF-8)") });
+    expect(check(html, "mcp.endpoint")).toMatchObject({
+      problem: "not-json-rpc",
+      detail: expect.stringContaining("(text/html; charset=UTF-8)"),
+    });
     const missing = await scan(openServer({ mcp: json({}, 404) }));
     expect(check(missing, "mcp.endpoint").problem).toBe("not-mcp-endpoint");
     const moved = await scan(openServer({ mcp: (c) => c.redirect("https://elsewhere.example.com/mcp", 308) }));
-    expect(check(moved, "mcp.endpoint")).toMatchObject({ problem: "redirect", detail: expect.stringContaining("https://elsewhere.example.com/mcp") });
+    expect(check(moved, "mcp.endpoint")).toMatchObject({
+      problem: "redirect",
+      detail: expect.stringContaining("https://elsewhere.example.com/mcp"),
+    });
     const broken = await scan(openServer({ mcp: json({ error: "boom" }, 500) }));
     expect(check(broken, "mcp.endpoint").problem).toBe("server-error");
   });
@@ -317,11 +376,18 @@ describe("the MCP endpoint's other failures", () => {
   it("no server at all, or one that never answers", async () => {
     const refused: Fetch = () => Promise.reject(new TypeError("fetch failed"));
     const down = await scan(refused, { input: "http://localhost:8799" });
-    expect(check(down, "mcp.endpoint")).toMatchObject({ status: "fail", problem: "unreachable", fix: "Start the server (npm run dev) and check the port." });
+    expect(check(down, "mcp.endpoint")).toMatchObject({
+      status: "fail",
+      problem: "unreachable",
+      fix: "Start the server (npm run dev) and check the port.",
+    });
     const hanging: Fetch = (_, init) =>
       new Promise((_, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal!.reason)));
     const slow = await runPreflight(ORIGIN, { fetch: hanging, timeoutMs: 20 });
-    expect(check(slow, "mcp.endpoint")).toMatchObject({ problem: "timeout", detail: `${MCP_URL}: no answer within 0.02 s` });
+    expect(check(slow, "mcp.endpoint")).toMatchObject({
+      problem: "timeout",
+      detail: `${MCP_URL}: no answer within 0.02 s`,
+    });
   });
 
   it("http on a public host fails; on localhost it is fine", async () => {
@@ -333,20 +399,32 @@ describe("the MCP endpoint's other failures", () => {
 
   it("a string that is no URL", async () => {
     const report = await scan(openServer(), { input: "ftp://example.com" });
-    expect(report.checks).toEqual([expect.objectContaining({ id: "target.url", status: "fail", problem: "invalid-url" })]);
+    expect(report.checks).toEqual([
+      expect.objectContaining({ id: "target.url", status: "fail", problem: "invalid-url" }),
+    ]);
   });
 });
 
 describe("building blocks", () => {
   it("resolveTarget: a base URL means /mcp; a path is kept; no scheme means https (http on localhost)", () => {
-    expect(resolveTarget("https://mcp.example.com")).toMatchObject({ mcpUrl: MCP_URL, cardUrl: `${ORIGIN}/.well-known/mcp/server-card.json` });
-    expect(resolveTarget("https://x.example.com/api/mcp?k=1")).toMatchObject({ mcpUrl: "https://x.example.com/api/mcp?k=1", resource: "https://x.example.com/api/mcp" });
+    expect(resolveTarget("https://mcp.example.com")).toMatchObject({
+      mcpUrl: MCP_URL,
+      cardUrl: `${ORIGIN}/.well-known/mcp/server-card.json`,
+    });
+    expect(resolveTarget("https://x.example.com/api/mcp?k=1")).toMatchObject({
+      mcpUrl: "https://x.example.com/api/mcp?k=1",
+      resource: "https://x.example.com/api/mcp",
+    });
     expect(resolveTarget("localhost:8787")).toMatchObject({ mcpUrl: "http://localhost:8787/mcp" });
     expect(resolveTarget("mcp.example.com")).toMatchObject({ mcpUrl: MCP_URL });
   });
 
   it("bearerChallenge reads quoted and bare parameters, and only the Bearer scheme's", () => {
-    expect(bearerChallenge(`Bearer realm="a, b", resource_metadata="${PRM_URL}", scope=mcp`)).toEqual({ realm: "a, b", resource_metadata: PRM_URL, scope: "mcp" });
+    expect(bearerChallenge(`Bearer realm="a, b", resource_metadata="${PRM_URL}", scope=mcp`)).toEqual({
+      realm: "a, b",
+      resource_metadata: PRM_URL,
+      scope: "mcp",
+    });
     expect(bearerChallenge('Basic realm="x", Bearer error="invalid_token"')).toEqual({ error: "invalid_token" });
     expect(bearerChallenge('Basic realm="x"')).toBeUndefined();
     expect(bearerChallenge("Bearer")).toEqual({});
@@ -359,9 +437,13 @@ describe("building blocks", () => {
     expect(text).toContain("as SmitheryBot/1.0 (+https://smithery.ai)");
     expect(text).toContain("✔ HTTPS:");
     expect(text).toMatch(/✘ MCP endpoint answers the scanner: .*403 Forbidden.*\n {4}fix: Return 401, not 403/);
-    expect(text).toMatch(/1 blocking failure: Smithery's scan would fail\. Fix each ✘, then run the preflight again\.$/);
+    expect(text).toMatch(
+      /1 blocking failure: Smithery's scan would fail\. Fix each ✘, then run the preflight again\.$/,
+    );
     const good = formatReport(await scan(oauthServer()));
-    expect(good).toMatch(/Ready: nothing blocks Smithery's scan\. Publish: npm run publish:smithery -- https:\/\/mcp\.example\.com\/mcp -n <org>\/<name>$/);
+    expect(good).toMatch(
+      /Ready: nothing blocks Smithery's scan\. Publish: npm run publish:smithery -- https:\/\/mcp\.example\.com\/mcp -n <org>\/<name>$/,
+    );
     expect(good).not.toContain("\u001b[");
   });
 });

@@ -76,9 +76,18 @@ describe("the session schema keeps within Smithery's limits", () => {
 
   it("catches types a header or query parameter cannot carry", () => {
     const schema = z.object({
-      list: z.array(z.string()).optional().meta({ "x-from": { query: "list" } }),
-      nested: z.object({ a: z.string() }).optional().meta({ "x-from": { query: "nested" } }),
-      ok: z.number().optional().meta({ "x-from": { query: "ok" } }),
+      list: z
+        .array(z.string())
+        .optional()
+        .meta({ "x-from": { query: "list" } }),
+      nested: z
+        .object({ a: z.string() })
+        .optional()
+        .meta({ "x-from": { query: "nested" } }),
+      ok: z
+        .number()
+        .optional()
+        .meta({ "x-from": { query: "ok" } }),
     });
     const problems = smitheryLimitProblems(sessionJsonSchema(schema));
     expect(problems).toEqual([
@@ -131,14 +140,20 @@ describe("session settings reach the tools, through the Worker", () => {
     const result = await client.callTool({ name: "convert_temperature", arguments: { value: 100, from: "celsius" } });
     expect(result.structuredContent).toEqual({ value: 212, unit: "fahrenheit", text: "100 °C = 212 °F" });
     // An explicit unit still wins.
-    const kelvin = await client.callTool({ name: "convert_temperature", arguments: { value: 0, from: "celsius", to: "kelvin" } });
+    const kelvin = await client.callTool({
+      name: "convert_temperature",
+      arguments: { value: 0, from: "celsius", to: "kelvin" },
+    });
     expect(kelvin.structuredContent).toMatchObject({ value: 273.15, unit: "kelvin" });
     await client.close();
   });
 
   it("without settings, the defaults apply (what Smithery's scanner gets)", async () => {
     const client = await connect();
-    const result = await client.callTool({ name: "convert_temperature", arguments: { value: 212, from: "fahrenheit" } });
+    const result = await client.callTool({
+      name: "convert_temperature",
+      arguments: { value: 212, from: "fahrenheit" },
+    });
     expect(result.structuredContent).toMatchObject({ value: 100, unit: "celsius" });
     await client.close();
   });
@@ -231,8 +246,16 @@ describe("a bad setting is refused with a clear 400, never a 500", () => {
 describe("createSessionReader converts text to the declared type before validating", () => {
   const read = createSessionReader(
     z.object({
-      ratio: z.number().min(0).max(1).default(0.5).meta({ "x-from": { header: "x-ratio" } }),
-      verbose: z.boolean().default(false).meta({ "x-from": { query: "verbose" } }),
+      ratio: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.5)
+        .meta({ "x-from": { header: "x-ratio" } }),
+      verbose: z
+        .boolean()
+        .default(false)
+        .meta({ "x-from": { query: "verbose" } }),
       plain: z.string().optional(), // no x-from: Smithery's default, a query parameter of its name
     }),
   );

@@ -138,7 +138,12 @@ export async function runPreflight(input: string, options: PreflightOptions = {}
   };
   const target = resolveTarget(input);
   if (typeof target === "string") {
-    const check = fail("target.url", "invalid-url", target, "Give the server's base URL, e.g. https://mcp.example.com or http://localhost:8787.");
+    const check = fail(
+      "target.url",
+      "invalid-url",
+      target,
+      "Give the server's base URL, e.g. https://mcp.example.com or http://localhost:8787.",
+    );
     return report(input, undefined, "unknown", [check], ctx.userAgent);
   }
 
@@ -159,7 +164,10 @@ export async function runPreflight(input: string, options: PreflightOptions = {}
       liveTools = tools.names;
     } else {
       checks.push(
-        skip("mcp.tools", "/mcp needs a token: Smithery asks you to authorize its scan (pass --token to list the tools here)"),
+        skip(
+          "mcp.tools",
+          "/mcp needs a token: Smithery asks you to authorize its scan (pass --token to list the tools here)",
+        ),
       );
     }
   } else {
@@ -239,7 +247,12 @@ function refusal(id: CheckId, exchange: Exchange, fix403: string): Check | undef
     );
   }
   if (verdict === "block") {
-    return fail(id, "cloudflare-block", `${where} with Cloudflare's block page: a WAF or IP rule refused SmitheryBot`, FIX.block);
+    return fail(
+      id,
+      "cloudflare-block",
+      `${where} with Cloudflare's block page: a WAF or IP rule refused SmitheryBot`,
+      FIX.block,
+    );
   }
   if (exchange.status === 403) {
     const body = excerpt(exchange.text);
@@ -297,8 +310,7 @@ async function probeMcp(target: Target, ctx: Context): Promise<McpProbe> {
   const refused = refusal("mcp.endpoint", ex, FIX.forbiddenMcp(prmUrlFor(target)));
   if (refused) {
     if (refused.problem === "forbidden") {
-      refused.detail +=
-        ". Smithery starts OAuth discovery only on a 401, so a 403 fails the scan: return 401, not 403";
+      refused.detail += ". Smithery starts OAuth discovery only on a 401, so a 403 fails the scan: return 401, not 403";
     }
     return { check: refused, auth: "unknown" };
   }
@@ -321,7 +333,10 @@ async function probeMcp(target: Target, ctx: Context): Promise<McpProbe> {
     return {
       auth: "oauth",
       challenge,
-      check: pass("mcp.endpoint", `401 with WWW-Authenticate: Bearer resource_metadata="${challenge.resource_metadata}": OAuth discovery can start`),
+      check: pass(
+        "mcp.endpoint",
+        `401 with WWW-Authenticate: Bearer resource_metadata="${challenge.resource_metadata}": OAuth discovery can start`,
+      ),
     };
   }
 
@@ -348,18 +363,43 @@ function httpFailure(id: CheckId, ex: Exchange): Check | undefined {
   const seen = `${ex.url} answered ${ex.status}${body ? `: ${body}` : ""}`;
   if (ex.status >= 300 && ex.status < 400) {
     const location = ex.headers.get("Location");
-    return fail(id, "redirect", `${ex.url} redirects (${ex.status}) to ${location ?? "(no Location)"}`, "Publish the URL the redirect leads to: the scanner posts to the URL you give it and does not follow redirects.");
+    return fail(
+      id,
+      "redirect",
+      `${ex.url} redirects (${ex.status}) to ${location ?? "(no Location)"}`,
+      "Publish the URL the redirect leads to: the scanner posts to the URL you give it and does not follow redirects.",
+    );
   }
   if (ex.status === 404 || ex.status === 405) {
-    return fail(id, "not-mcp-endpoint", seen, "Point at the Streamable HTTP endpoint that takes POSTed JSON-RPC (this template's is /mcp).");
+    return fail(
+      id,
+      "not-mcp-endpoint",
+      seen,
+      "Point at the Streamable HTTP endpoint that takes POSTed JSON-RPC (this template's is /mcp).",
+    );
   }
   if (ex.status === 429) {
-    return fail(id, "rate-limited", seen, "A rate limit refused the scanner: exempt the User-Agent SmitheryBot, or raise the limit.");
+    return fail(
+      id,
+      "rate-limited",
+      seen,
+      "A rate limit refused the scanner: exempt the User-Agent SmitheryBot, or raise the limit.",
+    );
   }
   if (ex.status >= 500) {
-    return fail(id, "server-error", seen, "The server failed: read its logs (npx wrangler tail for a deployed Worker).");
+    return fail(
+      id,
+      "server-error",
+      seen,
+      "The server failed: read its logs (npx wrangler tail for a deployed Worker).",
+    );
   }
-  return fail(id, "http-error", seen, "The scanner sends a plain MCP initialize (POST, application/json, Accept: application/json, text/event-stream): accept it.");
+  return fail(
+    id,
+    "http-error",
+    seen,
+    "The scanner sends a plain MCP initialize (POST, application/json, Accept: application/json, text/event-stream): accept it.",
+  );
 }
 
 type RpcResult<T> = { ok: true; value: T } | { ok: false; check: Check };
@@ -383,21 +423,33 @@ function rpcResult<T>(id: CheckId, method: string, ex: Exchange, schema: z.ZodTy
     const error = isObject(message.error) ? message.error : {};
     return {
       ok: false,
-      check: fail(id, "rpc-error", `${method} failed: ${String(error.message ?? JSON.stringify(message.error))} (code ${String(error.code)})`, "Fix the server so that this request succeeds without any settings: Smithery's scanner sends none."),
+      check: fail(
+        id,
+        "rpc-error",
+        `${method} failed: ${String(error.message ?? JSON.stringify(message.error))} (code ${String(error.code)})`,
+        "Fix the server so that this request succeeds without any settings: Smithery's scanner sends none.",
+      ),
     };
   }
   const parsed = schema.safeParse(message.result);
   if (!parsed.success) {
     return {
       ok: false,
-      check: fail(id, "invalid-result", `${method} answered a result that is not what MCP specifies: ${issues(parsed.error)}`, "Answer with the shape the MCP specification gives (the SDK's types)."),
+      check: fail(
+        id,
+        "invalid-result",
+        `${method} answered a result that is not what MCP specifies: ${issues(parsed.error)}`,
+        "Answer with the shape the MCP specification gives (the SDK's types).",
+      ),
     };
   }
   return { ok: true, value: parsed.data };
 }
 
 function issues(error: z.ZodError, label?: (path: PropertyKey[]) => string): string {
-  const list = error.issues.slice(0, 5).map((i) => `${label ? label(i.path) : i.path.join(".") || "(root)"}: ${i.message}`);
+  const list = error.issues
+    .slice(0, 5)
+    .map((i) => `${label ? label(i.path) : i.path.join(".") || "(root)"}: ${i.message}`);
   return list.join("; ") + (error.issues.length > 5 ? `; and ${error.issues.length - 5} more` : "");
 }
 
@@ -412,7 +464,11 @@ async function listTools(target: Target, ctx: Context, session: McpSession): Pro
   if (session.sessionId) headers["Mcp-Session-Id"] = session.sessionId;
   if (session.authorization) headers.Authorization = session.authorization;
   const post = (id: number | undefined, method: string, params?: unknown) =>
-    send(target.mcpUrl, { method: "POST", redirect: "manual", headers, body: rpc(id, method, params) }, { ...ctx, rpcId: id });
+    send(
+      target.mcpUrl,
+      { method: "POST", redirect: "manual", headers, body: rpc(id, method, params) },
+      { ...ctx, rpcId: id },
+    );
 
   try {
     await post(undefined, "notifications/initialized");
@@ -427,7 +483,10 @@ async function listTools(target: Target, ctx: Context, session: McpSession): Pro
       if (!result.ok) {
         // Name the tool whose shape is wrong rather than its index.
         const raw = outcome.exchange.json as { result?: { tools?: { name?: unknown }[] } };
-        result.check.detail = result.check.detail.replace(/tools\.(\d+)\./g, (_, i) => `tool ${String(raw.result?.tools?.[Number(i)]?.name ?? `#${i}`)}: `);
+        result.check.detail = result.check.detail.replace(
+          /tools\.(\d+)\./g,
+          (_, i) => `tool ${String(raw.result?.tools?.[Number(i)]?.name ?? `#${i}`)}: `,
+        );
         return { check: result.check };
       }
       tools.push(...result.value.tools);
@@ -436,9 +495,23 @@ async function listTools(target: Target, ctx: Context, session: McpSession): Pro
     }
     const names = tools.map((t) => t.name);
     if (names.length === 0) {
-      return { names, check: warn("mcp.tools", "no-tools", "tools/list answered with no tools", "Smithery lists a server's tools: add one (a file in src/mcp/tools/).") };
+      return {
+        names,
+        check: warn(
+          "mcp.tools",
+          "no-tools",
+          "tools/list answered with no tools",
+          "Smithery lists a server's tools: add one (a file in src/mcp/tools/).",
+        ),
+      };
     }
-    return { names, check: pass("mcp.tools", `${names.length} tool${names.length === 1 ? "" : "s"}, each a valid MCP Tool: ${names.join(", ")}`) };
+    return {
+      names,
+      check: pass(
+        "mcp.tools",
+        `${names.length} tool${names.length === 1 ? "" : "s"}, each a valid MCP Tool: ${names.join(", ")}`,
+      ),
+    };
   } finally {
     // A stateful server keeps a session per initialize: end it, as a polite client does.
     if (session.sessionId) await send(target.mcpUrl, { method: "DELETE", headers }, ctx).catch(() => {});
@@ -457,7 +530,14 @@ async function authorizedTools(target: Target, ctx: Context): Promise<ToolListin
   const ex = outcome.exchange;
   if (ex.status === 401 || ex.status === 403) {
     const why = bearerChallenge(ex.headers.get("WWW-Authenticate"))?.error ?? `HTTP ${ex.status}`;
-    return { check: fail("mcp.tools", "token-refused", `the token given with --token was refused (${why})`, "Get a fresh access token (the OAuth flow), or leave --token out.") };
+    return {
+      check: fail(
+        "mcp.tools",
+        "token-refused",
+        `the token given with --token was refused (${why})`,
+        "Get a fresh access token (the OAuth flow), or leave --token out.",
+      ),
+    };
   }
   const failed = httpFailure("mcp.tools", ex);
   if (failed) return { check: failed };
@@ -475,7 +555,11 @@ async function getJson(url: string, ctx: Context, headers: Record<string, string
 }
 
 /** RFC 9728 then RFC 8414 (or OpenID) metadata, as an MCP client discovers them after the 401. */
-async function oauthChecks(target: Target, ctx: Context, challenge: Record<string, string> | undefined): Promise<Check[]> {
+async function oauthChecks(
+  target: Target,
+  ctx: Context,
+  challenge: Record<string, string> | undefined,
+): Promise<Check[]> {
   const checks: Check[] = [];
   const declared = challenge?.resource_metadata;
   const prmUrl = declared ?? prmUrlFor(target);
@@ -490,7 +574,12 @@ async function oauthChecks(target: Target, ctx: Context, challenge: Record<strin
     checks.push(
       ok
         ? pass("oauth.root-metadata", `${root} answers too`)
-        : warn("oauth.root-metadata", "root-metadata-missing", `${root} ${rootOutcome.ok ? `answered ${rootOutcome.exchange.status}` : `failed: ${rootOutcome.error}`}`, "Some clients probe the root well-known URL first: serve the same metadata there."),
+        : warn(
+            "oauth.root-metadata",
+            "root-metadata-missing",
+            `${root} ${rootOutcome.ok ? `answered ${rootOutcome.exchange.status}` : `failed: ${rootOutcome.error}`}`,
+            "Some clients probe the root well-known URL first: serve the same metadata there.",
+          ),
     );
   }
 
@@ -502,14 +591,20 @@ async function oauthChecks(target: Target, ctx: Context, challenge: Record<strin
   return checks;
 }
 
-function protectedResource(target: Target, prmUrl: string, outcome: Outcome, declared: boolean): { check: Check; issuer?: string } {
+function protectedResource(
+  target: Target,
+  prmUrl: string,
+  outcome: Outcome,
+  declared: boolean,
+): { check: Check; issuer?: string } {
   const id = "oauth.protected-resource";
   if (!outcome.ok) return { check: unreachable(id, prmUrl, outcome) };
   const ex = outcome.exchange;
   const refused = refusal(id, ex, FIX.forbiddenPublic);
   if (refused) return { check: refused };
   if (ex.status !== 200 || !isObject(ex.json)) {
-    const seen = ex.status === 200 ? `200 with something that is not a JSON object: ${excerpt(ex.text)}` : `${ex.status}`;
+    const seen =
+      ex.status === 200 ? `200 with something that is not a JSON object: ${excerpt(ex.text)}` : `${ex.status}`;
     return { check: fail(id, "metadata-missing", `${prmUrl} answered ${seen}`, FIX.prm(target.resource)) };
   }
   const meta = ex.json;
@@ -521,15 +616,26 @@ function protectedResource(target: Target, prmUrl: string, outcome: Outcome, dec
   if (meta.resource !== target.resource) {
     return {
       issuer,
-      check: fail(id, "resource-mismatch", `${prmUrl} says resource is ${JSON.stringify(meta.resource)}, but the MCP URL is "${target.resource}"`, FIX.resourceMismatch),
+      check: fail(
+        id,
+        "resource-mismatch",
+        `${prmUrl} says resource is ${JSON.stringify(meta.resource)}, but the MCP URL is "${target.resource}"`,
+        FIX.resourceMismatch,
+      ),
     };
   }
   if (!issuer) {
-    return { check: fail(id, "no-authorization-servers", `${prmUrl} lists no authorization_servers`, FIX.prm(target.resource)) };
+    return {
+      check: fail(id, "no-authorization-servers", `${prmUrl} lists no authorization_servers`, FIX.prm(target.resource)),
+    };
   }
   const plain = [prmUrl, ...servers].filter(insecure);
-  if (plain.length > 0) return { issuer, check: fail(id, "insecure-url", `not https: ${plain.join(", ")}`, FIX.insecure) };
-  return { issuer, check: pass(id, `resource "${meta.resource}", authorization server ${servers.join(", ")}${source}`) };
+  if (plain.length > 0)
+    return { issuer, check: fail(id, "insecure-url", `not https: ${plain.join(", ")}`, FIX.insecure) };
+  return {
+    issuer,
+    check: pass(id, `resource "${meta.resource}", authorization server ${servers.join(", ")}${source}`),
+  };
 }
 
 /** Where RFC 8414 and OpenID Connect discovery look for an issuer's metadata, in the MCP spec's order. */
@@ -551,7 +657,14 @@ async function authorizationServer(issuer: string, ctx: Context): Promise<Check[
   try {
     urls = authorizationServerMetadataUrls(issuer);
   } catch {
-    return [fail(id, "invalid-issuer", `the authorization server ${JSON.stringify(issuer)} is not a URL`, "List the issuer's URL in authorization_servers.")];
+    return [
+      fail(
+        id,
+        "invalid-issuer",
+        `the authorization server ${JSON.stringify(issuer)} is not a URL`,
+        "List the issuer's URL in authorization_servers.",
+      ),
+    ];
   }
   const tried: string[] = [];
   let meta: Record<string, unknown> | undefined;
@@ -570,7 +683,14 @@ async function authorizationServer(issuer: string, ctx: Context): Promise<Check[
     tried.push(`${url} (${outcome.ok ? outcome.exchange.status : outcome.error})`);
   }
   if (!meta) {
-    return [fail(id, "metadata-missing", `no metadata for issuer ${issuer}: tried ${tried.join(", ")}`, "Serve RFC 8414 metadata at /.well-known/oauth-authorization-server on the issuer (this template does when MCP_AUTH=oauth).")];
+    return [
+      fail(
+        id,
+        "metadata-missing",
+        `no metadata for issuer ${issuer}: tried ${tried.join(", ")}`,
+        "Serve RFC 8414 metadata at /.well-known/oauth-authorization-server on the issuer (this template does when MCP_AUTH=oauth).",
+      ),
+    ];
   }
 
   const checks: Check[] = [];
@@ -578,9 +698,23 @@ async function authorizationServer(issuer: string, ctx: Context): Promise<Check[
     .map((k) => meta[k])
     .filter((v): v is string => typeof v === "string");
   if (meta.issuer !== issuer) {
-    checks.push(fail(id, "issuer-mismatch", `${metaUrl} says issuer is ${JSON.stringify(meta.issuer)}, not "${issuer}"`, "The metadata's issuer must be exactly the URL listed in authorization_servers (RFC 8414 §3.3)."));
+    checks.push(
+      fail(
+        id,
+        "issuer-mismatch",
+        `${metaUrl} says issuer is ${JSON.stringify(meta.issuer)}, not "${issuer}"`,
+        "The metadata's issuer must be exactly the URL listed in authorization_servers (RFC 8414 §3.3).",
+      ),
+    );
   } else if (typeof meta.authorization_endpoint !== "string" || typeof meta.token_endpoint !== "string") {
-    checks.push(fail(id, "metadata-incomplete", `${metaUrl} lacks authorization_endpoint or token_endpoint`, "Publish both endpoints in the metadata."));
+    checks.push(
+      fail(
+        id,
+        "metadata-incomplete",
+        `${metaUrl} lacks authorization_endpoint or token_endpoint`,
+        "Publish both endpoints in the metadata.",
+      ),
+    );
   } else if (endpoints.some(insecure)) {
     checks.push(fail(id, "insecure-url", `not https: ${endpoints.filter(insecure).join(", ")}`, FIX.insecure));
   } else {
@@ -591,47 +725,98 @@ async function authorizationServer(issuer: string, ctx: Context): Promise<Check[
   checks.push(
     methods.includes("S256")
       ? pass("oauth.pkce", `code_challenge_methods_supported: ${methods.join(", ")}`)
-      : fail("oauth.pkce", "no-s256", `code_challenge_methods_supported is ${JSON.stringify(meta.code_challenge_methods_supported ?? null)}`, 'Advertise "S256" in code_challenge_methods_supported: MCP clients refuse an authorization server that does not.'),
+      : fail(
+          "oauth.pkce",
+          "no-s256",
+          `code_challenge_methods_supported is ${JSON.stringify(meta.code_challenge_methods_supported ?? null)}`,
+          'Advertise "S256" in code_challenge_methods_supported: MCP clients refuse an authorization server that does not.',
+        ),
   );
   checks.push(
     meta.client_id_metadata_document_supported === true
       ? pass("oauth.cimd", "client_id_metadata_document_supported: true")
-      : fail("oauth.cimd", "no-cimd", `client_id_metadata_document_supported is ${JSON.stringify(meta.client_id_metadata_document_supported ?? null)}`, "Smithery registers through a Client ID Metadata Document (its client_id is an https URL): enable CIMD and advertise client_id_metadata_document_supported: true."),
+      : fail(
+          "oauth.cimd",
+          "no-cimd",
+          `client_id_metadata_document_supported is ${JSON.stringify(meta.client_id_metadata_document_supported ?? null)}`,
+          "Smithery registers through a Client ID Metadata Document (its client_id is an https URL): enable CIMD and advertise client_id_metadata_document_supported: true.",
+        ),
   );
   checks.push(
     typeof meta.registration_endpoint === "string"
       ? pass("oauth.registration", `registration_endpoint: ${meta.registration_endpoint}`)
-      : warn("oauth.registration", "no-registration", "no registration_endpoint", "Smithery does not need it, but clients without CIMD support (older SDKs, some IDEs) register by RFC 7591: offer it."),
+      : warn(
+          "oauth.registration",
+          "no-registration",
+          "no registration_endpoint",
+          "Smithery does not need it, but clients without CIMD support (older SDKs, some IDEs) register by RFC 7591: offer it.",
+        ),
   );
   return checks;
 }
 
-const LIST_SCHEMAS = { resources: ResourceSchema, resourceTemplates: ResourceTemplateSchema, prompts: PromptSchema } as const;
+const LIST_SCHEMAS = {
+  resources: ResourceSchema,
+  resourceTemplates: ResourceTemplateSchema,
+  prompts: PromptSchema,
+} as const;
 
-async function cardChecks(target: Target, ctx: Context, auth: PreflightReport["auth"], liveTools: string[] | undefined): Promise<Check[]> {
+async function cardChecks(
+  target: Target,
+  ctx: Context,
+  auth: PreflightReport["auth"],
+  liveTools: string[] | undefined,
+): Promise<Check[]> {
   const outcome = await getJson(target.cardUrl, ctx);
   if (!outcome.ok) return [unreachable("card.reachable", target.cardUrl, outcome)];
   const ex = outcome.exchange;
   const refused = refusal("card.reachable", ex, FIX.forbiddenPublic);
   if (refused) return [refused];
   if (ex.status === 401) {
-    return [fail("card.reachable", "card-needs-auth", `${target.cardUrl} answered 401: the card asks for a token`, FIX.cardPublic)];
+    return [
+      fail(
+        "card.reachable",
+        "card-needs-auth",
+        `${target.cardUrl} answered 401: the card asks for a token`,
+        FIX.cardPublic,
+      ),
+    ];
   }
-  if (ex.status === 404) return [fail("card.reachable", "card-missing", `${target.cardUrl} answered 404`, FIX.cardMissing)];
+  if (ex.status === 404)
+    return [fail("card.reachable", "card-missing", `${target.cardUrl} answered 404`, FIX.cardMissing)];
   if (ex.status !== 200) {
-    return [fail("card.reachable", "card-http-error", `${target.cardUrl} answered ${ex.status}: ${excerpt(ex.text)}`, FIX.cardMissing)];
+    return [
+      fail(
+        "card.reachable",
+        "card-http-error",
+        `${target.cardUrl} answered ${ex.status}: ${excerpt(ex.text)}`,
+        FIX.cardMissing,
+      ),
+    ];
   }
   const checks: Check[] = [pass("card.reachable", `200 at ${target.cardUrl}, without a token`)];
 
   const type = ex.headers.get("Content-Type") ?? "";
   if (!isObject(ex.json)) {
-    checks.push(fail("card.json", "card-invalid-json", `the card is not a JSON object (${type || "no Content-Type"}): ${excerpt(ex.text) || "(empty)"}`, FIX.cardFormat));
+    checks.push(
+      fail(
+        "card.json",
+        "card-invalid-json",
+        `the card is not a JSON object (${type || "no Content-Type"}): ${excerpt(ex.text) || "(empty)"}`,
+        FIX.cardFormat,
+      ),
+    );
     return checks;
   }
   checks.push(
     /\bjson\b/i.test(type)
       ? pass("card.json", `a JSON object (${type})`)
-      : warn("card.json", "card-content-type", `valid JSON, but served as ${type || "no Content-Type"}`, "Serve the card as application/json."),
+      : warn(
+          "card.json",
+          "card-content-type",
+          `valid JSON, but served as ${type || "no Content-Type"}`,
+          "Serve the card as application/json.",
+        ),
   );
   const card = ex.json;
 
@@ -639,7 +824,14 @@ async function cardChecks(target: Target, ctx: Context, auth: PreflightReport["a
   checks.push(
     info.success
       ? pass("card.server-info", `${info.data.name} ${info.data.version}`)
-      : fail("card.server-info", card.serverInfo === undefined ? "card-no-server-info" : "card-invalid-server-info", card.serverInfo === undefined ? "the card has no serverInfo, the one field Smithery requires" : `serverInfo is not valid: ${issues(info.error)}`, `Give the card "serverInfo": {"name": …, "version": …}. ${FIX.cardFormat}`),
+      : fail(
+          "card.server-info",
+          card.serverInfo === undefined ? "card-no-server-info" : "card-invalid-server-info",
+          card.serverInfo === undefined
+            ? "the card has no serverInfo, the one field Smithery requires"
+            : `serverInfo is not valid: ${issues(info.error)}`,
+          `Give the card "serverInfo": {"name": …, "version": …}. ${FIX.cardFormat}`,
+        ),
   );
 
   checks.push(cardTools(card.tools, auth, liveTools));
@@ -651,7 +843,12 @@ async function cardChecks(target: Target, ctx: Context, auth: PreflightReport["a
   checks.push(
     allowed === "*" || allowed === "https://smithery.ai"
       ? pass("card.cors", `Access-Control-Allow-Origin: ${allowed}`)
-      : warn("card.cors", "card-no-cors", `no Access-Control-Allow-Origin for https://smithery.ai (${allowed ?? "none"})`, "Send Access-Control-Allow-Origin: * with the card, so that browser-based clients and registries can read it."),
+      : warn(
+          "card.cors",
+          "card-no-cors",
+          `no Access-Control-Allow-Origin for https://smithery.ai (${allowed ?? "none"})`,
+          "Send Access-Control-Allow-Origin: * with the card, so that browser-based clients and registries can read it.",
+        ),
   );
   return checks;
 }
@@ -660,7 +857,12 @@ function cardTools(tools: unknown, auth: PreflightReport["auth"], liveTools: str
   const id = "card.tools";
   if (tools === undefined) {
     return auth === "oauth"
-      ? warn(id, "card-no-tools", "the card lists no tools", "Behind sign-in, the card is how Smithery shows your tools before anyone authorizes the scan: list them.")
+      ? warn(
+          id,
+          "card-no-tools",
+          "the card lists no tools",
+          "Behind sign-in, the card is how Smithery shows your tools before anyone authorizes the scan: list them.",
+        )
       : skip(id, "the card lists no tools (the scan reads them from tools/list)");
   }
   if (!Array.isArray(tools)) return fail(id, "card-invalid-tools", "tools is not an array", FIX.cardFormat);
@@ -673,14 +875,24 @@ function cardTools(tools: unknown, auth: PreflightReport["auth"], liveTools: str
     }
   });
   if (problems.length > 0) {
-    return fail(id, "card-invalid-tools", problems.join("; "), `Each tool needs a name and an inputSchema of type "object" (the MCP Tool shape). ${FIX.cardFormat}`);
+    return fail(
+      id,
+      "card-invalid-tools",
+      problems.join("; "),
+      `Each tool needs a name and an inputSchema of type "object" (the MCP Tool shape). ${FIX.cardFormat}`,
+    );
   }
   const names = tools.map((t) => (t as { name: string }).name);
   if (liveTools) {
     const missing = liveTools.filter((n) => !names.includes(n));
     const extra = names.filter((n) => !liveTools.includes(n));
     if (missing.length || extra.length) {
-      return warn(id, "card-stale", `the card and tools/list differ${missing.length ? `; not on the card: ${missing.join(", ")}` : ""}${extra.length ? `; not served: ${extra.join(", ")}` : ""}`, "Regenerate or update the card so that it matches the server.");
+      return warn(
+        id,
+        "card-stale",
+        `the card and tools/list differ${missing.length ? `; not on the card: ${missing.join(", ")}` : ""}${extra.length ? `; not served: ${extra.join(", ")}` : ""}`,
+        "Regenerate or update the card so that it matches the server.",
+      );
     }
   }
   return pass(id, `${names.length} tool${names.length === 1 ? "" : "s"}, each a valid MCP Tool`);
@@ -712,10 +924,23 @@ function cardAuth(authentication: unknown, auth: PreflightReport["auth"]): Check
   const required = isObject(authentication) ? authentication.required : undefined;
   if (auth === "unknown") return skip(id, "not checked: /mcp gave no answer that says whether it needs a token");
   if (auth === "oauth" && required !== true) {
-    return fail(id, "card-auth-mismatch", `/mcp answered 401, but the card says authentication.required is ${JSON.stringify(required ?? null)}`, 'Say "authentication": {"required": true, "schemes": ["oauth2"]} on the card, so Smithery knows users must sign in.');
+    return fail(
+      id,
+      "card-auth-mismatch",
+      `/mcp answered 401, but the card says authentication.required is ${JSON.stringify(required ?? null)}`,
+      'Say "authentication": {"required": true, "schemes": ["oauth2"]} on the card, so Smithery knows users must sign in.',
+    );
   }
   if (auth === "none" && required === true) {
-    return fail(id, "card-auth-mismatch", "/mcp answered without a token, but the card says authentication.required is true", 'Say "authentication": {"required": false} on the card, or turn authentication on.');
+    return fail(
+      id,
+      "card-auth-mismatch",
+      "/mcp answered without a token, but the card says authentication.required is true",
+      'Say "authentication": {"required": false} on the card, or turn authentication on.',
+    );
   }
-  return pass(id, `authentication.required is ${JSON.stringify(required ?? null)}, and /mcp ${auth === "oauth" ? "asks for a token" : "needs none"}`);
+  return pass(
+    id,
+    `authentication.required is ${JSON.stringify(required ?? null)}, and /mcp ${auth === "oauth" ? "asks for a token" : "needs none"}`,
+  );
 }

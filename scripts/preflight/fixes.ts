@@ -19,7 +19,7 @@ export const FIX = {
     `User-Agent can be spoofed. See ${SECTION.cloudflare}`,
   block:
     "A Cloudflare WAF custom rule, IP Access Rule or Browser Integrity Check refused SmitheryBot (Security → " +
-    "Events names the rule). Put an allow (Skip) rule for (http.user_agent contains \"SmitheryBot\") before it; " +
+    'Events names the rule). Put an allow (Skip) rule for (http.user_agent contains "SmitheryBot") before it; ' +
     "behind another CDN or WAF, add an allow rule for that User-Agent. Keep authentication on: a User-Agent can " +
     `be spoofed. See ${SECTION.cloudflare}`,
   forbiddenMcp: (prmUrl: string) =>
@@ -29,7 +29,7 @@ export const FIX = {
     `does: allow the User-Agent "SmitheryBot" there. See ${SECTION.status401}`,
   forbiddenPublic:
     "This document must be public: serve it without authentication, and if your server does not send this 403 " +
-    "itself, allow the User-Agent \"SmitheryBot\" in the WAF, IP rule or proxy that does. " +
+    'itself, allow the User-Agent "SmitheryBot" in the WAF, IP rule or proxy that does. ' +
     `See ${SECTION.cloudflare}`,
   noResourceMetadata: (prmUrl: string) =>
     `Add resource_metadata to the challenge: WWW-Authenticate: Bearer resource_metadata="${prmUrl}". ` +

@@ -43,7 +43,10 @@ export async function send(url: string, init: RequestInit, options: SendOptions)
       return { ok: true, exchange: { url, status: response.status, headers: response.headers, text, json: message } };
     }
     const text = await readText(response);
-    return { ok: true, exchange: { url, status: response.status, headers: response.headers, text, json: parseJson(text) } };
+    return {
+      ok: true,
+      exchange: { url, status: response.status, headers: response.headers, text, json: parseJson(text) },
+    };
   } catch (error) {
     if (signal.aborted) return { ok: false, error: `no answer within ${options.timeoutMs / 1000} s` };
     return { ok: false, error: describeError(error) };
@@ -140,7 +143,9 @@ export function cloudflareVerdict(exchange: Exchange): "challenge" | "block" | u
   const body = exchange.text.slice(0, 64 * 1024);
   if (/Just a moment(?:\.\.\.|…)|\/cdn-cgi\/challenge-platform\/|_cf_chl_opt/i.test(body)) return "challenge";
   if (
-    /Attention Required! \| Cloudflare|Sorry, you have been blocked|cf-error-code|Error(?: code:?)? 10(?:0[5-9]|1[0-2]|20)\b/i.test(body)
+    /Attention Required! \| Cloudflare|Sorry, you have been blocked|cf-error-code|Error(?: code:?)? 10(?:0[5-9]|1[0-2]|20)\b/i.test(
+      body,
+    )
   ) {
     return "block";
   }

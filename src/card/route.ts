@@ -1,10 +1,16 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../http/types.js";
 import { canonicalOrigin } from "../http/origin-url.js";
+import type { AppEnv } from "../http/types.js";
 import { buildServerCard } from "./server-card.js";
 import { getCapabilitySnapshot } from "./snapshot.js";
 
-export const SERVER_CARD_PATHS = ["/.well-known/mcp/server-card.json", "/mcp/server-card"] as const;
+// Smithery reads the .json name; SEP-2127 names /.well-known/mcp/server-card; some clients look
+// next to the endpoint.
+export const SERVER_CARD_PATHS = [
+  "/.well-known/mcp/server-card.json",
+  "/.well-known/mcp/server-card",
+  "/mcp/server-card",
+] as const;
 
 interface Rendered {
   body: string;
@@ -19,18 +25,23 @@ const MAX_ORIGINS = 8;
 const HEADERS = {
   "Content-Type": "application/json; charset=utf-8",
   "Cache-Control": "public, max-age=3600",
+  // SEP-2127's CORS headers for discovery documents: any page may read the card.
   "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Methods": "GET",
+  "Access-Control-Allow-Headers": "Content-Type",
 };
 
 /** GET the server card: public, cacheable, revalidated with its ETag. */
 export async function serveServerCard(c: Context<AppEnv>): Promise<Response> {
   const origin = canonicalOrigin(c.req.raw, c.var.config);
-  let card = rendered.get(origin);
+  // The card depends on the auth mode too: one isolate can see several env objects (tests do).
+  const key = `${c.var.config.auth} ${origin}`;
+  let card = rendered.get(key);
   if (!card) {
     if (rendered.size >= MAX_ORIGINS) rendered.clear();
     card = render(c.env, origin, c);
-    rendered.set(origin, card);
-    card.catch(() => rendered.delete(origin));
+    rendered.set(key, card);
+    card.catch(() => rendered.delete(key));
   }
   const { body, etag } = await card;
   const headers = { ...HEADERS, ETag: etag };

@@ -1,7 +1,7 @@
-import type { Context } from "hono";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { createMcpServer } from "../mcp/server.js";
+import type { Context } from "hono";
 import type { McpContext } from "../mcp/define.js";
+import { createMcpServer } from "../mcp/server.js";
 import type { AppEnv, GrantProps } from "./types.js";
 
 /** What the OAuth provider adds to the execution context of an authenticated request. */

@@ -1,5 +1,5 @@
-import type { Config } from "../config.js";
 import type { User } from "../auth/user.js";
+import type { Config } from "../config.js";
 import type { Session } from "../session/schema.js";
 
 /** What the OAuth provider puts in `ctx.props` for a request to /mcp that carried a valid token. */

@@ -1,10 +1,10 @@
-import type { z } from "zod";
 import type {
   CallToolResult,
   GetPromptResult,
   ReadResourceResult,
   ToolAnnotations,
 } from "@modelcontextprotocol/sdk/types.js";
+import type { z } from "zod";
 import type { User } from "../auth/user.js";
 import type { Session } from "../session/schema.js";
 
@@ -37,10 +37,7 @@ export interface ToolDefinition<In extends Shape = Shape, Out extends Shape | un
   annotations?: ToolAnnotations;
   /** OAuth scope a token must carry to call this tool (ignored when MCP_AUTH is `none`). */
   requiredScope?: string;
-  handler: (
-    args: Infer<In>,
-    ctx: McpContext,
-  ) => Promise<ToolResult<Out>> | ToolResult<Out>;
+  handler: (args: Infer<In>, ctx: McpContext) => Promise<ToolResult<Out>> | ToolResult<Out>;
 }
 
 /** A failed call the model should see: `isError` with a message, no structured output. */

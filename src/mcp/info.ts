@@ -12,6 +12,5 @@ export const serverInfo = {
   /** One line, at most 100 characters (the server card's limit). */
   description: "A starter MCP server on Cloudflare Workers with OAuth 2.1, ready for Smithery.",
   /** Sent to clients at initialize: how a model should use this server. */
-  instructions:
-    "Example tools: convert temperatures, look up public GitHub repositories, and tell who is calling.",
+  instructions: "Example tools: convert temperatures, look up public GitHub repositories, and tell who is calling.",
 } as const;

@@ -40,7 +40,10 @@ function registerResource(server: McpServer, resource: ResourceDefinition, ctx: 
     server.registerResource(resource.name, resource.uri, metadata, (uri) => resource.read(uri, {}, ctx));
     return;
   }
-  const template = new ResourceTemplate(resource.uri, { list: undefined, complete: resource.complete });
+  // The SDK looks completers up by the client's argument name: without a prototype, "constructor"
+  // finds nothing instead of Object's constructor.
+  const complete = resource.complete && Object.assign(Object.create(null), resource.complete);
+  const template = new ResourceTemplate(resource.uri, { list: undefined, complete });
   server.registerResource(resource.name, template, metadata, (uri, variables) =>
     resource.read(uri, flatten(variables), ctx),
   );
@@ -55,7 +58,5 @@ function registerPrompt(server: McpServer, prompt: AnyPrompt, ctx: McpContext): 
 }
 
 function flatten(variables: Record<string, string | string[]>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(variables).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]),
-  );
+  return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]));
 }

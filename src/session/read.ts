@@ -37,7 +37,9 @@ export function createSessionReader<S extends z.ZodObject>(schema: S) {
     const input: Record<string, unknown> = {};
     const issues: SessionIssue[] = [];
     for (const field of fields) {
-      const values = ("header" in field.from ? [request.headers.get(field.from.header)] : query.getAll(field.from.query))
+      const values = (
+        "header" in field.from ? [request.headers.get(field.from.header)] : query.getAll(field.from.query)
+      )
         .map((v) => v?.trim())
         .filter((v): v is string => !!v);
       if (values.length === 0) continue;

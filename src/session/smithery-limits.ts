@@ -31,7 +31,9 @@ export function smitheryLimitProblems(schema: Record<string, unknown>): string[]
   for (const name of names) {
     const property = properties[name]!;
     if (!(SMITHERY_LIMITS.types as readonly unknown[]).includes(property.type)) {
-      problems.push(`${name}: type ${JSON.stringify(property.type ?? "(none)")}; only string, number or boolean can travel in a header or query parameter`);
+      problems.push(
+        `${name}: type ${JSON.stringify(property.type ?? "(none)")}; only string, number or boolean can travel in a header or query parameter`,
+      );
     }
     problems.push(...xFromProblems(name, property["x-from"]));
   }

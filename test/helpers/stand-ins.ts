@@ -21,7 +21,11 @@ export interface Routes {
   edge?: MiddlewareHandler;
 }
 
-const TOOL = { name: "echo", description: "Echo a message", inputSchema: { type: "object", properties: { message: { type: "string" } } } };
+const TOOL = {
+  name: "echo",
+  description: "Echo a message",
+  inputSchema: { type: "object", properties: { message: { type: "string" } } },
+};
 
 export const prmDocument = { resource: MCP_URL, authorization_servers: [ORIGIN], bearer_methods_supported: ["header"] };
 export const asDocument = {
@@ -47,7 +51,11 @@ export function mcpHandler({ sse = false, tools = [TOOL] as unknown[] } = {}): H
     if (message.id === undefined) return c.body(null, 202);
     const result =
       message.method === "initialize"
-        ? { protocolVersion: "2025-11-25", capabilities: { tools: {} }, serverInfo: { name: "stand-in", version: "1.0.0" } }
+        ? {
+            protocolVersion: "2025-11-25",
+            capabilities: { tools: {} },
+            serverInfo: { name: "stand-in", version: "1.0.0" },
+          }
         : message.method === "tools/list"
           ? { tools }
           : undefined;
@@ -63,7 +71,9 @@ export function mcpHandler({ sse = false, tools = [TOOL] as unknown[] } = {}): H
 }
 
 const challenge401: Handler = (c) =>
-  c.json({ error: "invalid_token" }, 401, { "WWW-Authenticate": `Bearer realm="OAuth", resource_metadata="${PRM_URL}"` });
+  c.json({ error: "invalid_token" }, 401, {
+    "WWW-Authenticate": `Bearer realm="OAuth", resource_metadata="${PRM_URL}"`,
+  });
 
 /** Requires a token on /mcp: 401 with resource_metadata, unless it carries GOOD_TOKEN. */
 const oauthMcp: Handler = async (c, next) => {
@@ -86,12 +96,21 @@ function build(defaults: Required<Omit<Routes, "edge">>, routes: Routes): Fetch 
   return (url, init) => Promise.resolve(app.fetch(new Request(url, init)));
 }
 
-const json = (body: unknown): Handler => (c) => c.json(body, 200, { "Access-Control-Allow-Origin": "*" });
+const json =
+  (body: unknown): Handler =>
+  (c) =>
+    c.json(body, 200, { "Access-Control-Allow-Origin": "*" });
 
 /** A server behind OAuth that does everything right. */
 export function oauthServer(routes: Routes = {}): Fetch {
   return build(
-    { mcp: oauthMcp, prm: json(prmDocument), rootPrm: json(prmDocument), asMetadata: json(asDocument), card: json(card(true)) },
+    {
+      mcp: oauthMcp,
+      prm: json(prmDocument),
+      rootPrm: json(prmDocument),
+      asMetadata: json(asDocument),
+      card: json(card(true)),
+    },
     routes,
   );
 }
@@ -99,7 +118,10 @@ export function oauthServer(routes: Routes = {}): Fetch {
 /** A public server (no sign-in) that does everything right. */
 export function openServer(routes: Routes = {}): Fetch {
   const notFound: Handler = (c) => c.json({ error: "not_found" }, 404);
-  return build({ mcp: mcpHandler(), prm: notFound, rootPrm: notFound, asMetadata: notFound, card: json(card(false)) }, routes);
+  return build(
+    { mcp: mcpHandler(), prm: notFound, rootPrm: notFound, asMetadata: notFound, card: json(card(false)) },
+    routes,
+  );
 }
 
 /** Cloudflare's managed challenge, as Bot Fight Mode serves it to a bot it does not trust. */
@@ -116,7 +138,11 @@ export const blockPage = `<!DOCTYPE html><html><head><title>Attention Required! 
 export function botFightMode({ header = true } = {}): MiddlewareHandler {
   return async (c, next) => {
     if (!c.req.header("User-Agent")?.includes("SmitheryBot")) return next();
-    const headers: Record<string, string> = { "Content-Type": "text/html; charset=UTF-8", Server: "cloudflare", "CF-RAY": "8f0000000000-LHR" };
+    const headers: Record<string, string> = {
+      "Content-Type": "text/html; charset=UTF-8",
+      Server: "cloudflare",
+      "CF-RAY": "8f0000000000-LHR",
+    };
     if (header) headers["cf-mitigated"] = "challenge";
     return new Response(challengePage, { status: 403, headers });
   };

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { readSession } from "../../session/read.js";
-import { isAllowedOrigin } from "./origin.js";
 import type { AppEnv } from "../types.js";
+import { isAllowedOrigin } from "./origin.js";
 
 // Session settings sent as headers (src/session/schema.ts) are listed too, or browsers drop them.
 const ALLOW_HEADERS = [
@@ -19,9 +19,11 @@ export const mcpCors: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origin = c.req.header("Origin");
   const allowed = origin !== undefined && isAllowedOrigin(origin, new URL(c.req.url), c.var.config);
   if (c.req.method === "OPTIONS") {
-    const headers = new Headers({ Allow: "GET, POST, DELETE, OPTIONS", Vary: "Origin" });
+    const headers = new Headers({ Allow: "POST, OPTIONS", Vary: "Origin" });
     if (allowed) {
       headers.set("Access-Control-Allow-Origin", origin);
+      // GET and DELETE too, though they answer 405: a browser client (the SDK's opens a GET
+      // stream after initialize) then reads the 405 instead of failing with a CORS error.
       headers.set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
       headers.set("Access-Control-Allow-Headers", ALLOW_HEADERS);
       headers.set("Access-Control-Max-Age", "86400");

@@ -30,10 +30,29 @@ export const jsonRpcBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   } catch {
     return jsonRpcError(400, -32700, "Parse error: the body is not valid JSON");
   }
+  const invalid = batchProblem(rpc);
+  if (invalid) return jsonRpcError(400, -32600, `Invalid Request: ${invalid}`);
   c.set("rpc", rpc);
   c.set("responseMode", mode);
   await next();
 };
+
+/**
+ * What the SDK lets through in a batch but cannot answer correctly: an empty batch (it would
+ * answer 202 with nothing, where JSON-RPC requires an error) and two requests with one id (it
+ * would answer only one of them, so a response would be lost).
+ */
+function batchProblem(rpc: unknown): string | undefined {
+  if (!Array.isArray(rpc)) return undefined;
+  if (rpc.length === 0) return "the batch is empty";
+  const ids = new Set<unknown>();
+  for (const message of rpc) {
+    if (typeof message !== "object" || message === null || !("method" in message) || !("id" in message)) continue;
+    if (ids.has(message.id)) return `two requests in the batch share the id ${JSON.stringify(message.id)}`;
+    ids.add(message.id);
+  }
+  return undefined;
+}
 
 /** JSON when the client takes it (one round trip, no stream to hold open), else SSE. */
 export function negotiate(accept: string | undefined): "json" | "sse" | undefined {

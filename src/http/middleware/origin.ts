@@ -26,13 +26,14 @@ export function isAllowedOrigin(
   url: URL,
   config: { publicUrl: URL | undefined; allowedOrigins: ReadonlySet<string> },
 ): boolean {
-  if (config.allowedOrigins.has(origin)) return true;
   let parsed: URL;
   try {
     parsed = new URL(origin);
   } catch {
     return false; // "null" (sandboxed frames, file://) and garbage
   }
+  // ALLOWED_ORIGINS holds serialized origins (lower-case, no default port, no slash): compare like with like.
+  if (config.allowedOrigins.has(parsed.origin)) return true;
   if (config.publicUrl && parsed.origin === config.publicUrl.origin) return true;
   const local = isLoopback(url.hostname);
   if (parsed.origin === url.origin && (url.protocol === "https:" || local)) return true;

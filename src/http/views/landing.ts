@@ -34,9 +34,11 @@ export function landingPage(v: LandingView): HtmlEscapedString | Promise<HtmlEsc
 
 <h2>Connect</h2>
 <p>MCP endpoint (Streamable HTTP): <code>${v.mcpUrl}</code></p>
-<p>${v.authRequired
-    ? "Sign-in is required: your MCP client discovers this server's OAuth settings and opens a consent page."
-    : "No sign-in is required."}</p>
+<p>${
+    v.authRequired
+      ? "Sign-in is required: your MCP client discovers this server's OAuth settings and opens a consent page."
+      : "No sign-in is required."
+  }</p>
 <pre>npx @modelcontextprotocol/inspector</pre>
 <p>then choose <em>Streamable HTTP</em> and paste the endpoint above.</p>
 

@@ -1,4 +1,4 @@
-import { McpError, ErrorCode } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { defineResource } from "../define.js";
 
 const constants: Record<string, { value: number; about: string }> = {
@@ -20,7 +20,8 @@ export default defineResource({
     name: (prefix) => Object.keys(constants).filter((n) => n.startsWith(prefix)),
   },
   read(uri, { name }) {
-    const constant = name ? constants[name] : undefined;
+    // Own keys only: "constructor" or "__proto__" must not read Object.prototype.
+    const constant = name && Object.hasOwn(constants, name) ? constants[name] : undefined;
     if (!constant) {
       throw new McpError(
         ErrorCode.InvalidParams,

@@ -1,6 +1,5 @@
 import { defineResource } from "../define.js";
 import { serverInfo } from "../info.js";
-import { tools } from "../registry.gen.js";
 
 /** A fixed resource: a document at a URI that never changes. */
 export default defineResource({
@@ -9,7 +8,10 @@ export default defineResource({
   title: "About this server",
   description: "Name, version and the tools this server offers, as JSON.",
   mimeType: "application/json",
-  read(uri) {
+  async read(uri) {
+    // Imported when read, not at load: the registry imports this file, and a static import back
+    // would leave this resource out of the registry whenever this file happens to load first.
+    const { tools } = await import("../registry.gen.js");
     const body = {
       name: serverInfo.name,
       title: serverInfo.title,

@@ -43,6 +43,7 @@ export default defineTool({
       return toolError(`${value} ${symbol[from]} is below absolute zero.`);
     }
     const result = Math.round(fromKelvin[to](kelvin) * 100) / 100;
+    if (!Number.isFinite(result)) return toolError(`${value} ${symbol[from]} is too large to convert.`);
     const text = `${value} ${symbol[from]} = ${result} ${symbol[to]}`;
     return {
       content: [{ type: "text", text }],

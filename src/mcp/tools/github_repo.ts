@@ -5,7 +5,8 @@ const TIMEOUT_MS = 8000;
 
 // GitHub's naming rules; validating here keeps arbitrary paths out of the URL we build.
 const owner = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "not a GitHub user or organisation name");
-const repo = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "not a GitHub repository name");
+// "." and ".." match the character set but would climb out of /repos/{owner}/ in the URL.
+const repo = z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, "not a GitHub repository name");
 
 /**
  * Calls a public HTTP API. Every way the call can fail (not found, rate limit, timeout, network,
@@ -14,8 +15,7 @@ const repo = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "not a GitHub repositor
 export default defineTool({
   name: "github_repo",
   title: "GitHub repository",
-  description:
-    "Look up a public GitHub repository: description, stars, forks, open issues, language, license.",
+  description: "Look up a public GitHub repository: description, stars, forks, open issues, language, license.",
   inputSchema: {
     owner: owner.describe("User or organisation, e.g. cloudflare"),
     repo: repo.describe("Repository name, e.g. workers-sdk"),
@@ -63,7 +63,9 @@ export default defineTool({
     if (response.status === 403 || response.status === 429) {
       const reset = Number(response.headers.get("x-ratelimit-reset"));
       const when = Number.isFinite(reset) && reset > 0 ? ` after ${new Date(reset * 1000).toISOString()}` : " later";
-      const hint = ctx.session.githubToken ? "" : " A GitHub token (the x-github-token setting) raises the limit from 60 to 5,000 requests an hour.";
+      const hint = ctx.session.githubToken
+        ? ""
+        : " A GitHub token (the x-github-token setting) raises the limit from 60 to 5,000 requests an hour.";
       return toolError(`GitHub's rate limit was reached. Try again${when}.${hint}`);
     }
     if (!response.ok) {

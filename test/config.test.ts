@@ -1,0 +1,76 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import { ConfigError, getConfig } from "../src/config.js";
+import { fetchWorker } from "./helpers/worker.js";
+
+const config = (vars: Record<string, string>) => getConfig({ ...env, ...vars } as Env);
+
+describe("configuration", () => {
+  it("reads wrangler.toml's [vars]", () => {
+    const c = getConfig(env);
+    expect(c.auth).toMatch(/^(oauth|none)$/);
+    expect(c.maxBodyBytes).toBe(1048576);
+  });
+
+  it("normalizes PUBLIC_URL and ALLOWED_ORIGINS to origins", () => {
+    const c = config({
+      MCP_AUTH: "none",
+      PUBLIC_URL: "https://MCP.example.com/some/path?q=1",
+      ALLOWED_ORIGINS: " https://a.example.com/ ,, http://localhost:5173 ",
+      MAX_BODY_BYTES: "2048",
+    });
+    expect(c.publicUrl?.href).toBe("https://mcp.example.com/");
+    expect([...c.allowedOrigins]).toEqual(["https://a.example.com", "http://localhost:5173"]);
+    expect(c.maxBodyBytes).toBe(2048);
+  });
+
+  it("takes MAX_BODY_BYTES quoted or not, and empty as the default", () => {
+    expect(getConfig({ ...env, MAX_BODY_BYTES: 4096 } as unknown as Env).maxBodyBytes).toBe(4096);
+    expect(config({ MAX_BODY_BYTES: "" }).maxBodyBytes).toBe(1048576);
+    expect(config({ MAX_BODY_BYTES: " 2048 " }).maxBodyBytes).toBe(2048);
+  });
+
+  it("treats an empty PUBLIC_URL as 'use the request's origin'", () => {
+    expect(config({ PUBLIC_URL: "" }).publicUrl).toBeUndefined();
+    expect(config({ PUBLIC_URL: "http://localhost:8787" }).publicUrl?.origin).toBe("http://localhost:8787");
+  });
+
+  it.each([
+    ["MCP_AUTH", "basic", /MCP_AUTH: Invalid option: expected one of "oauth"\|"none"/],
+    ["PUBLIC_URL", "mcp.example.com", /PUBLIC_URL: must be an https origin/],
+    ["PUBLIC_URL", "http://mcp.example.com", /PUBLIC_URL: must be an https origin \(http only on localhost\)/],
+    ["PUBLIC_URL", "ftp://mcp.example.com", /PUBLIC_URL: must be an https origin/],
+    [
+      "ALLOWED_ORIGINS",
+      "https://ok.example, javascript:alert(1)",
+      /ALLOWED_ORIGINS\.1: "javascript:alert\(1\)" is not an http\(s\) origin/,
+    ],
+    [
+      "MAX_BODY_BYTES",
+      "lots",
+      /MAX_BODY_BYTES: must be a whole number of bytes from 1024 to 104857600.*\(got "lots"\)/,
+    ],
+    ["MAX_BODY_BYTES", "10", /MAX_BODY_BYTES: must be a whole number of bytes from 1024/],
+    ["MAX_BODY_BYTES", "1e12", /MAX_BODY_BYTES: must be a whole number of bytes .* \(got "1e12"\)/],
+    ["MAX_BODY_BYTES", "1.5", /MAX_BODY_BYTES: must be a whole number/],
+  ])("refuses %s=%s with a message naming the setting", (name, value, message) => {
+    expect(() => config({ [name]: value })).toThrow(ConfigError);
+    expect(() => config({ [name]: value })).toThrow(message);
+  });
+
+  it("makes the Worker answer a clear sentence, not a stack trace, while misconfigured", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    for (const path of ["/", "/mcp", "/.well-known/mcp/server-card.json"]) {
+      const response = await fetchWorker(path, undefined, { MCP_AUTH: "none", MAX_BODY_BYTES: "lots" });
+      expect(response.status).toBe(500);
+      expect(response.headers.get("Content-Type")).toBe("text/plain");
+      const text = await response.text();
+      expect(text).toBe(
+        'Invalid configuration (wrangler.toml [vars]): MAX_BODY_BYTES: must be a whole number of bytes from 1024 to 104857600, e.g. 1048576 (got "lots")\n',
+      );
+    }
+    // The operator sees the same sentence in `wrangler tail` / the dashboard logs.
+    expect(log).toHaveBeenCalledWith(expect.stringContaining("MAX_BODY_BYTES: must be a whole number"));
+    log.mockRestore();
+  });
+});

@@ -1,0 +1,47 @@
+/// <reference types="vite/client" />
+import { describe, expect, it } from "vitest";
+import type { AnyPrompt, AnyTool, ResourceDefinition } from "../src/mcp/define.js";
+import { prompts, resources, tools } from "../src/mcp/registry.gen.js";
+
+// Vite's view of the folders, with the generator's rules (helpers start with "_", tests are not
+// capabilities): the registry must hold exactly the default export of every such file.
+// (import.meta.glob takes literals only, hence the repetition.)
+const files = {
+  tools: Object.values(
+    import.meta.glob<AnyTool>(["../src/mcp/tools/*.ts", "!**/_*", "!**/*.test.ts", "!**/*.spec.ts", "!**/*.d.ts"], {
+      eager: true,
+      import: "default",
+    }),
+  ),
+  resources: Object.values(
+    import.meta.glob<ResourceDefinition>(
+      ["../src/mcp/resources/*.ts", "!**/_*", "!**/*.test.ts", "!**/*.spec.ts", "!**/*.d.ts"],
+      { eager: true, import: "default" },
+    ),
+  ),
+  prompts: Object.values(
+    import.meta.glob<AnyPrompt>(["../src/mcp/prompts/*.ts", "!**/_*", "!**/*.test.ts", "!**/*.spec.ts", "!**/*.d.ts"], {
+      eager: true,
+      import: "default",
+    }),
+  ),
+};
+
+const registered: Record<keyof typeof files, readonly { name: string }[]> = { tools, resources, prompts };
+
+describe("capability registry (src/mcp/registry.gen.ts)", () => {
+  it.each(["tools", "resources", "prompts"] as const)("lists every file in src/mcp/%s/, once", (kind) => {
+    const onDisk: readonly { name: string }[] = files[kind];
+    expect(onDisk.length).toBeGreaterThan(0);
+    expect(onDisk.every((definition) => typeof definition?.name === "string")).toBe(true);
+    expect(registered[kind].map((d) => d.name).sort()).toEqual(onDisk.map((d) => d.name).sort());
+    expect(new Set(registered[kind])).toEqual(new Set(onDisk));
+  });
+
+  it("has no two capabilities of a kind with one name", () => {
+    for (const list of Object.values(registered)) {
+      const names = list.map((d) => d.name);
+      expect(new Set(names).size).toBe(names.length);
+    }
+  });
+});
