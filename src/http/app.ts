@@ -1,4 +1,6 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
+import { answerConsent, showConsent, upstreamCallback } from "../auth/consent.js";
+import { AUTHORIZE_PATH, CALLBACK_PATH } from "../auth/provider.js";
 import { SERVER_CARD_PATHS, serveServerCard } from "../card/route.js";
 import { getConfig } from "../config.js";
 import { jsonRpcError } from "./json-rpc-error.js";
@@ -8,6 +10,7 @@ import { mcpCors } from "./middleware/cors.js";
 import { jsonRpcBody } from "./middleware/json-rpc-body.js";
 import { originGuard } from "./middleware/origin.js";
 import { sessionConfig } from "./middleware/session-config.js";
+import { toolScope } from "./middleware/tool-scope.js";
 import type { AppEnv } from "./types.js";
 
 /**
@@ -25,8 +28,15 @@ export function createApp(): Hono<AppEnv> {
   app.get("/", serveLanding);
   for (const path of SERVER_CARD_PATHS) app.get(path, serveServerCard);
 
+  // The consent page and upstream callback (MCP_AUTH=oauth; the provider serves the rest of OAuth).
+  app.use(AUTHORIZE_PATH, oauthOnly);
+  app.use(CALLBACK_PATH, oauthOnly);
+  app.get(AUTHORIZE_PATH, showConsent);
+  app.post(AUTHORIZE_PATH, answerConsent);
+  app.get(CALLBACK_PATH, upstreamCallback);
+
   app.use("/mcp", mcpCors);
-  app.post("/mcp", originGuard, sessionConfig, jsonRpcBody, handleMcp);
+  app.post("/mcp", originGuard, sessionConfig, jsonRpcBody, toolScope, handleMcp);
   // Stateless server: no standalone SSE stream to GET, no session to DELETE.
   app.on(["GET", "DELETE"], "/mcp", () =>
     jsonRpcError(405, -32000, "Method Not Allowed: this server is stateless; POST JSON-RPC messages to /mcp", {
@@ -44,3 +54,8 @@ export function createApp(): Hono<AppEnv> {
 
   return app;
 }
+
+const oauthOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.var.config.auth !== "oauth") return c.notFound();
+  await next();
+};
