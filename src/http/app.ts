@@ -9,6 +9,7 @@ import { handleMcp } from "./mcp.js";
 import { mcpCors } from "./middleware/cors.js";
 import { jsonRpcBody } from "./middleware/json-rpc-body.js";
 import { originGuard } from "./middleware/origin.js";
+import { sessionConfig } from "./middleware/session-config.js";
 import { toolScope } from "./middleware/tool-scope.js";
 import type { AppEnv } from "./types.js";
 
@@ -35,7 +36,7 @@ export function createApp(): Hono<AppEnv> {
   app.get(CALLBACK_PATH, upstreamCallback);
 
   app.use("/mcp", mcpCors);
-  app.post("/mcp", originGuard, jsonRpcBody, toolScope, handleMcp);
+  app.post("/mcp", originGuard, sessionConfig, jsonRpcBody, toolScope, handleMcp);
   // Stateless server: no standalone SSE stream to GET, no session to DELETE.
   app.on(["GET", "DELETE"], "/mcp", () =>
     jsonRpcError(405, -32000, "Method Not Allowed: this server is stateless; POST JSON-RPC messages to /mcp", {
