@@ -1,7 +1,9 @@
-import { ConfigError, getConfig } from "./config.js";
+import { oauthGateway } from "./auth/gateway.js";
+import { type Config, ConfigError, getConfig } from "./config.js";
 import { createApp } from "./http/app.js";
 
 const app = createApp();
+const gateway = oauthGateway(app);
 
 /**
  * The Worker. MCP_AUTH=none serves the app as is; MCP_AUTH=oauth puts the OAuth provider in
@@ -9,8 +11,9 @@ const app = createApp();
  */
 export default {
   async fetch(request, env, ctx): Promise<Response> {
+    let config: Config;
     try {
-      getConfig(env);
+      config = getConfig(env);
     } catch (error) {
       if (error instanceof ConfigError) {
         console.error(error.message);
@@ -18,6 +21,7 @@ export default {
       }
       throw error;
     }
+    if (config.auth === "oauth") return gateway(request, env, ctx, config);
     return app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

@@ -11,6 +11,7 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import { createMcpServer } from "../mcp/server.js";
 import { jsonSchemaValidator } from "../mcp/validator.js";
+import { DEFAULT_SESSION } from "../session/read.js";
 
 /** What a client sees after initialize and the four list calls. */
 export interface CapabilitySnapshot {
@@ -39,7 +40,13 @@ export function getCapabilitySnapshot(env: Env): Promise<CapabilitySnapshot> {
 }
 
 async function takeSnapshot(env: Env): Promise<CapabilitySnapshot> {
-  const server = createMcpServer({ env, user: undefined, scopes: [], signal: new AbortController().signal });
+  const server = createMcpServer({
+    env,
+    user: undefined,
+    scopes: [],
+    session: DEFAULT_SESSION,
+    signal: new AbortController().signal,
+  });
   const client = new Client({ name: "server-card", version: "1.0.0" }, { jsonSchemaValidator });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   let protocolVersion = "";

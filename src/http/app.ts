@@ -1,10 +1,13 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
+import { AUTHORIZE_PATH, CALLBACK_PATH } from "../auth/provider.js";
 import { SERVER_CARD_PATHS, serveServerCard } from "../card/route.js";
 import { getConfig } from "../config.js";
 import { jsonRpcError } from "./json-rpc-error.js";
 import { mcpCors } from "./middleware/cors.js";
 import { jsonRpcBody } from "./middleware/json-rpc-body.js";
 import { originGuard } from "./middleware/origin.js";
+import { sessionConfig } from "./middleware/session-config.js";
+import { toolScope } from "./middleware/tool-scope.js";
 import type { AppEnv } from "./types.js";
 
 /**
@@ -19,14 +22,24 @@ export function createApp(): Hono<AppEnv> {
     await next();
   });
 
-  // The landing page and the MCP handler are imported on first use: a new isolate evaluates only
-  // the code its requests need (the MCP SDK alone builds hundreds of Zod schemas when loaded), and
-  // the OAuth flow, discovery and the cached card never load the SDK. See docs/performance.md.
+  // The pages and the MCP handler are imported on first use: a new isolate evaluates only the code
+  // its requests need (the MCP SDK alone builds hundreds of Zod schemas when loaded), and the OAuth
+  // flow, discovery and the cached card never load the SDK. See docs/performance.md.
   app.get("/", async (c) => (await import("./landing.js")).serveLanding(c));
   for (const path of SERVER_CARD_PATHS) app.get(path, serveServerCard);
 
+  // The consent page and upstream callback (MCP_AUTH=oauth; the provider serves the rest of OAuth).
+  app.use(AUTHORIZE_PATH, oauthOnly);
+  app.use(CALLBACK_PATH, oauthOnly);
+  const consent = () => import("../auth/consent.js");
+  app.get(AUTHORIZE_PATH, async (c) => (await consent()).showConsent(c));
+  app.post(AUTHORIZE_PATH, async (c) => (await consent()).answerConsent(c));
+  app.get(CALLBACK_PATH, async (c) => (await consent()).upstreamCallback(c));
+
   app.use("/mcp", mcpCors);
-  app.post("/mcp", originGuard, jsonRpcBody, async (c) => (await import("./mcp.js")).handleMcp(c));
+  app.post("/mcp", originGuard, sessionConfig, jsonRpcBody, toolScope, async (c) =>
+    (await import("./mcp.js")).handleMcp(c),
+  );
   // Stateless server: no standalone SSE stream to GET, no session to DELETE.
   app.on(["GET", "DELETE"], "/mcp", () =>
     jsonRpcError(405, -32000, "Method Not Allowed: this server is stateless; POST JSON-RPC messages to /mcp", {
@@ -44,3 +57,8 @@ export function createApp(): Hono<AppEnv> {
 
   return app;
 }
+
+const oauthOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.var.config.auth !== "oauth") return c.notFound();
+  await next();
+};

@@ -18,6 +18,7 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
     env: c.env,
     user: execution.props?.user,
     scopes: execution.auth?.scope ?? [],
+    session: c.var.session,
     signal: c.req.raw.signal,
   };
   const server = createMcpServer(ctx);

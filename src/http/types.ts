@@ -1,5 +1,6 @@
 import type { User } from "../auth/user.js";
 import type { Config } from "../config.js";
+import type { Session } from "../session/schema.js";
 
 /** What the OAuth provider puts in `ctx.props` for a request to /mcp that carried a valid token. */
 export interface GrantProps {
@@ -15,5 +16,7 @@ export interface AppEnv {
     rpc: unknown;
     /** How to answer: one JSON body, or an SSE stream (content negotiation on `Accept`). */
     responseMode: "json" | "sse";
+    /** This connection's settings, read and validated by `sessionConfig`. */
+    session: Session;
   };
 }

@@ -6,6 +6,7 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import type * as z from "zod";
 import type { User } from "../auth/user.js";
+import type { Session } from "../session/schema.js";
 
 /** What every tool, resource and prompt handler receives besides its arguments. */
 export interface McpContext {
@@ -14,6 +15,8 @@ export interface McpContext {
   user: User | undefined;
   /** Scopes granted to the caller's token (empty when MCP_AUTH is `none`). */
   scopes: readonly string[];
+  /** This connection's settings (src/session/schema.ts), validated, defaults filled in. */
+  session: Session;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
 }

@@ -1,5 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
+import type { Secrets } from "../../src/config.js";
 import worker from "../../src/index.js";
 
 export const BASE = "http://localhost:8787";
@@ -11,7 +12,7 @@ export const BASE = "http://localhost:8787";
 export async function fetchWorker(
   input: string | URL | Request,
   init?: RequestInit,
-  vars?: Partial<Env>,
+  vars?: Partial<Env & Secrets>,
 ): Promise<Response> {
   const request = new Request(typeof input === "string" && input.startsWith("/") ? BASE + input : input, init);
   if (!vars) return exports.default.fetch(request);
@@ -23,6 +24,6 @@ export async function fetchWorker(
 }
 
 /** A `fetch` for SDK clients that goes to the Worker instead of the network. */
-export function workerFetch(vars?: Partial<Env>): typeof fetch {
+export function workerFetch(vars?: Partial<Env & Secrets>): typeof fetch {
   return (input, init) => fetchWorker(input instanceof Request ? input : String(input), init, vars);
 }

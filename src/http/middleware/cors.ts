@@ -1,8 +1,13 @@
 import type { MiddlewareHandler } from "hono";
+import { readSession } from "../../session/read.js";
 import type { AppEnv } from "../types.js";
 import { isAllowedOrigin } from "./origin.js";
 
-const ALLOW_HEADERS = "Content-Type, Accept, Authorization, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID";
+// Session settings sent as headers (src/session/schema.ts) are listed too, or browsers drop them.
+const ALLOW_HEADERS = [
+  "Content-Type, Accept, Authorization, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID",
+  ...readSession.headers,
+].join(", ");
 const EXPOSE_HEADERS = "Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate";
 
 /**

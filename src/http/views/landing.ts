@@ -23,7 +23,7 @@ export function landingPage(v: LandingView): HtmlEscapedString | Promise<HtmlEsc
   body { font: 16px/1.5 system-ui, sans-serif; max-width: 44rem; margin: 3rem auto; padding: 0 1rem; color: #1d1d1f; }
   code, pre { font: 14px ui-monospace, monospace; background: #f3f3f5; border-radius: 6px; }
   code { padding: .1rem .3rem; } pre { padding: .8rem 1rem; overflow-x: auto; }
-  h1 { margin-bottom: .2rem; } .muted { color: #6b6b76; }
+  h1 { line-height: 1.2; margin-bottom: .2rem; } .muted { color: #6b6b76; }
   li { margin: .3rem 0; }
 </style>
 </head>

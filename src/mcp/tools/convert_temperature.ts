@@ -1,7 +1,7 @@
 import * as z from "zod";
+import { TEMPERATURE_UNITS as units } from "../../session/schema.js";
 import { defineTool, toolError } from "../define.js";
 
-const units = ["celsius", "fahrenheit", "kelvin"] as const;
 type Unit = (typeof units)[number];
 
 const toKelvin: Record<Unit, (v: number) => number> = {
@@ -16,7 +16,11 @@ const fromKelvin: Record<Unit, (k: number) => number> = {
 };
 const symbol: Record<Unit, string> = { celsius: "°C", fahrenheit: "°F", kelvin: "K" };
 
-/** Pure computation: typed input, typed output (`structuredContent`), no side effects. */
+/**
+ * Pure computation: typed input, typed output (`structuredContent`), no side effects. When the
+ * call names no target unit, the connection's setting decides (`temperatureUnit`, see
+ * src/session/schema.ts).
+ */
 export default defineTool({
   name: "convert_temperature",
   title: "Convert temperature",
@@ -24,7 +28,7 @@ export default defineTool({
   inputSchema: {
     value: z.number().describe("The temperature to convert"),
     from: z.enum(units).describe("Unit of `value`"),
-    to: z.enum(units).describe("Unit to convert to"),
+    to: z.enum(units).optional().describe("Unit to convert to (default: the connection's temperatureUnit setting)"),
   },
   outputSchema: {
     value: z.number().describe("The converted temperature, rounded to 2 decimals"),
@@ -32,7 +36,8 @@ export default defineTool({
     text: z.string().describe("Human-readable result, e.g. 100 °C = 212 °F"),
   },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-  handler({ value, from, to }) {
+  handler({ value, from, to: requested }, { session }) {
+    const to = requested ?? session.temperatureUnit;
     const kelvin = toKelvin[from](value);
     if (kelvin < 0) {
       return toolError(`${value} ${symbol[from]} is below absolute zero.`);

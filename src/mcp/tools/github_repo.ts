@@ -34,12 +34,15 @@ export default defineTool({
   async handler({ owner, repo }, ctx) {
     let response: Response;
     try {
+      const headers: Record<string, string> = {
+        Accept: "application/vnd.github+json",
+        "User-Agent": "mcp-worker-template",
+        "X-GitHub-Api-Version": "2022-11-28",
+      };
+      // The connection's own token, when it set one (src/session/schema.ts), lifts the rate limit.
+      if (ctx.session.githubToken) headers.Authorization = `Bearer ${ctx.session.githubToken}`;
       response = await fetch(`https://api.github.com/repos/${owner}/${repo}`, {
-        headers: {
-          Accept: "application/vnd.github+json",
-          "User-Agent": "mcp-worker-template",
-          "X-GitHub-Api-Version": "2022-11-28",
-        },
+        headers,
         signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(TIMEOUT_MS)]),
       });
     } catch (error) {
@@ -49,13 +52,21 @@ export default defineTool({
       return toolError(`Could not reach GitHub: ${error instanceof Error ? error.message : String(error)}`);
     }
 
+    if (response.status === 401) {
+      return toolError(
+        "GitHub refused the token this connection set (x-github-token): it is wrong, expired or revoked. Fix it, or remove it to use GitHub anonymously.",
+      );
+    }
     if (response.status === 404) {
       return toolError(`There is no public repository ${owner}/${repo} on GitHub. Check the spelling.`);
     }
     if (response.status === 403 || response.status === 429) {
       const reset = Number(response.headers.get("x-ratelimit-reset"));
       const when = Number.isFinite(reset) && reset > 0 ? ` after ${new Date(reset * 1000).toISOString()}` : " later";
-      return toolError(`GitHub's rate limit was reached. Try again${when}.`);
+      const hint = ctx.session.githubToken
+        ? ""
+        : " A GitHub token (the x-github-token setting) raises the limit from 60 to 5,000 requests an hour.";
+      return toolError(`GitHub's rate limit was reached. Try again${when}.${hint}`);
     }
     if (!response.ok) {
       return toolError(`GitHub answered HTTP ${response.status}. Try again later.`);

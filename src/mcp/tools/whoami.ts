@@ -1,7 +1,11 @@
 import * as z from "zod";
 import { defineTool } from "../define.js";
 
-/** Reads the caller's identity, which the OAuth grant carries into every request. */
+/**
+ * Reads the caller's identity, which the OAuth grant carries into every request. Who you are is
+ * personal data, so a token needs the `profile` scope to call it (a 403 `insufficient_scope`
+ * otherwise, and the client asks for it).
+ */
 export default defineTool({
   name: "whoami",
   title: "Who am I",
@@ -17,6 +21,7 @@ export default defineTool({
     scopes: z.array(z.string()),
   },
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+  requiredScope: "profile",
   handler(_args, { user, scopes }) {
     if (!user) {
       return {

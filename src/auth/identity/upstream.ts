@@ -1,0 +1,193 @@
+import { authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
+import { grantAccess } from "../grant.js";
+import { message, redirect } from "../pages.js";
+import { CALLBACK_PATH } from "../provider.js";
+import type { User } from "../user.js";
+import type { Identity } from "./types.js";
+
+const TIMEOUT_MS = 8000;
+
+/** An upstream failure the operator or user can act on (shown on a page, never a 500). */
+export class UpstreamError extends Error {
+  override name = "UpstreamError";
+}
+
+export interface UpstreamEndpoints {
+  authorize: string;
+  token: string;
+}
+
+/** A third-party OAuth/OIDC provider people sign in with (src/auth/identity/github.ts, oidc.ts). */
+export interface UpstreamProvider {
+  /** Shown to people: "GitHub", or the OIDC issuer's host. */
+  label: string;
+  /** Scopes asked of the provider. */
+  scope: string;
+  endpoints(): Promise<UpstreamEndpoints>;
+  /**
+   * Who signed in, from the provider's access token, and the names the allow-list may use for
+   * them (a login, a verified email, a subject id), lowercased.
+   */
+  user(accessToken: string): Promise<{ user: User; names: string[] }>;
+}
+
+interface Saved {
+  verifier: string;
+}
+
+/**
+ * Sign-in through a third party, with the provider's upstream helpers: consent first (the
+ * confused-deputy rule), then a redirect with a browser-bound `state` and PKCE, then the callback
+ * exchanges the code, reads the user, applies the allow-list and makes the grant.
+ */
+export function upstreamIdentity(upstream: UpstreamProvider): Identity {
+  return {
+    form: { kind: "upstream", label: upstream.label },
+
+    // Resolve the endpoints before the consent handle is spent, so an outage does not burn it.
+    async verify() {
+      try {
+        await upstream.endpoints();
+        return { ok: true };
+      } catch (error) {
+        if (!(error instanceof UpstreamError)) throw error;
+        return { ok: false, status: 502, message: error.message };
+      }
+    },
+
+    async signIn({ helpers, origin, config }, approved) {
+      const endpoints = await upstream.endpoints();
+      const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+      const { state, headers } = await helpers.beginUpstream(approved.request, {
+        data: { verifier } satisfies Saved,
+        headers: approved.headers,
+      });
+      const url = new URL(endpoints.authorize);
+      url.searchParams.set("response_type", "code");
+      url.searchParams.set("client_id", config.oauth.secrets.upstreamClientId ?? "");
+      url.searchParams.set("redirect_uri", `${origin}${CALLBACK_PATH}`);
+      url.searchParams.set("scope", upstream.scope);
+      url.searchParams.set("state", state);
+      url.searchParams.set("code_challenge", await s256(verifier));
+      url.searchParams.set("code_challenge_method", "S256");
+      return redirect(url.href, headers);
+    },
+
+    async callback({ c, helpers, origin, config }) {
+      // Throws AuthorizationError for a missing, foreign-browser, used or expired state.
+      const { request, data, headers } = await helpers.finishUpstream<Saved>(c.req.raw);
+      const params = new URL(c.req.url).searchParams;
+      const code = params.get("code");
+      if (params.get("error") || !code) {
+        return redirect(
+          authorizationErrorRedirect(request, "access_denied", `Sign-in with ${upstream.label} did not complete`),
+          headers,
+        );
+      }
+      let signedIn: Awaited<ReturnType<UpstreamProvider["user"]>>;
+      try {
+        const endpoints = await upstream.endpoints();
+        const token = await exchangeCode(
+          endpoints.token,
+          {
+            code,
+            verifier: data.verifier,
+            redirectUri: `${origin}${CALLBACK_PATH}`,
+            clientId: config.oauth.secrets.upstreamClientId ?? "",
+            clientSecret: config.oauth.secrets.upstreamClientSecret ?? "",
+          },
+          upstream.label,
+        );
+        signedIn = await upstream.user(token);
+      } catch (error) {
+        if (!(error instanceof UpstreamError)) throw error;
+        console.warn("upstream sign-in failed:", error.message);
+        return message(
+          502,
+          {
+            title: `Sign-in with ${upstream.label} failed`,
+            message: error.message,
+            hint: "Nothing was shared. Start again from the app you were connecting.",
+          },
+          headers,
+        );
+      }
+      const allowed = config.oauth.allowedUsers;
+      if (allowed.size > 0 && !signedIn.names.some((name) => allowed.has(name))) {
+        const who = signedIn.user.login ?? signedIn.user.email ?? signedIn.user.id;
+        return message(
+          403,
+          {
+            title: "This account is not allowed here",
+            message: `You signed in with ${upstream.label} as ${who}, which is not on this server's list of allowed users.`,
+            hint: "Ask the server's operator to add you to AUTH_ALLOWED_USERS.",
+          },
+          headers,
+        );
+      }
+      return grantAccess(helpers, config.oauth, request, signedIn.user, headers);
+    },
+  };
+}
+
+/** RFC 6749 §4.1.3 with the PKCE verifier, as a confidential client. */
+async function exchangeCode(
+  tokenUrl: string,
+  p: { code: string; verifier: string; redirectUri: string; clientId: string; clientSecret: string },
+  label: string,
+): Promise<string> {
+  const body = new URLSearchParams({
+    grant_type: "authorization_code",
+    code: p.code,
+    redirect_uri: p.redirectUri,
+    client_id: p.clientId,
+    client_secret: p.clientSecret,
+    code_verifier: p.verifier,
+  });
+  const answer = await upstreamJson(tokenUrl, label, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body,
+  });
+  const token = (answer as { access_token?: unknown }).access_token;
+  if (typeof token !== "string" || !token) {
+    const error = (answer as { error?: unknown }).error;
+    throw new UpstreamError(
+      `${label} did not accept the sign-in${typeof error === "string" ? ` (${error})` : ""}. Check UPSTREAM_CLIENT_ID, UPSTREAM_CLIENT_SECRET and the callback URL.`,
+    );
+  }
+  return token;
+}
+
+/** A JSON request to the provider; every way it fails becomes an UpstreamError with a sentence. */
+export async function upstreamJson(url: string, label: string, init: RequestInit = {}): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      ...init,
+      headers: { Accept: "application/json", "User-Agent": "mcp-worker-template", ...init.headers },
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    const timeout = error instanceof DOMException && error.name === "TimeoutError";
+    throw new UpstreamError(timeout ? `${label} did not answer in time.` : `${label} could not be reached.`);
+  }
+  const json = await response.json().catch(() => undefined);
+  if (typeof json !== "object" || json === null) {
+    throw new UpstreamError(`${label} answered HTTP ${response.status} without JSON.`);
+  }
+  // A token endpoint's 400 carries an OAuth error body the caller reports; anything else is fatal.
+  if (!response.ok && !("error" in json)) throw new UpstreamError(`${label} answered HTTP ${response.status}.`);
+  return json;
+}
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
+async function s256(verifier: string): Promise<string> {
+  return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
+}

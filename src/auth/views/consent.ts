@@ -1,0 +1,91 @@
+import { html } from "hono/html";
+import { layout } from "./layout.js";
+
+export interface ConsentView {
+  serverTitle: string;
+  /** Everything below that came from the client (name, id, hosts, scopes) is attacker-chosen. */
+  clientName: string;
+  /** CIMD clients: the domain of the client_id URL, which the client controls. */
+  clientDomain: string | undefined;
+  clientId: string;
+  redirectHost: string;
+  redirectIsLoopback: boolean;
+  scopes: { name: string; description: string | undefined }[];
+  /** Scopes the client asked for that this server does not grant. */
+  ignoredScopes: string[];
+  handle: string;
+  /** What the user does to prove who they are. */
+  signIn: { kind: "passphrase" } | { kind: "dev" } | { kind: "upstream"; label: string };
+  error: string | undefined;
+}
+
+/**
+ * The consent page: who is asking (name, and verified domain for CIMD clients), where the tokens
+ * go, what they allow. The form posts back to the same URL; the handle is bound to this browser
+ * by a cookie, so a forged post from another site is refused.
+ */
+export function consentPage(v: ConsentView) {
+  const clientName = plainName(v.clientName);
+  return layout(
+    `Authorize ${clientName}`,
+    html`<h1>Allow <q>${clientName}</q> to use ${v.serverTitle}?</h1>
+${
+  v.signIn.kind === "dev"
+    ? html`<div class="box dev" role="status"><strong>Development mode.</strong> No <code>AUTH_PASSPHRASE</code> is set, so anyone who can reach this local server can approve. Set one before you deploy.</div>`
+    : ""
+}
+${v.error ? html`<div class="box error" role="alert">${v.error}</div>` : ""}
+<div class="box">
+${
+  v.clientDomain
+    ? html`<p>Published by <strong>${v.clientDomain}</strong> (client ID <code>${v.clientId}</code>).</p>`
+    : html`<p>This app registered itself: its name is not verified.</p>`
+}
+<p>Access will be sent to <strong>${v.redirectHost}</strong>.</p>
+</div>
+${
+  v.redirectIsLoopback
+    ? html`<div class="box warn"><strong>This sends access to an app on your computer.</strong> Any program on it could be listening, whatever name it gives. Continue only if you just started signing in from it.</div>`
+    : ""
+}
+<p>It will be able to:</p>
+<ul>
+${v.scopes.map((s) => html`<li><code>${s.name}</code>${s.description ? html` — ${s.description}` : ""}</li>`)}
+</ul>
+${
+  v.ignoredScopes.length
+    ? html`<p class="muted">Also asked for, and not granted by this server: ${v.ignoredScopes.join(", ")}.</p>`
+    : ""
+}
+<form method="post">
+<input type="hidden" name="handle" value="${v.handle}">
+${
+  v.signIn.kind === "passphrase"
+    ? html`<label for="passphrase">Server passphrase</label>
+<input type="password" id="passphrase" name="passphrase" autocomplete="current-password" autofocus>`
+    : ""
+}
+${v.signIn.kind === "upstream" ? html`<p class="muted">You will sign in with ${v.signIn.label} next.</p>` : ""}
+<div class="actions">
+<button class="primary" type="submit" name="decision" value="approve">Allow</button>
+<button type="submit" name="decision" value="deny">Deny</button>
+</div>
+</form>`,
+  );
+}
+
+const MAX_NAME_LENGTH = 80;
+
+/**
+ * A client-chosen name as plain text. Escaping stops markup, not deception: bidi overrides can
+ * show a name reversed, invisible characters can hide what it says, and a long enough name pushes
+ * the "not verified" note and the warnings below the fold.
+ */
+function plainName(name: string): string {
+  const plain = name
+    .replace(/[\p{Cc}\p{Cf}]/gu, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  const chars = [...plain];
+  return chars.length > MAX_NAME_LENGTH ? `${chars.slice(0, MAX_NAME_LENGTH - 1).join("")}…` : plain;
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { PASSPHRASE, signIn } from "./helpers/oauth.js";
+import { fetchWorker } from "./helpers/worker.js";
+
+describe("OAuth settings are validated", () => {
+  it.each([
+    [{ ACCESS_TOKEN_TTL: "30" }, "ACCESS_TOKEN_TTL"],
+    [{ ACCESS_TOKEN_TTL: "soon" }, "ACCESS_TOKEN_TTL"],
+    [{ REFRESH_TOKEN_TTL: "10" }, "REFRESH_TOKEN_TTL"],
+    [{ AUTH_IDENTITY: "ldap" }, "AUTH_IDENTITY"],
+    [{ OAUTH_SCOPES: 'mcp "quoted"' }, "OAUTH_SCOPES"],
+    [{ AUTH_IDENTITY: "oidc" }, "OIDC_ISSUER"],
+    [{ AUTH_IDENTITY: "oidc", OIDC_ISSUER: "http://id.example.org" }, "OIDC_ISSUER"],
+  ])("%o is refused with a message naming %s", async (vars, name) => {
+    const response = await fetchWorker("/", {}, vars);
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain(name);
+  });
+
+  it("an empty lifetime means the default, and REFRESH_TOKEN_TTL=0 issues no refresh token", async () => {
+    const { tokens } = await signIn({
+      vars: { AUTH_PASSPHRASE: PASSPHRASE, ACCESS_TOKEN_TTL: "", REFRESH_TOKEN_TTL: "0" },
+    });
+    expect(tokens.expires_in).toBe(3600);
+    expect(tokens.refresh_token).toBeUndefined();
+  });
+});

@@ -1,0 +1,133 @@
+import { auth, type OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from "@modelcontextprotocol/sdk/shared/auth.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { jsonSchemaValidator } from "../src/mcp/validator.js";
+import { Browser, consent, LOOPBACK_REDIRECT, MCP_URL, withPassphrase } from "./helpers/oauth.js";
+import { workerFetch } from "./helpers/worker.js";
+
+/** An MCP client's OAuth state, kept in memory; the "browser" is driven by the test. */
+class MemoryProvider implements OAuthClientProvider {
+  client: OAuthClientInformationMixed | undefined;
+  saved: OAuthTokens | undefined;
+  verifier = "";
+  authorizationUrl: URL | undefined;
+  constructor(readonly clientMetadataUrl?: string) {}
+  get redirectUrl() {
+    return LOOPBACK_REDIRECT;
+  }
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: "SDK test client",
+      redirect_uris: [LOOPBACK_REDIRECT],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+    };
+  }
+  clientInformation() {
+    return this.client;
+  }
+  saveClientInformation(info: OAuthClientInformationMixed) {
+    this.client = info;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.saved = tokens;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(verifier: string) {
+    this.verifier = verifier;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+}
+
+const fetchFn = workerFetch(withPassphrase);
+
+/** What a person does in the browser the SDK opened: approve with the passphrase. */
+async function approveInBrowser(provider: MemoryProvider): Promise<string> {
+  const redirect = await consent(new Browser(), provider.authorizationUrl!.href);
+  return new URL(redirect.headers.get("Location")!).searchParams.get("code")!;
+}
+
+async function connect(provider: MemoryProvider): Promise<Client> {
+  const client = new Client({ name: "sdk-oauth", version: "1.0.0" }, { jsonSchemaValidator });
+  await client.connect(new StreamableHTTPClientTransport(new URL(MCP_URL), { authProvider: provider, fetch: fetchFn }));
+  return client;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("the SDK client's own OAuth support against the Worker", () => {
+  it("auth() discovers, registers (DCR), authorizes with PKCE, exchanges, refreshes; the client then works", async () => {
+    const provider = new MemoryProvider();
+    expect(await auth(provider, { serverUrl: MCP_URL, fetchFn })).toBe("REDIRECT");
+    expect(provider.client?.client_id).toBeTruthy(); // registered dynamically
+    const url = provider.authorizationUrl!;
+    expect(url.searchParams.get("resource")).toBe(MCP_URL);
+    expect(url.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(url.searchParams.get("scope")).toBe("mcp profile"); // from the protected-resource metadata
+
+    const code = await approveInBrowser(provider);
+    expect(await auth(provider, { serverUrl: MCP_URL, authorizationCode: code, fetchFn })).toBe("AUTHORIZED");
+    const first = provider.saved!;
+    expect(first.access_token).toBeTruthy();
+
+    const client = await connect(provider);
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toContain("whoami");
+    const me = await client.callTool({ name: "whoami", arguments: {} });
+    expect(me.structuredContent).toMatchObject({
+      authenticated: true,
+      provider: "passphrase",
+      scopes: ["mcp", "profile"],
+    });
+    await client.close();
+
+    // With a refresh token in hand, auth() refreshes instead of asking the user again.
+    expect(await auth(provider, { serverUrl: MCP_URL, fetchFn })).toBe("AUTHORIZED");
+    expect(provider.saved!.access_token).not.toBe(first.access_token);
+    const again = await connect(provider);
+    expect((await again.listTools()).tools.length).toBeGreaterThan(0);
+    await again.close();
+  });
+
+  it("the transport's own flow: connect → 401 → authorization URL → finishAuth → connected", async () => {
+    const provider = new MemoryProvider();
+    const transport = new StreamableHTTPClientTransport(new URL(MCP_URL), { authProvider: provider, fetch: fetchFn });
+    const client = new Client({ name: "sdk-oauth", version: "1.0.0" }, { jsonSchemaValidator });
+    await expect(client.connect(transport)).rejects.toThrow(/Unauthorized/);
+    await transport.finishAuth(await approveInBrowser(provider));
+    const connected = await connect(provider);
+    expect((await connected.listTools()).tools.length).toBeGreaterThan(0);
+    await connected.close();
+  });
+
+  it("uses a Client ID Metadata Document when the client has one (no registration)", async () => {
+    const id = "https://sdk-client.example.net/oauth/client-metadata.json";
+    const provider = new MemoryProvider(id);
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url !== id) throw new TypeError(`unexpected fetch ${url}`);
+      return Response.json({ client_id: id, ...provider.clientMetadata });
+    });
+    expect(await auth(provider, { serverUrl: MCP_URL, fetchFn })).toBe("REDIRECT");
+    expect(provider.authorizationUrl!.searchParams.get("client_id")).toBe(id);
+    const code = await approveInBrowser(provider);
+    expect(await auth(provider, { serverUrl: MCP_URL, authorizationCode: code, fetchFn })).toBe("AUTHORIZED");
+    const client = await connect(provider);
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    await client.close();
+  });
+});
