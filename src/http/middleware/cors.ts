@@ -4,10 +4,15 @@ import type { AppEnv } from "../types.js";
 import { isAllowedOrigin } from "./origin.js";
 
 // Session settings sent as headers (src/session/schema.ts) are listed too, or browsers drop them.
-const ALLOW_HEADERS = [
-  "Content-Type, Accept, Authorization, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID",
-  ...readSession.headers,
-].join(", ");
+// Joined on the first preflight rather than at startup, where it would build the session reader.
+let allowHeadersValue: string | undefined;
+function allowHeaders(): string {
+  allowHeadersValue ??= [
+    "Content-Type, Accept, Authorization, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID",
+    ...readSession.headers,
+  ].join(", ");
+  return allowHeadersValue;
+}
 const EXPOSE_HEADERS = "Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate";
 
 /**
@@ -25,7 +30,7 @@ export const mcpCors: MiddlewareHandler<AppEnv> = async (c, next) => {
       // GET and DELETE too, though they answer 405: a browser client (the SDK's opens a GET
       // stream after initialize) then reads the 405 instead of failing with a CORS error.
       headers.set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
-      headers.set("Access-Control-Allow-Headers", ALLOW_HEADERS);
+      headers.set("Access-Control-Allow-Headers", allowHeaders());
       headers.set("Access-Control-Max-Age", "86400");
     }
     return new Response(null, { status: 204, headers });
