@@ -119,6 +119,8 @@ if (opt.profile) {
     inspectorPort: port + 1000,
   });
   try {
+    // A new workerd has new (empty) KV storage: the token comes from its own OAuth flow.
+    const token = result.oauth.available ? (await getOAuthToken(again.urls.oauth, PASSPHRASE)).accessToken : undefined;
     result.profiles = await profileLoad({
       served: again,
       out,
@@ -126,10 +128,7 @@ if (opt.profile) {
       connections,
       scenarios: result.scenarios
         .filter((s) => !["floor", "reference"].includes(s.server) && s.measured)
-        .map((s) => ({
-          ...s.spec,
-          token: s.spec.server === "oauth" ? result.oauth.token : undefined,
-        })),
+        .map((s) => ({ ...s.spec, token: s.spec.server === "oauth" ? token : undefined })),
     });
   } finally {
     await again.dispose();
