@@ -93,10 +93,8 @@ const servers = {
   open: { port: port + 1, vars: { MCP_AUTH: "none" } },
   oauth: { port: port + 2, vars: { MCP_AUTH: "oauth", AUTH_PASSPHRASE: PASSPHRASE } },
 };
-const reference = { port: port + 4, result: JSON.stringify(JSON.parse(cold.answer).result) };
-log(
-  `serving the do-nothing Worker, the reference and the Worker (MCP_AUTH=none, oauth) on 127.0.0.1:${port}-${port + 4}…`,
-);
+const reference = { port: port + 4, kvPort: port + 5, result: JSON.stringify(JSON.parse(cold.answer).result) };
+log(`serving the do-nothing Worker, two references and the Worker (no auth, OAuth) on 127.0.0.1:${port}-${port + 5}…`);
 const served = await serve({ root, build, floorPort: port, servers, reference, entryPort: port + 3 });
 
 let result;
@@ -127,7 +125,7 @@ if (opt.profile) {
       durationMs: Math.max(durationMs, 3000),
       connections,
       scenarios: result.scenarios
-        .filter((s) => !["floor", "reference"].includes(s.server) && s.measured)
+        .filter((s) => !["floor", "reference", "kv-reference"].includes(s.server) && s.measured)
         .map((s) => ({ ...s.spec, token: s.spec.server === "oauth" ? token : undefined })),
     });
   } finally {
@@ -188,6 +186,13 @@ async function measure(served) {
   const specs = [
     { id: "floor", label: "do-nothing Worker", server: "floor", body: LIST, check: (t) => t.includes('"result"') },
     { id: "reference", label: "hand-rolled tools/list (reference)", server: "reference", body: LIST, check: listed },
+    {
+      id: "kv-reference",
+      label: "one KV read (reference)",
+      server: "kv-reference",
+      body: LIST,
+      check: (t) => t.includes('"result"'),
+    },
     { id: "open-list", label: "tools/list, no auth", server: "open", body: LIST, check: listed },
     { id: "open-call", label: "tools/call, no auth", server: "open", body: CALL, check: converted },
     { id: "oauth-list", label: "tools/list, OAuth", server: "oauth", body: LIST, check: listed },
@@ -197,11 +202,9 @@ async function measure(served) {
   const runOne = (spec, ms) =>
     load({
       url:
-        spec.server === "floor"
-          ? served.floorUrl
-          : spec.server === "reference"
-            ? served.referenceUrl
-            : served.urls[spec.server],
+        { floor: served.floorUrl, reference: served.referenceUrl, "kv-reference": served.kvReferenceUrl }[
+          spec.server
+        ] ?? served.urls[spec.server],
       request: {
         path: "/mcp",
         headers: spec.server === "oauth" ? { ...MCP_HEADERS, Authorization: `Bearer ${oauth.token}` } : MCP_HEADERS,

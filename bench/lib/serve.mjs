@@ -25,6 +25,7 @@ export async function serve({ root, build, floorPort, servers, reference, entryP
   };
   const floorScript = await readFile(new URL("../floor-worker.js", import.meta.url), "utf8");
   const referenceScript = await readFile(new URL("../reference-worker.js", import.meta.url), "utf8");
+  const kvReferenceScript = await readFile(new URL("../kv-reference-worker.js", import.meta.url), "utf8");
   const { bindings, kvNamespaces } = convertBindings(meta.bindings ?? [], await kvBindingNames(root));
 
   const workers = [
@@ -42,6 +43,14 @@ export async function serve({ root, build, floorPort, servers, reference, entryP
       ...compat,
       bindings: { RESULT: reference.result },
       unsafeDirectSockets: [{ host: HOST, port: reference.port }],
+    },
+    {
+      name: "kv-reference",
+      modules: true,
+      script: kvReferenceScript,
+      ...compat,
+      kvNamespaces: { KV: "bench-kv-reference" },
+      unsafeDirectSockets: [{ host: HOST, port: reference.kvPort }],
     },
     ...Object.entries(servers).map(([name, { port, vars }]) => ({
       name,
@@ -64,11 +73,23 @@ export async function serve({ root, build, floorPort, servers, reference, entryP
     }),
   );
   await mf.ready;
+  // A record the size of the provider's token records (~0.6 KB of JSON).
+  const kv = await mf.getKVNamespace("KV", "kv-reference");
+  await kv.put(
+    "bench-token",
+    JSON.stringify({
+      userId: "u",
+      grant: { clientId: "c", scope: ["mcp"], encryptedProps: "x".repeat(400) },
+      wrappedEncryptionKey: "k".repeat(60),
+      expiresAt: 4e9,
+    }),
+  );
   const pid = (await workerdPids()).find((p) => !before.includes(p));
 
   return {
     floorUrl: `http://${HOST}:${floorPort}`,
     referenceUrl: `http://${HOST}:${reference.port}`,
+    kvReferenceUrl: `http://${HOST}:${reference.kvPort}`,
     urls: Object.fromEntries(Object.entries(servers).map(([name, { port }]) => [name, `http://${HOST}:${port}`])),
     inspectorUrl: (name) => `ws://${HOST}:${inspectorPort}/core:user:${name}`,
     /** CPU time (user + system, ms) the workerd process has used so far; undefined if unknown. */
