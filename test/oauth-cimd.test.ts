@@ -160,6 +160,19 @@ describe("CIMD failures: a clear error page, never a redirect to an unverified U
     expectErrorPage(await attempt(id), /could not be verified/);
   });
 
+  it("a fetch the runtime refuses, without its opaque internal text", async () => {
+    const id = clientUrl();
+    serveDocuments({
+      [id]: () => {
+        // What workerd says when global_fetch_strictly_public refuses an address.
+        throw new Error("internal error; reference = 0123456789abcdef");
+      },
+    });
+    const page = await attempt(id);
+    expectErrorPage(page, /could not be reached/);
+    expect(page.html).not.toContain("reference =");
+  });
+
   it("a fetch that times out", async () => {
     const id = clientUrl();
     serveDocuments({

@@ -56,10 +56,18 @@ export function oauthErrorResponse(error: unknown): Promise<Response> | Response
     // The provider has already logged the diagnosis (error.detail).
     return message(400, {
       title: "This app could not be verified",
-      message: `The app's client ID is a URL, and the document at it could not be used: ${error.detail}.`,
+      message: `The app's client ID is a URL, and the document at it could not be used: ${cimdProblem(error.detail)}.`,
       code: error.metadataUrl,
       hint: "Nothing was shared. If you make this app, publish a valid Client ID Metadata Document at that URL.",
     });
   }
   throw error;
+}
+
+/**
+ * The provider's own diagnoses (HTTP status, timeout, invalid document) help the app's author;
+ * the runtime's network failures read "internal error; reference = …", which helps nobody.
+ */
+function cimdProblem(detail: string): string {
+  return /internal error/i.test(detail) ? "the server at that URL could not be reached" : detail;
 }
