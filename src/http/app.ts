@@ -6,7 +6,6 @@ import { jsonRpcError } from "./json-rpc-error.js";
 import { mcpCors } from "./middleware/cors.js";
 import { jsonRpcBody } from "./middleware/json-rpc-body.js";
 import { originGuard } from "./middleware/origin.js";
-import { sessionConfig } from "./middleware/session-config.js";
 import { toolScope } from "./middleware/tool-scope.js";
 import type { AppEnv } from "./types.js";
 
@@ -62,3 +61,8 @@ const oauthOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.var.config.auth !== "oauth") return c.notFound();
   await next();
 };
+
+// Loaded on the first request to /mcp: reading session settings builds their JSON Schema, which the
+// OAuth flow and the pages never need (see the note on lazy imports above).
+const sessionConfig: MiddlewareHandler<AppEnv> = async (c, next) =>
+  (await import("./middleware/session-config.js")).sessionConfig(c, next);

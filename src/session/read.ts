@@ -86,22 +86,9 @@ export function describeSource(from: SessionSource | undefined): string {
   return "header" in from ? `header ${from.header}` : `query parameter ${from.query}`;
 }
 
-type SessionReader = ((request: Request) => SessionResult<Session>) & { readonly headers: string[] };
-
-// Built on first use, not at startup: it converts the schema to JSON Schema (~2 ms), which only
-// requests to /mcp need, not the OAuth flow or the pages (docs/performance.md).
-let reader: SessionReader | undefined;
-const sessionReader = (): SessionReader => {
-  reader ??= createSessionReader(sessionSchema);
-  return reader;
-};
-
 /** Reads this server's settings (src/session/schema.ts) from a request to /mcp. */
-export const readSession: SessionReader = Object.defineProperty(
-  (request: Request) => sessionReader()(request),
-  "headers",
-  { get: () => sessionReader().headers },
-) as SessionReader;
+export const readSession: ((request: Request) => SessionResult<Session>) & { headers: string[] } =
+  createSessionReader(sessionSchema);
 
 /** What tools get when nothing was set: every default. (Also what Smithery's scanner gets.) */
 export const DEFAULT_SESSION: Session = sessionSchema.parse({});

@@ -1,12 +1,12 @@
 import type { MiddlewareHandler } from "hono";
-import { readSession } from "../../session/read.js";
 import type { AppEnv } from "../types.js";
 import { isAllowedOrigin } from "./origin.js";
 
 // Session settings sent as headers (src/session/schema.ts) are listed too, or browsers drop them.
-// Joined on the first preflight rather than at startup, where it would build the session reader.
+// The session reader is loaded on the first preflight, not at startup (docs/performance.md).
 let allowHeadersValue: string | undefined;
-function allowHeaders(): string {
+async function allowHeaders(): Promise<string> {
+  const { readSession } = await import("../../session/read.js");
   allowHeadersValue ??= [
     "Content-Type, Accept, Authorization, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID",
     ...readSession.headers,
@@ -30,7 +30,7 @@ export const mcpCors: MiddlewareHandler<AppEnv> = async (c, next) => {
       // GET and DELETE too, though they answer 405: a browser client (the SDK's opens a GET
       // stream after initialize) then reads the 405 instead of failing with a CORS error.
       headers.set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
-      headers.set("Access-Control-Allow-Headers", allowHeaders());
+      headers.set("Access-Control-Allow-Headers", await allowHeaders());
       headers.set("Access-Control-Max-Age", "86400");
     }
     return new Response(null, { status: 204, headers });
