@@ -13,6 +13,7 @@ import {
   asDocument,
   blockPage,
   botFightMode,
+  CLEAN_OAUTH_SCAN,
   card,
   GOOD_TOKEN,
   MCP_URL,
@@ -43,24 +44,7 @@ describe("well-behaved servers pass", () => {
     const report = await scan(oauthServer());
     expect(report.ok).toBe(true);
     expect(report.auth).toBe("oauth");
-    expect(report.checks.map((c) => [c.id, c.status])).toEqual([
-      ["target.https", "pass"],
-      ["mcp.endpoint", "pass"],
-      ["oauth.protected-resource", "pass"],
-      ["oauth.root-metadata", "pass"],
-      ["oauth.authorization-server", "pass"],
-      ["oauth.pkce", "pass"],
-      ["oauth.cimd", "pass"],
-      ["oauth.registration", "pass"],
-      ["mcp.tools", "skip"],
-      ["card.reachable", "pass"],
-      ["card.json", "pass"],
-      ["card.server-info", "pass"],
-      ["card.tools", "pass"],
-      ["card.lists", "pass"],
-      ["card.auth", "pass"],
-      ["card.cors", "pass"],
-    ]);
+    expect(report.checks.map((c) => [c.id, c.status])).toEqual(CLEAN_OAUTH_SCAN);
     expect(check(report, "mcp.endpoint").detail).toContain(`resource_metadata="${PRM_URL}"`);
     expect(check(report, "mcp.tools").detail).toContain("Smithery asks you to authorize its scan");
   });

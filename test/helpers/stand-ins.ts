@@ -10,6 +10,26 @@ export const MCP_URL = `${ORIGIN}/mcp`;
 export const PRM_URL = `${ORIGIN}/.well-known/oauth-protected-resource/mcp`;
 export const GOOD_TOKEN = "good-token";
 
+/** Every check, in order, of a scan that finds nothing wrong with a server behind OAuth. */
+export const CLEAN_OAUTH_SCAN = [
+  ["target.https", "pass"],
+  ["mcp.endpoint", "pass"],
+  ["oauth.protected-resource", "pass"],
+  ["oauth.root-metadata", "pass"],
+  ["oauth.authorization-server", "pass"],
+  ["oauth.pkce", "pass"],
+  ["oauth.cimd", "pass"],
+  ["oauth.registration", "pass"],
+  ["mcp.tools", "skip"],
+  ["card.reachable", "pass"],
+  ["card.json", "pass"],
+  ["card.server-info", "pass"],
+  ["card.tools", "pass"],
+  ["card.lists", "pass"],
+  ["card.auth", "pass"],
+  ["card.cors", "pass"],
+];
+
 export interface Routes {
   /** POST /mcp. */
   mcp?: Handler;
