@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { isLoopback } from "./loopback.js";
 
 /**
  * Every setting the Worker reads, validated once per isolate. The values come from
@@ -178,13 +179,4 @@ export function getConfig(env: Env & Secrets): Config {
   };
   cache.set(env, config);
   return config;
-}
-
-export function isLoopback(hostname: string): boolean {
-  return (
-    hostname === "localhost" ||
-    hostname.endsWith(".localhost") ||
-    hostname === "[::1]" ||
-    /^127(?:\.\d{1,3}){3}$/.test(hostname)
-  );
 }

@@ -4,6 +4,8 @@
  * that the checks share. Runs on Node's fetch and in workerd alike: nothing here is Node's.
  */
 
+import { isLoopback } from "../../src/loopback.ts";
+
 /** What Smithery's scanner sends (it runs on Cloudflare Workers). */
 export const SMITHERY_USER_AGENT = "SmitheryBot/1.0 (+https://smithery.ai)";
 
@@ -152,15 +154,7 @@ export function cloudflareVerdict(exchange: Exchange): "challenge" | "block" | u
   return undefined;
 }
 
-/** `localhost`, `*.localhost`, 127.0.0.0/8 and [::1]: where plain http is fine. */
-export function isLoopback(hostname: string): boolean {
-  return (
-    hostname === "localhost" ||
-    hostname.endsWith(".localhost") ||
-    hostname === "[::1]" ||
-    /^127(?:\.\d{1,3}){3}$/.test(hostname)
-  );
-}
+export { isLoopback };
 
 /** True when `url` would be refused for not being https (http is fine on loopback only). */
 export function insecure(url: string): boolean {

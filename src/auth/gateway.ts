@@ -1,6 +1,7 @@
 import { SERVER_CARD_PATHS } from "../card/route.js";
-import { type Config, isLoopback } from "../config.js";
+import type { Config } from "../config.js";
 import { canonicalOrigin } from "../http/origin-url.js";
+import { isLoopback } from "../loopback.js";
 import { MCP_PATH, oauthProvider } from "./provider.js";
 
 type Fetch = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;

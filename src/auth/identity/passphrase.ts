@@ -1,4 +1,4 @@
-import { isLoopback } from "../../config.js";
+import { isLoopback } from "../../loopback.js";
 import { grantAccess } from "../grant.js";
 import type { User } from "../user.js";
 import type { AuthContext, Identity, Verdict } from "./types.js";

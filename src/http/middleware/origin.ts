@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { isLoopback } from "../../config.js";
+import { isLoopback } from "../../loopback.js";
 import { jsonRpcError } from "../json-rpc-error.js";
 import type { AppEnv } from "../types.js";
 
