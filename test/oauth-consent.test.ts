@@ -380,3 +380,15 @@ describe("passphrase sign-in", () => {
     });
   });
 });
+
+describe("other methods on the application's OAuth pages", () => {
+  it.each([
+    ["/authorize", "PUT", "GET, POST"],
+    ["/authorize", "DELETE", "GET, POST"],
+    ["/oauth/callback", "POST", "GET"],
+  ])("%s answers %s with 405 and the methods it takes", async (path, method, allow) => {
+    const response = await fetchWorker(`${ORIGIN}${path}`, { method }, { AUTH_PASSPHRASE: PASSPHRASE });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("Allow")).toBe(allow);
+  });
+});

@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { AUTHORIZE_PATH, CALLBACK_PATH } from "../auth/provider.js";
 import { SERVER_CARD_PATHS, serveServerCard } from "../card/route.js";
 import { getConfig } from "../config.js";
@@ -34,6 +34,8 @@ export function createApp(): Hono<AppEnv> {
   app.get(AUTHORIZE_PATH, async (c) => (await consent()).showConsent(c));
   app.post(AUTHORIZE_PATH, async (c) => (await consent()).answerConsent(c));
   app.get(CALLBACK_PATH, async (c) => (await consent()).upstreamCallback(c));
+  app.all(AUTHORIZE_PATH, (c) => methodNotAllowed(c, "GET, POST"));
+  app.all(CALLBACK_PATH, (c) => methodNotAllowed(c, "GET"));
 
   app.use("/mcp", mcpCors);
   app.post("/mcp", originGuard, sessionConfig, jsonRpcBody, toolScope, async (c) =>
@@ -55,6 +57,10 @@ export function createApp(): Hono<AppEnv> {
   });
 
   return app;
+}
+
+function methodNotAllowed(c: Context<AppEnv>, allow: string): Response {
+  return c.json({ error: "method_not_allowed", message: `${c.req.path} takes ${allow}` }, 405, { Allow: allow });
 }
 
 const oauthOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
