@@ -206,6 +206,10 @@ describe("GitHub sign-in (fake GitHub in the test run)", () => {
     const html = await page.text();
     expect(html).toContain("wrangler secret put UPSTREAM_CLIENT_ID");
     expect(html).toContain("wrangler secret put UPSTREAM_CLIENT_SECRET");
+    // The callback says the same, not that this server has no upstream sign-in.
+    const callback = await new Browser(vars).fetch(`${CALLBACK}?code=x&state=y`);
+    expect(callback.status).toBe(503);
+    expect(await callback.text()).toContain("wrangler secret put UPSTREAM_CLIENT_ID");
   });
 
   it("a callback on a passphrase server is a 404 page", async () => {

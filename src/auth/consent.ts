@@ -4,7 +4,7 @@ import { canonicalOrigin } from "../http/origin-url.js";
 import type { AppEnv } from "../http/types.js";
 import { serverInfo } from "../mcp/info.js";
 import { type AuthContext, identityFor } from "./identity/index.js";
-import type { SignInForm } from "./identity/types.js";
+import { SignInNotConfigured } from "./identity/unconfigured.js";
 import { htmlPage, message, oauthErrorResponse, redirect } from "./pages.js";
 import { oauthHelpers } from "./provider.js";
 import { grantedScopes } from "./scopes.js";
@@ -23,12 +23,16 @@ function authContext(c: Context<AppEnv>): AuthContext {
   return { c, config, origin, helpers: oauthHelpers(config, origin, c.env) };
 }
 
-/** Every OAuth page handler: what the helpers throw becomes a page or a vetted redirect. */
+/**
+ * Every OAuth page handler: what the helpers throw becomes a page or a vetted redirect, and an
+ * identity whose secrets are missing (thrown by `identityFor`) the page that names them.
+ */
 function page(handler: (ctx: AuthContext) => Promise<Response>) {
   return async (c: Context<AppEnv>): Promise<Response> => {
     try {
       return await handler(authContext(c));
     } catch (error) {
+      if (error instanceof SignInNotConfigured) return notConfigured(error);
       return oauthErrorResponse(error);
     }
   };
@@ -37,7 +41,6 @@ function page(handler: (ctx: AuthContext) => Promise<Response>) {
 /** GET /authorize: validate the request (client, redirect URI, PKCE, resource), then ask. */
 export const showConsent = page(async (ctx) => {
   const identity = identityFor(ctx);
-  if (identity.form.kind === "unconfigured") return notConfigured(identity.form);
   const request = await ctx.helpers.parseAuthRequest(ctx.c.req.raw);
   return renderConsent(ctx, identity.form, request);
 });
@@ -64,7 +67,6 @@ export const answerConsent = page(async (ctx) => {
   }
 
   const identity = identityFor(ctx);
-  if (identity.form.kind === "unconfigured") return notConfigured(identity.form);
   const verdict = await identity.verify(ctx, form);
   if (!verdict.ok) {
     if (verdict.status === 403) {
@@ -117,11 +119,11 @@ async function renderConsent(
   return htmlPage(body, status, consent.headers);
 }
 
-function notConfigured(form: Extract<SignInForm, { kind: "unconfigured" }>): Promise<Response> {
+function notConfigured({ missing, command }: SignInNotConfigured): Promise<Response> {
   return message(503, {
     title: "Sign-in is not set up yet",
-    message: `This server needs the secret${form.missing.length > 1 ? "s" : ""} ${form.missing.join(" and ")} before anyone can sign in. Its operator sets ${form.missing.length > 1 ? "them" : "it"} with:`,
-    code: form.command,
+    message: `This server needs the secret${missing.length > 1 ? "s" : ""} ${missing.join(" and ")} before anyone can sign in. Its operator sets ${missing.length > 1 ? "them" : "it"} with:`,
+    code: command,
     hint: "Nothing was shared. Try again once the server is configured.",
   });
 }

@@ -2,7 +2,7 @@ import { isLoopback } from "../../loopback.js";
 import { grantAccess } from "../grant.js";
 import type { User } from "../user.js";
 import type { AuthContext, Identity, Verdict } from "./types.js";
-import { unconfigured } from "./unconfigured.js";
+import { SignInNotConfigured } from "./unconfigured.js";
 
 const MAX_FAILURES = 5;
 const WINDOW_SECONDS = 15 * 60;
@@ -34,7 +34,7 @@ export function passphraseIdentity(ctx: Pick<AuthContext, "config" | "origin">):
         grantAccess(helpers, config.oauth, approved.request, developer, approved.headers),
     };
   }
-  return unconfigured(["AUTH_PASSPHRASE"]);
+  throw new SignInNotConfigured(["AUTH_PASSPHRASE"]);
 }
 
 /**

@@ -12,12 +12,8 @@ export interface AuthContext {
   helpers: OAuthHelpers;
 }
 
-/** What the consent form asks for, or what the operator must set before anyone can sign in. */
-export type SignInForm =
-  | { kind: "passphrase" }
-  | { kind: "dev" }
-  | { kind: "upstream"; label: string }
-  | { kind: "unconfigured"; missing: string[]; command: string };
+/** What the consent form asks for. */
+export type SignInForm = { kind: "passphrase" } | { kind: "dev" } | { kind: "upstream"; label: string };
 
 export type Verdict = { ok: true } | { ok: false; status: 403 | 429 | 502; message: string; retryAfter?: number };
 

@@ -1,16 +1,15 @@
-import type { Identity } from "./types.js";
+/**
+ * Thrown where an identity would be chosen but its secrets are not set: nobody signs in until the
+ * operator sets them. The OAuth pages turn it into a page naming the command (src/auth/pages.ts),
+ * so no handler has to check for it and no half-built identity exists to be called by mistake.
+ */
+export class SignInNotConfigured extends Error {
+  override name = "SignInNotConfigured";
+  /** What the operator runs to set the missing secrets. */
+  readonly command: string;
 
-/** Fails closed: nobody signs in until the operator sets the named secrets. */
-export function unconfigured(missing: string[]): Identity {
-  return {
-    form: {
-      kind: "unconfigured",
-      missing,
-      command: missing.map((name) => `npx wrangler secret put ${name}`).join(" && "),
-    },
-    verify: async () => ({ ok: false, status: 403, message: "Sign-in is not configured." }),
-    signIn: async () => {
-      throw new Error("sign-in is not configured");
-    },
-  };
+  constructor(readonly missing: string[]) {
+    super(`sign-in needs the secret${missing.length > 1 ? "s" : ""} ${missing.join(" and ")}`);
+    this.command = missing.map((name) => `npx wrangler secret put ${name}`).join(" && ");
+  }
 }

@@ -1,4 +1,5 @@
 import { html } from "hono/html";
+import type { SignInForm } from "../identity/types.js";
 import { layout } from "./layout.js";
 
 export interface ConsentView {
@@ -15,7 +16,7 @@ export interface ConsentView {
   ignoredScopes: string[];
   handle: string;
   /** What the user does to prove who they are. */
-  signIn: { kind: "passphrase" } | { kind: "dev" } | { kind: "upstream"; label: string };
+  signIn: SignInForm;
   error: string | undefined;
 }
 
