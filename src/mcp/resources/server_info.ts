@@ -1,5 +1,8 @@
 import { defineResource } from "../define.js";
 import { serverInfo } from "../info.js";
+// tools.gen.ts, not registry.gen.ts: the registry imports this file, and importing it back would
+// leave this resource out of the registry whenever this file happens to load first.
+import { tools } from "../tools.gen.js";
 
 /** A fixed resource: a document at a URI that never changes. */
 export default defineResource({
@@ -8,10 +11,7 @@ export default defineResource({
   title: "About this server",
   description: "Name, version and the tools this server offers, as JSON.",
   mimeType: "application/json",
-  async read(uri) {
-    // Imported when read, not at load: the registry imports this file, and a static import back
-    // would leave this resource out of the registry whenever this file happens to load first.
-    const { tools } = await import("../registry.gen.js");
+  read(uri) {
     const body = {
       name: serverInfo.name,
       title: serverInfo.title,
