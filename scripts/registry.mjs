@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Writes src/mcp/registry.gen.ts (and tools.gen.ts): one import per file in
-// src/mcp/{tools,resources,prompts}/, so adding a capability is adding a file. Wrangler runs this as its [build] command (dev, deploy)
-// and `npm test` runs it first. It rewrites the file only when the content changes, so wrangler's
-// watcher does not loop. `--check` exits 1 when the file is stale instead of writing it.
+// Writes src/mcp/registry.gen.ts and src/mcp/tools.gen.ts: one import per file in
+// src/mcp/{tools,resources,prompts}/, so adding a capability is adding a file. Wrangler runs this
+// as its [build] command (dev, deploy) and `npm test` runs it first. It rewrites a file only when
+// its content changes, so wrangler's watcher does not loop. `--check` exits 1 when either is stale
+// instead of writing it.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
