@@ -2,12 +2,18 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { AUTHORIZE_PATH, CALLBACK_PATH } from "../auth/provider.js";
 import { SERVER_CARD_PATHS, serveServerCard } from "../card/route.js";
 import { getConfig } from "../config.js";
+import { lazy } from "../lazy.js";
 import { jsonRpcError } from "./json-rpc-error.js";
 import { mcpCors } from "./middleware/cors.js";
 import { jsonRpcBody } from "./middleware/json-rpc-body.js";
 import { originGuard } from "./middleware/origin.js";
 import { toolScope } from "./middleware/tool-scope.js";
 import type { AppEnv } from "./types.js";
+
+const landing = lazy(() => import("./landing.js"));
+const consent = lazy(() => import("../auth/consent.js"));
+const mcp = lazy(() => import("./mcp.js"));
+const sessionModule = lazy(() => import("./middleware/session-config.js"));
 
 /**
  * Every route of the Worker. With MCP_AUTH=oauth the OAuth provider sits in front: it serves the
@@ -24,13 +30,12 @@ export function createApp(): Hono<AppEnv> {
   // The pages and the MCP handler are imported on first use: a new isolate evaluates only the code
   // its requests need (the MCP SDK alone builds hundreds of Zod schemas when loaded), and the OAuth
   // flow, discovery and the cached card never load the SDK. See docs/performance.md.
-  app.get("/", async (c) => (await import("./landing.js")).serveLanding(c));
+  app.get("/", async (c) => (await landing()).serveLanding(c));
   for (const path of SERVER_CARD_PATHS) app.get(path, serveServerCard);
 
   // The consent page and upstream callback (MCP_AUTH=oauth; the provider serves the rest of OAuth).
   app.use(AUTHORIZE_PATH, oauthOnly);
   app.use(CALLBACK_PATH, oauthOnly);
-  const consent = () => import("../auth/consent.js");
   app.get(AUTHORIZE_PATH, async (c) => (await consent()).showConsent(c));
   app.post(AUTHORIZE_PATH, async (c) => (await consent()).answerConsent(c));
   app.get(CALLBACK_PATH, async (c) => (await consent()).upstreamCallback(c));
@@ -38,9 +43,7 @@ export function createApp(): Hono<AppEnv> {
   app.all(CALLBACK_PATH, (c) => methodNotAllowed(c, "GET"));
 
   app.use("/mcp", mcpCors);
-  app.post("/mcp", originGuard, sessionConfig, jsonRpcBody, toolScope, async (c) =>
-    (await import("./mcp.js")).handleMcp(c),
-  );
+  app.post("/mcp", originGuard, sessionConfig, jsonRpcBody, toolScope, async (c) => (await mcp()).handleMcp(c));
   // Stateless server: no standalone SSE stream to GET, no session to DELETE.
   app.on(["GET", "DELETE"], "/mcp", () =>
     jsonRpcError(405, -32000, "Method Not Allowed: this server is stateless; POST JSON-RPC messages to /mcp", {
@@ -70,5 +73,4 @@ const oauthOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 // Loaded on the first request to /mcp: reading session settings builds their JSON Schema, which the
 // OAuth flow and the pages never need (see the note on lazy imports above).
-const sessionConfig: MiddlewareHandler<AppEnv> = async (c, next) =>
-  (await import("./middleware/session-config.js")).sessionConfig(c, next);
+const sessionConfig: MiddlewareHandler<AppEnv> = async (c, next) => (await sessionModule()).sessionConfig(c, next);

@@ -1,18 +1,17 @@
 import type { MiddlewareHandler } from "hono";
+import { lazy } from "../../lazy.js";
 import type { AppEnv } from "../types.js";
 import { isAllowedOrigin } from "./origin.js";
 
 // Session settings sent as headers (src/session/schema.ts) are listed too, or browsers drop them.
 // The session reader is loaded on the first preflight, not at startup (docs/performance.md).
-let allowHeadersValue: string | undefined;
-async function allowHeaders(): Promise<string> {
+const allowHeaders = lazy(async () => {
   const { readSession } = await import("../../session/read.js");
-  allowHeadersValue ??= [
+  return [
     "Content-Type, Accept, Authorization, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID",
     ...readSession.headers,
   ].join(", ");
-  return allowHeadersValue;
-}
+});
 const EXPOSE_HEADERS = "Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate";
 
 /**
