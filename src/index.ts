@@ -1,13 +1,18 @@
 import { oauthGateway } from "./auth/gateway.js";
 import { type Config, ConfigError, getConfig } from "./config.js";
 import { createApp } from "./http/app.js";
+import { normalizePath } from "./http/normalize-path.js";
+
+// Durable Object classes (wrangler.toml [[durable_objects.bindings]]) are exported by the entry.
+export { RateLimiter } from "./auth/guards/rate-limiter.js";
+export { RefreshGuard } from "./auth/guards/refresh-guard.js";
 
 const app = createApp();
 const gateway = oauthGateway(app);
 
 /**
  * The Worker. MCP_AUTH=none serves the app as is; MCP_AUTH=oauth puts the OAuth provider in
- * front of it (see src/auth/).
+ * front of it (see src/auth/). Both see a path spelled one way (src/http/normalize-path.ts).
  */
 export default {
   async fetch(request, env, ctx): Promise<Response> {
@@ -16,12 +21,18 @@ export default {
       config = getConfig(env);
     } catch (error) {
       if (error instanceof ConfigError) {
+        // The log names the setting; the client learns only that the server is misconfigured
+        // (the message could quote a value, and values are the operator's business).
         console.error(error.message);
-        return new Response(`${error.message}\n`, { status: 500, headers: { "Content-Type": "text/plain" } });
+        return Response.json(
+          { error: "server_misconfigured", message: "This server is misconfigured; its operator can see why in its logs." },
+          { status: 500, headers: { "Cache-Control": "no-store" } },
+        );
       }
       throw error;
     }
-    if (config.auth === "oauth") return gateway(request, env, ctx, config);
-    return app.fetch(request, env, ctx);
+    const normalized = normalizePath(request);
+    if (config.auth === "oauth") return gateway(normalized, env, ctx, config);
+    return app.fetch(normalized, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

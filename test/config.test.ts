@@ -58,19 +58,20 @@ describe("configuration", () => {
     expect(() => config({ [name]: value })).toThrow(message);
   });
 
-  it("makes the Worker answer a clear sentence, not a stack trace, while misconfigured", async () => {
+  it("tells clients only that the server is misconfigured; the log names the setting", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
     for (const path of ["/", "/mcp", "/.well-known/mcp/server-card.json"]) {
       const response = await fetchWorker(path, undefined, { MCP_AUTH: "none", MAX_BODY_BYTES: "lots" });
       expect(response.status).toBe(500);
-      expect(response.headers.get("Content-Type")).toBe("text/plain");
+      expect(response.headers.get("Content-Type")).toContain("application/json");
       const text = await response.text();
-      expect(text).toBe(
-        'Invalid configuration (wrangler.toml [vars]): MAX_BODY_BYTES: must be a whole number of bytes from 1024 to 104857600, e.g. 1048576 (got "lots")\n',
-      );
+      expect(JSON.parse(text)).toMatchObject({ error: "server_misconfigured" });
+      // Neither the setting's value nor its name reaches the client.
+      expect(text).not.toContain("lots");
+      expect(text).not.toContain("MAX_BODY_BYTES");
     }
-    // The operator sees the same sentence in `wrangler tail` / the dashboard logs.
-    expect(log).toHaveBeenCalledWith(expect.stringContaining("MAX_BODY_BYTES: must be a whole number"));
+    // The operator sees the sentence in `wrangler tail` / the dashboard logs.
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('MAX_BODY_BYTES: must be a whole number of bytes from 1024 to 104857600, e.g. 1048576 (got "lots")'));
     log.mockRestore();
   });
 });

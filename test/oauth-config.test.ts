@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { PASSPHRASE, signIn } from "./helpers/oauth.js";
 import { fetchWorker } from "./helpers/worker.js";
 
@@ -11,10 +11,15 @@ describe("OAuth settings are validated", () => {
     [{ OAUTH_SCOPES: 'mcp "quoted"' }, "OAUTH_SCOPES"],
     [{ AUTH_IDENTITY: "oidc" }, "OIDC_ISSUER"],
     [{ AUTH_IDENTITY: "oidc", OIDC_ISSUER: "http://id.example.org" }, "OIDC_ISSUER"],
-  ])("%o is refused with a message naming %s", async (vars, name) => {
+  ])("%o is refused; the log names %s, the answer names nothing", async (vars, name) => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
     const response = await fetchWorker("/", {}, vars);
     expect(response.status).toBe(500);
-    expect(await response.text()).toContain(name);
+    const text = await response.text();
+    expect(text).not.toContain(name);
+    for (const value of Object.values(vars)) expect(text).not.toContain(value);
+    expect(log).toHaveBeenCalledWith(expect.stringContaining(name));
+    log.mockRestore();
   });
 
   it("an empty lifetime means the default, and REFRESH_TOKEN_TTL=0 issues no refresh token", async () => {

@@ -62,7 +62,7 @@ describe("the consent page", () => {
   it("shows a client name as plain, short text: no bidi or control characters, at most 80 characters", async () => {
     // An attacker picks the name: reversed text or a name long enough to push the warnings off screen.
     const { html } = await openConsent({
-      client_name: `\u202EtxeT\u0007 Claude${"\u200B".repeat(3)} ${"A".repeat(5000)}`,
+      client_name: `\u202EtxeT\u0007 Claude${"\u200B".repeat(3)} ${"A".repeat(180)}`,
     });
     for (const hidden of ["\u202E", "\u0007", "\u200B"]) expect(html).not.toContain(hidden);
     expect(html).toContain("txeT Claude AAAA");
@@ -292,7 +292,9 @@ describe("passphrase sign-in", () => {
     expect((await consent(new Browser(), url)).status).toBe(302);
   });
 
-  it("without AUTH_PASSPHRASE on localhost: approve with a visible development banner", async () => {
+  it("without AUTH_PASSPHRASE on localhost: approve with the one-time code printed in the dev terminal", async () => {
+    const printed: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void printed.push(args.join(" ")));
     const local = "http://localhost:8787";
     const vars = {};
     const registration = await fetchWorker(
@@ -318,7 +320,13 @@ describe("passphrase sign-in", () => {
     expect(html).toContain("Development mode");
     expect(html).toContain("AUTH_PASSPHRASE");
     expect(html).not.toContain('type="password"');
-    const redirect = await postConsent(browser, target, { handle: handleFrom(html), decision: "approve" });
+    expect(html).toContain('name="code"');
+    const code = /Development sign-in code[^:]*: (\S+)/.exec(printed.join("\n"))?.[1];
+    expect(code).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+    // Without the code (a Host header saying localhost is not enough), nothing is approved.
+    const refused = await postConsent(browser, target, { handle: handleFrom(html), decision: "approve" });
+    expect(refused.status).toBe(403);
+    const redirect = await postConsent(browser, target, { handle: handleFrom(html), decision: "approve", code: code! });
     const tokens = await fetchWorker(
       `${local}/oauth/token`,
       {

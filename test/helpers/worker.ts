@@ -15,12 +15,22 @@ export async function fetchWorker(
   vars?: Partial<Env & Secrets>,
 ): Promise<Response> {
   const request = new Request(typeof input === "string" && input.startsWith("/") ? BASE + input : input, init);
+  // Cloudflare (and wrangler dev) always say who is calling; rate limits count per address, so a
+  // test that does not care gets an address of its own, as distinct clients would have.
+  if (!request.headers.has("CF-Connecting-IP")) request.headers.set("CF-Connecting-IP", nextAddress());
   if (!vars) return exports.default.fetch(request);
   const ctx = createExecutionContext();
   // The default export types its request as an incoming one (with `cf`); a test request has none.
   const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, ...vars }, ctx);
   await waitOnExecutionContext(ctx);
   return response;
+}
+
+let addresses = 0;
+/** A fresh address from 2001:db8::/32 (documentation), one /64 each. */
+export function nextAddress(): string {
+  addresses += 1;
+  return `2001:db8:${(addresses >> 16) & 0xffff}:${addresses & 0xffff}::1`;
 }
 
 /** A `fetch` for SDK clients that goes to the Worker instead of the network. */

@@ -1,35 +1,43 @@
 import { isLoopback } from "../../loopback.js";
 import { grantAccess } from "../grant.js";
+import { clientAddress, LIMITS, refund, take } from "../guards/limits.js";
 import type { User } from "../user.js";
 import type { AuthContext, Identity, Verdict } from "./types.js";
-import { SignInNotConfigured } from "./unconfigured.js";
+import { SignInNotConfigured, WeakPassphrase } from "./unconfigured.js";
 
-const MAX_FAILURES = 5;
-const WINDOW_SECONDS = 15 * 60;
 const FAILURE_DELAY_MS = 400;
+/** Shorter than this, a passphrase is refused anywhere but localhost. */
+export const MIN_PASSPHRASE_LENGTH = 16;
+/** The placeholder in .dev.vars.example: known to everyone who read it. */
+const EXAMPLE_PASSPHRASE = "change-me-to-something-long-and-random";
 
 const owner: User = { id: "owner", provider: "passphrase", name: "Server owner" };
 const developer: User = { id: "local", provider: "dev", name: "Local developer" };
 
 /**
  * The default: whoever knows the secret AUTH_PASSPHRASE is the server's one user. Without it, a
- * server on localhost lets the developer in (with a banner saying so); anywhere else nobody gets
- * in until the secret is set.
+ * server on localhost asks for a one-time development code that it prints in the `wrangler dev`
+ * terminal (see devCode); anywhere else nobody gets in until the secret is set.
  */
 export function passphraseIdentity(ctx: Pick<AuthContext, "config" | "origin">): Identity {
   const secret = ctx.config.oauth.secrets.passphrase;
+  const local = isLoopback(new URL(ctx.origin).hostname);
   if (secret) {
+    if (!local && (secret.length < MIN_PASSPHRASE_LENGTH || secret === EXAMPLE_PASSPHRASE)) {
+      throw new WeakPassphrase(MIN_PASSPHRASE_LENGTH);
+    }
     return {
       form: { kind: "passphrase" },
-      verify: (c, form) => checkPassphrase(c, form.get("passphrase"), secret),
+      verify: (c, form) => checkSecret(c, form.get("passphrase"), secret, "passphrase"),
       signIn: ({ helpers, config }, approved) =>
         grantAccess(helpers, config.oauth, approved.request, owner, approved.headers),
     };
   }
-  if (isLoopback(new URL(ctx.origin).hostname)) {
+  if (local) {
+    const code = devCode(); // printed whenever the page is shown or answered, to be at hand
     return {
       form: { kind: "dev" },
-      verify: async () => ({ ok: true }),
+      verify: (c, form) => checkSecret(c, form.get("code"), code, "development code"),
       signIn: ({ helpers, config }, approved) =>
         grantAccess(helpers, config.oauth, approved.request, developer, approved.headers),
     };
@@ -37,31 +45,56 @@ export function passphraseIdentity(ctx: Pick<AuthContext, "config" | "origin">):
   throw new SignInNotConfigured(["AUTH_PASSPHRASE"]);
 }
 
+let code: string | undefined;
+
 /**
- * Constant-time check, and a brake on guessing: each failure costs the guesser a delay, and after
- * MAX_FAILURES from one IP within the window every attempt is refused without being checked. The
- * counter lives in KV, which is eventually consistent across locations, so it slows a guesser
- * down rather than stopping one exactly; a long random passphrase is the real defence.
+ * Development mode's stand-in for a passphrase: random, made once per isolate, and written only
+ * to the Worker's log, which is the `wrangler dev` terminal. Nothing in a request proves it came
+ * from this machine: under `wrangler dev` the Host header, CF-Connecting-IP and X-Forwarded-*
+ * are all passed through as the client sent them, so with `--ip 0.0.0.0` anyone on the network
+ * can claim to be localhost. Reading the terminal is what proves it.
  */
-async function checkPassphrase(ctx: AuthContext, given: ReturnType<FormData["get"]>, secret: string): Promise<Verdict> {
-  const kv = ctx.c.env.OAUTH_KV;
-  const key = `app:passphrase-failures:${ctx.c.req.header("CF-Connecting-IP") ?? "unknown"}`;
-  const failures = Number(await kv.get(key)) || 0;
-  if (failures >= MAX_FAILURES) {
+export function devCode(): string {
+  if (!code) {
+    const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    const bytes = crypto.getRandomValues(new Uint8Array(10));
+    const chars = [...bytes].map((b) => alphabet[b % alphabet.length]).join("");
+    code = `${chars.slice(0, 5)}-${chars.slice(5)}`;
+  }
+  console.log(`Development sign-in code (no AUTH_PASSPHRASE is set): ${code}`);
+  return code;
+}
+
+/**
+ * Constant-time check, counted before it happens: each evaluation takes a slot from this
+ * address's allowance (LIMITS.passphrase: 5 per 15 minutes) and from the server-wide ceiling,
+ * atomically in a Durable Object, so guesses sent all at once are counted one by one. A right
+ * answer gives its slot back; a wrong one costs the guesser a short delay as well.
+ */
+async function checkSecret(
+  ctx: AuthContext,
+  given: ReturnType<FormData["get"]>,
+  secret: string,
+  what: string,
+): Promise<Verdict> {
+  const env = ctx.c.env;
+  const address = clientAddress(ctx.c.req.raw);
+  const taken = await take(env, address, "passphrase");
+  if (!taken.ok) {
+    const minutes = Math.ceil(taken.retryAfter / 60);
     return {
       ok: false,
       status: 429,
-      message: `Too many wrong passphrases from your address. Try again in ${WINDOW_SECONDS / 60} minutes.`,
-      retryAfter: WINDOW_SECONDS,
+      message: `Too many ${what} attempts (at most ${LIMITS.passphrase.perAddress.limit} per ${LIMITS.passphrase.perAddress.windowSeconds / 60} minutes). Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+      retryAfter: taken.retryAfter,
     };
   }
-  if (typeof given === "string" && (await sameSecret(given, secret))) {
-    if (failures > 0) await kv.delete(key);
+  if (typeof given === "string" && (await sameSecret(given.trim(), secret))) {
+    await refund(env, address, "passphrase");
     return { ok: true };
   }
-  await kv.put(key, String(failures + 1), { expirationTtl: WINDOW_SECONDS });
   await new Promise((resolve) => setTimeout(resolve, FAILURE_DELAY_MS));
-  return { ok: false, status: 403, message: "That passphrase is not right. Nothing was shared; try again." };
+  return { ok: false, status: 403, message: `That ${what} is not right. Nothing was shared; try again.` };
 }
 
 /** Hashing first makes both sides the same length, so the comparison leaks neither. */

@@ -1,5 +1,6 @@
 import { authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
 import { grantAccess } from "../grant.js";
+import { clientAddress, take } from "../guards/limits.js";
 import { message, redirect } from "../pages.js";
 import { CALLBACK_PATH } from "../provider.js";
 import type { User } from "../user.js";
@@ -55,7 +56,16 @@ export function upstreamIdentity(upstream: UpstreamProvider): Identity {
       }
     },
 
-    async signIn({ helpers, origin, config }, approved) {
+    async signIn({ c, helpers, origin, config }, approved) {
+      // The one KV write an anonymous visitor can cause here (the upstream transaction): counted.
+      const taken = await take(c.env, clientAddress(c.req.raw), "upstream");
+      if (!taken.ok) {
+        return message(
+          429,
+          { title: "Not now", message: `Too many sign-ins from your address; try again in ${Math.ceil(taken.retryAfter / 60)} minutes.` },
+          new Headers({ "Retry-After": String(taken.retryAfter) }),
+        );
+      }
       const endpoints = await upstream.endpoints();
       const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
       const { state, headers } = await helpers.beginUpstream(approved.request, {
