@@ -30,7 +30,11 @@ export interface OAuthConfig {
   accessTokenTtl: number;
   /** Refresh-token lifetime, seconds (0: no refresh tokens). */
   refreshTokenTtl: number;
-  /** Upstream sign-in only: logins or emails allowed in (lowercase); empty lets anyone in. */
+  /**
+   * Upstream sign-in only: who may sign in; empty lets anyone in. An entry with `@` is an email
+   * (lowercased) and matches only a verified email; any other entry matches only the account id
+   * (a GitHub login, case-insensitively; an OIDC `sub`, exactly).
+   */
   allowedUsers: ReadonlySet<string>;
   /** AUTH_IDENTITY=oidc: the issuer whose /.well-known/openid-configuration is used. */
   oidcIssuer: URL | undefined;
@@ -130,7 +134,7 @@ const schema = z
     // The provider's floor is 60 s (KV's shortest expiry).
     ACCESS_TOKEN_TTL: wholeNumber("seconds", 3600, { min: 60, max: YEAR }),
     REFRESH_TOKEN_TTL: wholeNumber("seconds", 30 * 86400, { min: 60, max: YEAR, zero: "no refresh tokens" }),
-    AUTH_ALLOWED_USERS: list.transform((xs) => xs.map((x) => x.toLowerCase())),
+    AUTH_ALLOWED_USERS: list.transform((xs) => xs.map((x) => (x.includes("@") ? x.toLowerCase() : x))),
     OIDC_ISSUER: optionalUrl((url) => url.protocol === "https:", "must be the https URL of an OpenID Connect issuer"),
     AUTH_PASSPHRASE: secret,
     UPSTREAM_CLIENT_ID: secret,

@@ -25,7 +25,10 @@ export default {
         // (the message could quote a value, and values are the operator's business).
         console.error(error.message);
         return Response.json(
-          { error: "server_misconfigured", message: "This server is misconfigured; its operator can see why in its logs." },
+          {
+            error: "server_misconfigured",
+            message: "This server is misconfigured; its operator can see why in its logs.",
+          },
           { status: 500, headers: { "Cache-Control": "no-store" } },
         );
       }

@@ -71,7 +71,11 @@ describe("configuration", () => {
       expect(text).not.toContain("MAX_BODY_BYTES");
     }
     // The operator sees the sentence in `wrangler tail` / the dashboard logs.
-    expect(log).toHaveBeenCalledWith(expect.stringContaining('MAX_BODY_BYTES: must be a whole number of bytes from 1024 to 104857600, e.g. 1048576 (got "lots")'));
+    expect(log).toHaveBeenCalledWith(
+      expect.stringContaining(
+        'MAX_BODY_BYTES: must be a whole number of bytes from 1024 to 104857600, e.g. 1048576 (got "lots")',
+      ),
+    );
     log.mockRestore();
   });
 });

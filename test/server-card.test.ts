@@ -130,12 +130,12 @@ describe("server card", () => {
 });
 
 describe("server card over HTTP", () => {
-  it("is public, cacheable, readable from any origin, and JSON", async () => {
+  it("is cacheable (privately: no PUBLIC_URL), readable from any origin, and JSON", async () => {
     const { response } = await getCard(PATHS[0], OPEN, { headers: { Origin: "https://evil.example.com" } });
     expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
     expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(response.headers.get("Access-Control-Allow-Methods")).toContain("GET");
-    expect(response.headers.get("Cache-Control")).toBe("public, max-age=3600");
+    expect(response.headers.get("Cache-Control")).toBe("private, max-age=3600");
     expect(response.headers.get("ETag")).toMatch(/^"[^"]+"$/);
   });
 
@@ -147,7 +147,7 @@ describe("server card over HTTP", () => {
       expect(cached.status, ifNoneMatch).toBe(304);
       expect(await cached.text()).toBe("");
       expect(cached.headers.get("ETag")).toBe(etag);
-      expect(cached.headers.get("Cache-Control")).toBe("public, max-age=3600");
+      expect(cached.headers.get("Cache-Control")).toBe("private, max-age=3600");
     }
     const stale = await fetchWorker(PATHS[0]!, { headers: { "If-None-Match": '"stale"' } }, OPEN);
     expect(stale.status).toBe(200);

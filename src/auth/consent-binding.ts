@@ -13,7 +13,10 @@ const TTL_SECONDS = 600;
 export async function newBinding(): Promise<{ handle: string; cookie: string }> {
   const handle = base64url(crypto.getRandomValues(new Uint8Array(32)));
   const hash = await sha256Hex(handle);
-  return { handle, cookie: `${cookieName(hash)}=${hash}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${TTL_SECONDS}` };
+  return {
+    handle,
+    cookie: `${cookieName(hash)}=${hash}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${TTL_SECONDS}`,
+  };
 }
 
 /** The cookie to clear once the form has been answered; undefined when the handle is not bound here. */

@@ -92,7 +92,8 @@ export const answerConsent = page(async (ctx) => {
 
   const verdict = await identity.verify(ctx, form);
   if (!verdict.ok) {
-    if (verdict.status === 403) return renderConsent(ctx, identity.form, request, handle, undefined, verdict.message, 403);
+    if (verdict.status === 403)
+      return renderConsent(ctx, identity.form, request, handle, undefined, verdict.message, 403);
     const retry = new Headers(verdict.retryAfter ? { "Retry-After": String(verdict.retryAfter) } : {});
     return message(verdict.status, { title: "Not now", message: verdict.message }, retry);
   }

@@ -116,7 +116,10 @@ async function limited(request: Request, env: Env, action: Action): Promise<Resp
   const verdict = await take(env, clientAddress(request), action);
   if (verdict.ok) return undefined;
   return Response.json(
-    { error: "slow_down", error_description: `Too many requests from your address; try again in ${verdict.retryAfter} s.` },
+    {
+      error: "slow_down",
+      error_description: `Too many requests from your address; try again in ${verdict.retryAfter} s.`,
+    },
     { status: 429, headers: { "Retry-After": String(verdict.retryAfter), "Cache-Control": "no-store" } },
   );
 }

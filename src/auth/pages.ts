@@ -69,5 +69,8 @@ export function oauthErrorResponse(error: unknown): Promise<Response> | Response
  * the runtime's network failures read "internal error; reference = …", which helps nobody.
  */
 function cimdProblem(detail: string): string {
-  return /internal error/i.test(detail) ? "the server at that URL could not be reached" : detail;
+  if (/HTTP 3\d\d\b/.test(detail)) {
+    return "it redirects elsewhere, and a client's metadata must be served at its client ID itself (redirects are not followed)";
+  }
+  return /internal error|reference\s*=/i.test(detail) ? "the server at that URL could not be reached" : detail;
 }

@@ -14,6 +14,8 @@ export const REGISTER_PATH = "/oauth/register";
 export const CALLBACK_PATH = "/oauth/callback";
 export const MCP_PATH = "/mcp";
 
+export const UNUSED_REGISTRATION_TTL = 3600;
+
 type Handler = { fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> };
 
 /**
@@ -34,6 +36,9 @@ function providerOptions(config: Config, origin: string, handler: Handler): OAut
     clientIdMetadataDocumentEnabled: true,
     scopesSupported: [...scopeCatalogue(oauth)],
     requiredScopes: [...oauth.scopes],
+    // Dynamic registrations nobody signs in with are gone within the hour; one that gets a grant
+    // is kept as long as the grant can live (src/auth/grant.ts).
+    clientRegistrationTTL: UNUSED_REGISTRATION_TTL,
     accessTokenTTL: oauth.accessTokenTtl,
     refreshTokenTTL: oauth.refreshTokenTtl,
     resourceMetadata: {

@@ -43,7 +43,10 @@ export async function serveServerCard(c: Context<AppEnv>): Promise<Response> {
     card.catch(() => rendered.delete(key));
   }
   const { body, etag } = await card;
-  const headers = { ...HEADERS, ETag: etag };
+  // The card names the origin; without PUBLIC_URL it comes from the request's Host, which a
+  // shared cache must not hand to others.
+  const cache = c.var.config.publicUrl ? HEADERS["Cache-Control"] : "private, max-age=3600";
+  const headers = { ...HEADERS, "Cache-Control": cache, ETag: etag };
   if (matches(c.req.header("If-None-Match"), etag)) return new Response(null, { status: 304, headers });
   return new Response(c.req.method === "HEAD" ? null : body, { headers });
 }

@@ -9,7 +9,9 @@ import { landingPage } from "./views/landing.js";
 export async function serveLanding(c: Context<AppEnv>): Promise<Response> {
   const origin = canonicalOrigin(c.req.raw, c.var.config);
   const snapshot = await getCapabilitySnapshot(c.env);
-  c.header("Cache-Control", "public, max-age=300");
+  // The page names the origin. Without PUBLIC_URL that comes from the request's Host, which a
+  // shared cache would hand to everyone: only the browser may keep it then.
+  c.header("Cache-Control", `${c.var.config.publicUrl ? "public" : "private"}, max-age=300`);
   return c.html(
     landingPage({
       title: serverInfo.title,

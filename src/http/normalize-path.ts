@@ -10,9 +10,9 @@
 export function normalizePath(request: Request): Request {
   const url = new URL(request.url);
   if (!url.pathname.includes("%")) return request;
-  const path = url.pathname.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+  const path = url.pathname.replace(/%([0-9A-Fa-f]{2})/g, (encoded, hex: string) => {
     const char = String.fromCharCode(Number.parseInt(hex, 16));
-    return /[A-Za-z0-9\-._~]/.test(char) ? char : escape.toUpperCase();
+    return /[A-Za-z0-9\-._~]/.test(char) ? char : encoded.toUpperCase();
   });
   if (path === url.pathname) return request;
   // The URL parser resolves any dot segments the decoding produced (`/a/%2e%2e/mcp` is `/mcp`).

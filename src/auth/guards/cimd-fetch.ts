@@ -37,7 +37,9 @@ export function installGuard(): void {
   const inner = globalThis.fetch as typeof fetch & { [GUARD]?: true };
   if (inner[GUARD]) return;
   const guarded = ((input: RequestInfo | URL, init?: RequestInit) => {
-    const agent = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)).get("User-Agent");
+    const agent = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)).get(
+      "User-Agent",
+    );
     if (!agent?.startsWith(PROVIDER_AGENT)) return inner(input, init);
     const url = input instanceof Request ? input.url : String(input);
     const memo = pageView.getStore();
@@ -46,7 +48,9 @@ export function installGuard(): void {
       hit = fetchOnce(inner, input, init);
       memo?.set(url, hit);
     }
-    return hit.then((f: Fetched) => new Response(f.body, { status: f.status, statusText: f.statusText, headers: f.headers }));
+    return hit.then(
+      (f: Fetched) => new Response(f.body, { status: f.status, statusText: f.statusText, headers: f.headers }),
+    );
   }) as typeof fetch & { [GUARD]?: true };
   guarded[GUARD] = true;
   globalThis.fetch = guarded;
@@ -85,5 +89,10 @@ async function fetchOnce(inner: typeof fetch, input: RequestInfo | URL, init?: R
     body.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return { status: response.status, statusText: response.statusText, headers: [...response.headers], body: body.buffer };
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    headers: [...response.headers],
+    body: body.buffer,
+  };
 }

@@ -56,7 +56,9 @@ function fieldProblem(field: string, value: unknown): string | undefined {
   if (typeof value === "string") return value.length > MAX_STRING ? `${name} is too long` : undefined;
   if (Array.isArray(value)) {
     if (value.length > MAX_LIST) return `${name} has too many entries`;
-    return value.some((v) => typeof v === "string" && v.length > MAX_STRING) ? `${name} has an entry that is too long` : undefined;
+    return value.some((v) => typeof v === "string" && v.length > MAX_STRING)
+      ? `${name} has an entry that is too long`
+      : undefined;
   }
   return undefined;
 }

@@ -32,7 +32,8 @@ export async function readTokenRequest(request: Request): Promise<TokenRequest> 
     return refuse(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded");
   }
   const text = await readBounded(request, MAX_TOKEN_BODY_BYTES);
-  if (text === undefined) return refuse(413, "invalid_request", `The body must be at most ${MAX_TOKEN_BODY_BYTES} bytes`);
+  if (text === undefined)
+    return refuse(413, "invalid_request", `The body must be at most ${MAX_TOKEN_BODY_BYTES} bytes`);
   if (text === null) return refuse(400, "invalid_request", "The body could not be read");
   const params = new URLSearchParams(text);
   for (const name of new Set(params.keys())) {
@@ -44,7 +45,11 @@ export async function readTokenRequest(request: Request): Promise<TokenRequest> 
       if (check(value)) continue;
       if (name === "client_id") return refuse(400, "invalid_client", "Unknown client");
       if (name === "code" || name === "refresh_token") {
-        return refuse(400, "invalid_grant", `The ${name === "code" ? "authorization code" : "refresh token"} is not valid`);
+        return refuse(
+          400,
+          "invalid_grant",
+          `The ${name === "code" ? "authorization code" : "refresh token"} is not valid`,
+        );
       }
       return refuse(400, "invalid_request", `${name} is malformed or too long`);
     }

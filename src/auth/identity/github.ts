@@ -5,8 +5,11 @@ const API = "https://api.github.com";
 
 const githubUser = z.object({
   id: z.number(),
-  login: z.string(),
-  name: z.string().nullish(),
+  login: z.string().max(100),
+  name: z
+    .string()
+    .nullish()
+    .transform((s) => s?.slice(0, 200)),
 });
 const githubEmails = z.array(z.object({ email: z.string(), primary: z.boolean(), verified: z.boolean() }));
 
@@ -30,7 +33,10 @@ export const github: UpstreamProvider = {
     const { id, login, name } = profile.data;
     return {
       user: { id: String(id), provider: "github", login, ...(email ? { email } : {}), ...(name ? { name } : {}) },
-      names: [login.toLowerCase(), ...(email ? [email.toLowerCase()] : [])],
+      account: login,
+      verifiedEmails: email ? [email] : [],
     };
   },
+  // GitHub logins are case-insensitive.
+  sameAccount: (entry, account) => entry.toLowerCase() === account.toLowerCase(),
 };

@@ -8,12 +8,18 @@ const discovery = z.object({
   token_endpoint: httpsUrl,
   userinfo_endpoint: httpsUrl,
 });
+// OpenID Connect Core §2: a `sub` is at most 255 ASCII characters. Display fields are clipped,
+// an over-long email is dropped: they travel in every access token (src/auth/user.ts).
+const clipped = (max: number) => z.string().transform((s) => s.slice(0, max));
 const userinfo = z.object({
-  sub: z.string().min(1),
-  email: z.string().optional(),
-  email_verified: z.union([z.boolean(), z.literal("true"), z.literal("false")]).optional(),
-  name: z.string().optional(),
-  preferred_username: z.string().optional(),
+  sub: z.string().min(1).max(255),
+  email: z.string().max(320).optional().catch(undefined),
+  email_verified: z
+    .union([z.boolean(), z.literal("true"), z.literal("false")])
+    .optional()
+    .catch(undefined),
+  name: clipped(200).optional().catch(undefined),
+  preferred_username: clipped(100).optional().catch(undefined),
 });
 
 type Discovered = UpstreamEndpoints & { userinfo: string };
@@ -59,9 +65,12 @@ export function oidc(issuer: URL): UpstreamProvider {
           ...(email ? { email } : {}),
           ...(name ? { name } : {}),
         },
-        names: [sub.toLowerCase(), ...(verified ? [verified.toLowerCase()] : [])],
+        account: sub,
+        verifiedEmails: verified ? [verified] : [],
       };
     },
+    // A `sub` is case-sensitive (OpenID Connect Core §5.7).
+    sameAccount: (entry, account) => entry === account,
   };
 }
 

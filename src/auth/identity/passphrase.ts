@@ -29,8 +29,8 @@ export function passphraseIdentity(ctx: Pick<AuthContext, "config" | "origin">):
     return {
       form: { kind: "passphrase" },
       verify: (c, form) => checkSecret(c, form.get("passphrase"), secret, "passphrase"),
-      signIn: ({ helpers, config }, approved) =>
-        grantAccess(helpers, config.oauth, approved.request, owner, approved.headers),
+      signIn: ({ c, helpers, config }, approved) =>
+        grantAccess(helpers, config.oauth, approved.request, owner, approved.headers, c.env),
     };
   }
   if (local) {
@@ -38,8 +38,8 @@ export function passphraseIdentity(ctx: Pick<AuthContext, "config" | "origin">):
     return {
       form: { kind: "dev" },
       verify: (c, form) => checkSecret(c, form.get("code"), code, "development code"),
-      signIn: ({ helpers, config }, approved) =>
-        grantAccess(helpers, config.oauth, approved.request, developer, approved.headers),
+      signIn: ({ c, helpers, config }, approved) =>
+        grantAccess(helpers, config.oauth, approved.request, developer, approved.headers, c.env),
     };
   }
   throw new SignInNotConfigured(["AUTH_PASSPHRASE"]);

@@ -25,11 +25,32 @@ export interface UpstreamProvider {
   /** Scopes asked of the provider. */
   scope: string;
   endpoints(): Promise<UpstreamEndpoints>;
-  /**
-   * Who signed in, from the provider's access token, and the names the allow-list may use for
-   * them (a login, a verified email, a subject id), lowercased.
-   */
-  user(accessToken: string): Promise<{ user: User; names: string[] }>;
+  /** Who signed in, from the provider's access token. */
+  user(accessToken: string): Promise<SignedIn>;
+  /** Whether an AUTH_ALLOWED_USERS entry without `@` names this account id. */
+  sameAccount(entry: string, account: string): boolean;
+}
+
+export interface SignedIn {
+  user: User;
+  /** The account's id as the allow-list names it: a GitHub login, an OIDC `sub`. */
+  account: string;
+  /** Emails the provider says are verified (the only ones an allow-list email matches). */
+  verifiedEmails: string[];
+}
+
+/**
+ * The allow-list: entries that look like emails match only verified emails (so an account whose
+ * unverified email, or whose `sub`, reads like an allowed address does not get in); the others
+ * match only the account id.
+ */
+export function isAllowed(allowed: ReadonlySet<string>, who: SignedIn, upstream: UpstreamProvider): boolean {
+  if (allowed.size === 0) return true;
+  const emails = who.verifiedEmails.map((e) => e.toLowerCase());
+  for (const entry of allowed) {
+    if (entry.includes("@") ? emails.includes(entry) : upstream.sameAccount(entry, who.account)) return true;
+  }
+  return false;
 }
 
 interface Saved {
@@ -62,7 +83,10 @@ export function upstreamIdentity(upstream: UpstreamProvider): Identity {
       if (!taken.ok) {
         return message(
           429,
-          { title: "Not now", message: `Too many sign-ins from your address; try again in ${Math.ceil(taken.retryAfter / 60)} minutes.` },
+          {
+            title: "Not now",
+            message: `Too many sign-ins from your address; try again in ${Math.ceil(taken.retryAfter / 60)} minutes.`,
+          },
           new Headers({ "Retry-After": String(taken.retryAfter) }),
         );
       }
@@ -94,7 +118,7 @@ export function upstreamIdentity(upstream: UpstreamProvider): Identity {
           headers,
         );
       }
-      let signedIn: Awaited<ReturnType<UpstreamProvider["user"]>>;
+      let signedIn: SignedIn;
       try {
         const endpoints = await upstream.endpoints();
         const token = await exchangeCode(
@@ -122,8 +146,7 @@ export function upstreamIdentity(upstream: UpstreamProvider): Identity {
           headers,
         );
       }
-      const allowed = config.oauth.allowedUsers;
-      if (allowed.size > 0 && !signedIn.names.some((name) => allowed.has(name))) {
+      if (!isAllowed(config.oauth.allowedUsers, signedIn, upstream)) {
         const who = signedIn.user.login ?? signedIn.user.email ?? signedIn.user.id;
         return message(
           403,
@@ -135,7 +158,7 @@ export function upstreamIdentity(upstream: UpstreamProvider): Identity {
           headers,
         );
       }
-      return grantAccess(helpers, config.oauth, request, signedIn.user, headers);
+      return grantAccess(helpers, config.oauth, request, signedIn.user, headers, c.env);
     },
   };
 }
@@ -169,26 +192,58 @@ async function exchangeCode(
   return token;
 }
 
+/** Userinfo, tokens and discovery documents are a few KiB; a larger answer is refused unread. */
+export const MAX_UPSTREAM_BYTES = 64 * 1024;
+
 /** A JSON request to the provider; every way it fails becomes an UpstreamError with a sentence. */
 export async function upstreamJson(url: string, label: string, init: RequestInit = {}): Promise<unknown> {
   let response: Response;
+  let text: string | undefined;
   try {
     response = await fetch(url, {
       ...init,
       headers: { Accept: "application/json", "User-Agent": "mcp-worker-template", ...init.headers },
       signal: AbortSignal.timeout(TIMEOUT_MS),
+      redirect: "manual",
     });
+    text = await readAtMost(response, MAX_UPSTREAM_BYTES);
   } catch (error) {
     const timeout = error instanceof DOMException && error.name === "TimeoutError";
     throw new UpstreamError(timeout ? `${label} did not answer in time.` : `${label} could not be reached.`);
   }
-  const json = await response.json().catch(() => undefined);
+  if (text === undefined) throw new UpstreamError(`${label} answered with more than ${MAX_UPSTREAM_BYTES / 1024} KiB.`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {}
   if (typeof json !== "object" || json === null) {
     throw new UpstreamError(`${label} answered HTTP ${response.status} without JSON.`);
   }
   // A token endpoint's 400 carries an OAuth error body the caller reports; anything else is fatal.
   if (!response.ok && !("error" in json)) throw new UpstreamError(`${label} answered HTTP ${response.status}.`);
   return json;
+}
+
+async function readAtMost(response: Response, limit: number): Promise<string | undefined> {
+  if (Number(response.headers.get("Content-Length")) > limit) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  const reader = response.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
 }
 
 function base64url(bytes: Uint8Array): string {

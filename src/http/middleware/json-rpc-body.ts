@@ -21,7 +21,14 @@ export const jsonRpcBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const limit = c.var.config.maxBodyBytes;
   const declared = Number(c.req.header("Content-Length"));
   if (declared > limit) return tooLarge(limit);
-  const text = await readLimited(c.req.raw, limit);
+  let text: string | undefined;
+  try {
+    text = await readLimited(c.req.raw, limit);
+  } catch {
+    // The client went away mid-body (or sent a broken stream): nothing to answer, nothing broken here.
+    console.warn("mcp: the request body could not be read (client disconnected?)");
+    return jsonRpcError(400, -32700, "Parse error: the body could not be read");
+  }
   if (text === undefined) return tooLarge(limit);
 
   let rpc: unknown;
@@ -30,7 +37,7 @@ export const jsonRpcBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   } catch {
     return jsonRpcError(400, -32700, "Parse error: the body is not valid JSON");
   }
-  const invalid = batchProblem(rpc);
+  const invalid = batchProblem(rpc, c.req.header("Mcp-Protocol-Version"));
   if (invalid) return jsonRpcError(400, -32600, `Invalid Request: ${invalid}`);
   c.set("rpc", rpc);
   c.set("responseMode", mode);
@@ -38,12 +45,14 @@ export const jsonRpcBody: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
- * What the SDK lets through in a batch but cannot answer correctly: an empty batch (it would
- * answer 202 with nothing, where JSON-RPC requires an error) and two requests with one id (it
+ * Batches from a protocol version without them, and what the SDK lets through in a batch but
+ * cannot answer correctly: an empty batch (it would answer 202 with nothing, where JSON-RPC requires an error) and two requests with one id (it
  * would answer only one of them, so a response would be lost).
  */
-function batchProblem(rpc: unknown): string | undefined {
+function batchProblem(rpc: unknown, version: string | undefined): string | undefined {
   if (!Array.isArray(rpc)) return undefined;
+  // 2025-06-18 removed JSON-RPC batching; versions are dates, so they compare as strings.
+  if (version && version >= "2025-06-18") return "batches are not supported from protocol version 2025-06-18 on";
   if (rpc.length === 0) return "the batch is empty";
   const ids = new Set<unknown>();
   for (const message of rpc) {
