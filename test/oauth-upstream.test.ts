@@ -286,6 +286,60 @@ describe("OpenID Connect sign-in by discovery (fake issuer in the test run)", ()
     expect(back.status).toBe(403);
   });
 
+  /** Consent → upstream → callback with `userinfo`: the callback's answer. */
+  async function callbackWith(vars: Vars, userinfo: Record<string, unknown>) {
+    oidc(userinfo);
+    const flow = await toUpstream(vars);
+    const to = new URL(flow.response.headers.get("Location")!);
+    challenge = to.searchParams.get("code_challenge")!;
+    const back = await flow.browser.fetch(
+      `${CALLBACK}?code=oidc-code&state=${encodeURIComponent(to.searchParams.get("state")!)}`,
+    );
+    return { flow, back };
+  }
+
+  it("an allow-listed email never matches a sub that reads like it", async () => {
+    const vars = { ...oidcVars, AUTH_ALLOWED_USERS: "ada@example.org" };
+    const { back } = await callbackWith(vars, {
+      sub: "ada@example.org",
+      email: "ada@example.org",
+      email_verified: false,
+    });
+    expect(back.status).toBe(403);
+  });
+
+  it("an allow-list entry without @ matches only the sub, exactly (subs are case-sensitive)", async () => {
+    const exact = await callbackWith({ ...oidcVars, AUTH_ALLOWED_USERS: "user-1" }, ada);
+    expect(exact.back.status).toBe(302);
+    vi.restoreAllMocks();
+    const otherCase = await callbackWith({ ...oidcVars, AUTH_ALLOWED_USERS: "USER-1" }, ada);
+    expect(otherCase.back.status).toBe(403);
+    vi.restoreAllMocks();
+    // The preferred_username is not the account: it matches nothing.
+    const byName = await callbackWith({ ...oidcVars, AUTH_ALLOWED_USERS: "ada" }, ada);
+    expect(byName.back.status).toBe(403);
+  });
+
+  it("a 2 MB userinfo answer is refused with a clear page, not a 500", async () => {
+    const { back } = await callbackWith(oidcVars, { ...ada, name: "x".repeat(2_000_000) });
+    expect(back.status).toBe(502);
+    expect(back.headers.get("Content-Type")).toContain("text/html");
+    expect(await back.text()).toContain("more than 64 KiB");
+  });
+
+  it("a sub longer than OpenID Connect allows is refused; a long display name is clipped", async () => {
+    const tooLong = await callbackWith(oidcVars, { ...ada, sub: "s".repeat(256) });
+    expect(tooLong.back.status).toBe(502);
+    expect(await tooLong.back.text()).toContain("did not say who signed in");
+    vi.restoreAllMocks();
+    // 255 characters that each need percent-encoding: the user id in tokens is hashed instead.
+    const wide = await callbackWith(oidcVars, { ...ada, sub: "é".repeat(255), name: "N".repeat(5000) });
+    expect(wide.back.status).toBe(302);
+    const me = await finish(oidcVars, wide.flow, wide.back);
+    expect(me).toMatchObject({ authenticated: true, id: "é".repeat(255), provider: "oidc" });
+    expect(String(me.name)).toHaveLength(200);
+  });
+
   it("a discovery document naming another issuer stops before the consent handle is spent", async () => {
     const other = "https://other-id.example.org";
     fakeUpstream({

@@ -90,17 +90,18 @@ interface Route {
 async function route(request: Request, env: Env, ctx: ExecutionContext, r: Route): Promise<Response> {
   const path = new URL(request.url).pathname;
   const post = request.method === "POST";
-  if (path === TOKEN_PATH && post) return (await limited(request, env, "token")) ?? tokenEndpoint(request, env, ctx, r);
+  if (path === TOKEN_PATH && post)
+    return (await limited(request, env, r, "token")) ?? tokenEndpoint(request, env, ctx, r);
   if (path === REGISTER_PATH && post) {
     const registration = await readRegistration(request);
     if (!registration.ok) return registration.response;
     // Counted once it is known to be storable: the budget is in KV writes (./guards/limits.ts).
-    const refused = await limited(request, env, "register");
+    const refused = await limited(request, env, r, "register");
     if (refused) return refused;
     return r.provider.fetch(new Request(request, { body: registration.body }), env, ctx);
   }
   if (path === AUTHORIZE_PATH || path === CALLBACK_PATH) {
-    return (await limited(request, env, "authorize")) ?? r.provider.fetch(request, env, ctx);
+    return (await limited(request, env, r, "authorize")) ?? r.provider.fetch(request, env, ctx);
   }
   if (isMcp(path)) {
     return mcpCors(await r.provider.fetch(boundedBearer(request), env, ctx), request, r.config);
@@ -112,8 +113,8 @@ function isMcp(path: string): boolean {
   return path === MCP_PATH || path.startsWith(`${MCP_PATH}/`);
 }
 
-async function limited(request: Request, env: Env, action: Action): Promise<Response | undefined> {
-  const verdict = await take(env, clientAddress(request), action);
+async function limited(request: Request, env: Env, r: Route, action: Action): Promise<Response | undefined> {
+  const verdict = await take(env, { address: clientAddress(request), origin: r.origin }, action);
   if (verdict.ok) return undefined;
   return Response.json(
     {

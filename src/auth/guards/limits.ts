@@ -49,21 +49,30 @@ function expandV6(ip: string): string[] {
   return [...left, ...zeros, ...right].map((part) => part.replace(/^0+(?=.)/, ""));
 }
 
+/**
+ * Who is counted: the client address, and for the global ceilings the server's canonical origin
+ * (one per server identity: with PUBLIC_URL set, exactly one).
+ */
+export interface Who {
+  address: string;
+  origin: string;
+}
+
 export class LimiterUnavailable extends Error {
   override name = "LimiterUnavailable";
 }
 
 /**
- * Takes one of `action` for this address (then from the global ceiling, if any). Refused by
+ * Takes one of `action` for this address (then from the origin's global ceiling, if any). Refused by
  * either: the seconds until a slot frees. If the counters cannot be reached, LimiterUnavailable:
  * callers fail closed, because an uncounted guess is exactly what the limit exists to stop.
  */
-export async function take(env: Env, address: string, action: Action): Promise<Taken> {
+export async function take(env: Env, who: Who, action: Action): Promise<Taken> {
   const { perAddress, global } = LIMITS[action] as { perAddress: Rule; global?: Rule };
   try {
-    const mine = await limiter(env, `address:${address}`).take(perAddress);
+    const mine = await limiter(env, `address:${who.address}`).take(perAddress);
     if (!mine.ok || !global) return mine;
-    return await limiter(env, "global").take(global);
+    return await limiter(env, `global:${who.origin}`).take(global);
   } catch (error) {
     console.error("rate limiter unavailable:", error instanceof Error ? error.message : String(error));
     throw new LimiterUnavailable("rate limiter unavailable");
@@ -71,10 +80,10 @@ export async function take(env: Env, address: string, action: Action): Promise<T
 }
 
 /** Gives one `action` back to this address and the global ceiling (a right passphrase). */
-export async function refund(env: Env, address: string, action: Action): Promise<void> {
+export async function refund(env: Env, who: Who, action: Action): Promise<void> {
   const { perAddress, global } = LIMITS[action] as { perAddress: Rule; global?: Rule };
-  await limiter(env, `address:${address}`).refund(perAddress.name);
-  if (global) await limiter(env, "global").refund(global.name);
+  await limiter(env, `address:${who.address}`).refund(perAddress.name);
+  if (global) await limiter(env, `global:${who.origin}`).refund(global.name);
 }
 
 function limiter(env: Env, name: string) {

@@ -22,7 +22,7 @@ interface Log {
  * atomic: 120 guesses sent at the same moment are 120 calls, one after another, and only the
  * first `limit` are let through. (KV cannot do this: it is eventually consistent and has no
  * compare-and-set.) One object per client address keeps a flood from one address off everyone
- * else's counters; one object named "global" holds the server-wide ceilings.
+ * else's counters; one object per origin ("global:<origin>") holds the server-wide ceilings.
  */
 export class RateLimiter extends DurableObject<Env> {
   take(rule: Rule): Taken {

@@ -78,8 +78,8 @@ async function checkSecret(
   what: string,
 ): Promise<Verdict> {
   const env = ctx.c.env;
-  const address = clientAddress(ctx.c.req.raw);
-  const taken = await take(env, address, "passphrase");
+  const who = { address: clientAddress(ctx.c.req.raw), origin: ctx.origin };
+  const taken = await take(env, who, "passphrase");
   if (!taken.ok) {
     const minutes = Math.ceil(taken.retryAfter / 60);
     return {
@@ -90,7 +90,7 @@ async function checkSecret(
     };
   }
   if (typeof given === "string" && (await sameSecret(given.trim(), secret))) {
-    await refund(env, address, "passphrase");
+    await refund(env, who, "passphrase");
     return { ok: true };
   }
   await new Promise((resolve) => setTimeout(resolve, FAILURE_DELAY_MS));

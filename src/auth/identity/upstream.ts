@@ -79,7 +79,7 @@ export function upstreamIdentity(upstream: UpstreamProvider): Identity {
 
     async signIn({ c, helpers, origin, config }, approved) {
       // The one KV write an anonymous visitor can cause here (the upstream transaction): counted.
-      const taken = await take(c.env, clientAddress(c.req.raw), "upstream");
+      const taken = await take(c.env, { address: clientAddress(c.req.raw), origin }, "upstream");
       if (!taken.ok) {
         return message(
           429,
