@@ -31,6 +31,10 @@ export async function readTokenRequest(request: Request): Promise<TokenRequest> 
   if (type !== "application/x-www-form-urlencoded") {
     return refuse(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded");
   }
+  const basic = basicClientId(request.headers.get("Authorization"));
+  if (basic === false) {
+    return refuse(401, "invalid_client", "Client authentication failed", { "WWW-Authenticate": 'Basic realm="OAuth"' });
+  }
   const text = await readBounded(request, MAX_TOKEN_BODY_BYTES);
   if (text === undefined)
     return refuse(413, "invalid_request", `The body must be at most ${MAX_TOKEN_BODY_BYTES} bytes`);
@@ -53,10 +57,6 @@ export async function readTokenRequest(request: Request): Promise<TokenRequest> 
       }
       return refuse(400, "invalid_request", `${name} is malformed or too long`);
     }
-  }
-  const basic = basicClientId(request.headers.get("Authorization"));
-  if (basic === false) {
-    return refuse(401, "invalid_client", "Client authentication failed", { "WWW-Authenticate": 'Basic realm="OAuth"' });
   }
   return { ok: true, body: text, params };
 }
