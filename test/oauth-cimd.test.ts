@@ -192,3 +192,72 @@ describe("CIMD failures: a clear error page, never a redirect to an unverified U
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
   });
 });
+
+describe("point 5: CIMD documents are fetched once per page view, bounded, and never through a redirect", () => {
+  let n = 0;
+  const clientUrl = () => `https://redirecting${++n}.example.net/oauth/client.json`;
+  const documentFor = (id: string) => ({
+    client_id: id,
+    client_name: "Some App",
+    redirect_uris: ["https://client.example.net/callback"],
+  });
+
+  async function open(clientId: string) {
+    const { challenge } = await pkce();
+    const response = await new Browser().fetch(
+      authorizeUrl({ clientId, redirectUri: "https://client.example.net/callback", challenge }),
+    );
+    return { response, html: await response.text() };
+  }
+
+  it.each([
+    ["to another path", (id: string) => `${id}.moved`],
+    ["from https down to http", (id: string) => id.replace("https:", "http:")],
+    ["to itself (a loop)", (id: string) => id],
+  ])("a redirect %s is refused after one fetch, with a page that says why", async (_, target) => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const id = clientUrl();
+    const seen: { url: string; redirect: RequestInit["redirect"] }[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      seen.push({ url, redirect: init?.redirect });
+      // What the network does: follow unless told not to.
+      if (init?.redirect === "manual") return new Response(null, { status: 302, headers: { Location: target(id) } });
+      return Response.json(documentFor(id));
+    });
+    const { response, html } = await open(id);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("Location")).toBeNull();
+    expect(html).toContain("redirects elsewhere");
+    expect(seen).toEqual([{ url: id, redirect: "manual" }]);
+  });
+
+  it("a served document is fetched once for the whole page view, with a time limit", async () => {
+    const id = clientUrl();
+    const signals: (AbortSignal | null | undefined)[] = [];
+    const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (_input, init) => {
+      signals.push(init?.signal);
+      // Not cacheable, so the provider would look it up again for each step of the page.
+      return Response.json(documentFor(id), { headers: { "Cache-Control": "no-store" } });
+    });
+    const { response } = await open(id);
+    expect(response.status).toBe(200);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(signals[0]).toBeInstanceOf(AbortSignal);
+  });
+
+  it("a document that never finishes is cut off: a page, not a hung request", { timeout: 20_000 }, async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const id = clientUrl();
+    vi.spyOn(globalThis, "fetch").mockImplementation(
+      (_input, init) =>
+        new Promise((_resolve, reject) => {
+          init?.signal?.addEventListener("abort", () => reject(init.signal!.reason));
+        }),
+    );
+    const started = Date.now();
+    const { response } = await open(id);
+    expect(response.status).toBe(400);
+    expect(Date.now() - started).toBeLessThan(9000);
+  });
+});

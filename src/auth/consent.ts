@@ -169,7 +169,7 @@ const MAX_PARAMETER: Record<string, number> = {
   redirect_uri: 2048,
   scope: 1024,
   state: 1024,
-  code_challenge: 128,
+  code_challenge: 1024, // longer than 128 goes back to the client as invalid_request (below)
   code_challenge_method: 16,
   resource: 2048,
 };
