@@ -17,7 +17,9 @@ export class SignInNotConfigured extends Error {
 /** AUTH_PASSPHRASE is set but guessable (too short, or the example's): refused outside localhost. */
 export class WeakPassphrase extends Error {
   override name = "WeakPassphrase";
-  readonly command = "openssl rand -base64 24 | npx wrangler secret put AUTH_PASSPHRASE";
+  // Two steps on purpose: piping straight into `secret put` sets a passphrase nobody has seen.
+  readonly command =
+    "openssl rand -base64 24   # keep what it prints (a password manager)\nnpx wrangler secret put AUTH_PASSPHRASE   # paste it when asked";
 
   constructor(readonly minLength: number) {
     super(`AUTH_PASSPHRASE is shorter than ${minLength} characters or is the example's`);
