@@ -62,8 +62,15 @@ export class RefreshGuard extends DurableObject<Env> {
   #queue: Promise<unknown> = Promise.resolve();
 
   exchange(call: TokenCall): Promise<Answer> {
-    const run = this.#queue.then(() => this.#exchange(call));
-    this.#queue = run.catch(() => undefined);
+    // A failure (KV down, say) is answered here, cleanly, rather than thrown across the RPC
+    // boundary, where the runtime would report it as uncaught.
+    const run = this.#queue
+      .then(() => this.#exchange(call))
+      .catch((error: unknown) => {
+        console.error("oauth: token request failed in the grant's guard:", error);
+        return serverError();
+      });
+    this.#queue = run;
     return run;
   }
 
@@ -122,6 +129,20 @@ export class RefreshGuard extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     await this.ctx.storage.deleteAll();
   }
+}
+
+function serverError(): Answer {
+  return {
+    status: 500,
+    headers: [
+      ["Content-Type", "application/json"],
+      ["Cache-Control", "no-store"],
+    ],
+    body: JSON.stringify({
+      error: "server_error",
+      error_description: "Something went wrong on the server; try again later.",
+    }),
+  };
 }
 
 function refused(description: string): Answer {
