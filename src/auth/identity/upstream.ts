@@ -1,6 +1,7 @@
 import { authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
 import { grantAccess } from "../grant.js";
 import { clientAddress, take } from "../guards/limits.js";
+import { logValue } from "../guards/shapes.js";
 import { message, redirect } from "../pages.js";
 import { CALLBACK_PATH } from "../provider.js";
 import type { User } from "../user.js";
@@ -135,7 +136,7 @@ export function upstreamIdentity(upstream: UpstreamProvider): Identity {
         signedIn = await upstream.user(token);
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;
-        console.warn("upstream sign-in failed:", error.message);
+        console.warn("upstream sign-in failed:", logValue(error.message, 300)); // may quote the provider
         return message(
           502,
           {
