@@ -59,6 +59,13 @@ export function signInFor(config: Config, origin: string): SignIn {
   }
   const { identity, secrets, oidcIssuer, allowedUsers } = config.oauth;
   const only = allowedUsers.size > 0 ? " Only the accounts on this server's allow-list get in." : "";
+  if (identity !== "passphrase" && (!secrets.upstreamClientId || !secrets.upstreamClientSecret)) {
+    return {
+      kind: "unconfigured",
+      summary:
+        "Sign-in is not set up yet: the owner must set the secrets UPSTREAM_CLIENT_ID and UPSTREAM_CLIENT_SECRET. Until then every sign-in is refused.",
+    };
+  }
   if (identity === "github") {
     return {
       kind: "github",
