@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { clientSnippets } from "../src/http/connect.js";
 import { serverInfo } from "../src/mcp/info.js";
 import { prefersHtml } from "../src/negotiate.js";
+import { logged } from "./helpers/console.js";
 import { OPEN } from "./helpers/http.js";
 import { fetchWorker } from "./helpers/worker.js";
 
@@ -88,6 +89,7 @@ describe("landing page: connect any client", () => {
     expect(html).toContain("Developer mode");
     expect(html).toContain("<strong>No authentication</strong>");
     expect(html).not.toContain("This URL is on your machine");
+    expect(logged()).toEqual([]); // rendering the page logs nothing
   });
 
   it("lists the tools the server card lists", async () => {
