@@ -47,6 +47,9 @@ const server = spawn(
     "dev",
     join(outdir, "index.js"),
     "--no-bundle",
+    // Named, not found: wrangler looks for the config beside the script, which the outdir lacks.
+    "--config",
+    join(root, "wrangler.toml"),
     "--port",
     String(port),
     "--inspector-port",
