@@ -74,7 +74,7 @@ ${oauth ? html`<p>Then run <code>/mcp</code> in Claude Code, pick <code>${c.name
 <div class="client">
 <h3>Claude (claude.ai and the desktop app)</h3>
 <ol>
-<li>Open <strong>Settings → Connectors</strong> and choose <strong>Add custom connector</strong>.</li>
+<li>Open <strong>Settings → Connectors</strong> (<strong>Customize → Connectors</strong> in newer versions) and choose <strong>Add custom connector</strong>. Connectors are added on the web or in the desktop app.</li>
 <li>Name it <code>${v.title}</code> and paste the endpoint URL above as the remote MCP server URL.</li>
 <li>Choose <strong>Add</strong>${oauth ? html`, then <strong>Connect</strong> to sign in` : ""}.</li>
 </ol>
