@@ -37,7 +37,8 @@ ol, ul { padding-left: 1.3rem; margin: .5rem 0; } li { margin: .25rem 0; }
 .button { display: inline-block; font-weight: 600; text-decoration: none; padding: .45rem .9rem; border-radius: 7px; background: var(--accent); color: #fff; margin: .3rem .4rem .3rem 0; }
 .tools li { overflow-wrap: anywhere; }
 footer { margin-top: 3rem; font-size: .92rem; }
-@media (max-width: 30rem) { main { padding: 1.5rem .9rem 3rem; } h1 { font-size: 1.55rem; } .client { padding: .8rem .8rem; } pre { padding: .6rem .7rem; } }
+@media (max-width: 30rem) { main { padding: 1.5rem .9rem 3rem; } h1 { font-size: 1.55rem; } .client { padding: .8rem .8rem; } pre { padding: .6rem .7rem; }
+  .snippet { flex-direction: column-reverse; align-items: flex-end; gap: .3rem; } .snippet pre { width: 100%; } }
 `;
 
 /** The frame of the public pages. `html` escapes every interpolated value; the style and script are constants. */
