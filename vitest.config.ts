@@ -9,6 +9,9 @@ export default defineConfig({
   plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } }), quietForeignSourcemaps()],
   test: {
     include: ["test/**/*.test.ts"],
+    // Expected errors are captured, not printed; a failing test prints its own (see the file).
+    setupFiles: ["./test/helpers/console.ts"],
+    provide: { testLogs: Boolean(process.env.TEST_LOGS) },
   },
 });
 

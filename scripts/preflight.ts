@@ -2,7 +2,8 @@
 //
 // Scans a server the way Smithery's scanner does (its User-Agent, the same requests) and prints a
 // checklist; exits 1 when something would make the scan fail, 2 on a usage error. The checks
-// themselves are scripts/preflight/checks.ts, which the test suite runs against the Worker too.
+// themselves are scripts/preflight/ (checks.ts runs them), which the test suite runs against the
+// Worker too.
 import { parseArgs } from "node:util";
 import { runPreflight } from "./preflight/checks.ts";
 import { formatReport } from "./preflight/report.ts";

@@ -108,6 +108,11 @@ async function readEvents(response: Response, id: number | undefined): Promise<{
   }
 }
 
+/** A GET for a JSON document (metadata, the card), as the scanner asks for it. */
+export function getJson(url: string, options: SendOptions, headers: Record<string, string> = {}): Promise<Outcome> {
+  return send(url, { method: "GET", headers: { Accept: "application/json", ...headers } }, options);
+}
+
 export function parseJson(text: string): unknown {
   if (!text.trim()) return undefined;
   try {

@@ -2,7 +2,9 @@ import { SERVER_CARD_PATHS } from "../card/route.js";
 import type { Config } from "../config.js";
 import { isAllowedOrigin } from "../http/middleware/origin.js";
 import { canonicalOrigin } from "../http/origin-url.js";
+import { lazy } from "../lazy.js";
 import { isLoopback } from "../loopback.js";
+import { prefersHtml } from "../negotiate.js";
 import { asOnePageView } from "./guards/cimd-fetch.js";
 import { type Action, clientAddress, LimiterUnavailable, take } from "./guards/limits.js";
 import { type Answer, settingsOf, type TokenCall } from "./guards/refresh-guard.js";
@@ -16,6 +18,8 @@ type Provider = ReturnType<typeof oauthProvider>;
 
 const PRM_ROOT = "/.well-known/oauth-protected-resource";
 const publicPaths: ReadonlySet<string> = new Set(SERVER_CARD_PATHS);
+// Pages load on first use, as in the app (docs/performance.md).
+const pages = lazy(() => import("./pages.js"));
 
 /**
  * MCP_AUTH=oauth: the OAuth provider in front of the app. It serves discovery, token and
@@ -41,9 +45,22 @@ export function oauthGateway(app: {
     const origin = canonicalOrigin(request, config);
     if (!config.publicUrl && url.protocol === "http:" && !isLoopback(url.hostname)) {
       // An OAuth resource and issuer must be https (http only on loopback, for wrangler dev).
+      const https = `https://${url.host}${url.pathname}`;
+      if (prefersHtml(request.headers.get("Accept"))) {
+        return (await pages()).message(
+          400,
+          {
+            title: "This server needs https",
+            message: "It signs people in with OAuth, which works over https only. Open this address instead:",
+            code: https,
+            hint: "If a proxy in front of it serves https, the server's owner sets PUBLIC_URL to that origin.",
+          },
+          new Headers({ Vary: "Accept" }),
+        );
+      }
       return Response.json(
-        { error: "https_required", message: "OAuth needs https: use the https:// address, or set PUBLIC_URL." },
-        { status: 400 },
+        { error: "https_required", message: `OAuth needs https: use ${https}, or set PUBLIC_URL.` },
+        { status: 400, headers: { Vary: "Accept" } },
       );
     }
     // Behind a proxy, or on workers.dev next to a custom domain, PUBLIC_URL names the one origin

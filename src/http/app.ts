@@ -3,6 +3,7 @@ import { AUTHORIZE_PATH, CALLBACK_PATH } from "../auth/provider.js";
 import { SERVER_CARD_PATHS, serveServerCard } from "../card/route.js";
 import { getConfig } from "../config.js";
 import { lazy } from "../lazy.js";
+import { prefersHtml } from "../negotiate.js";
 import { jsonRpcError } from "./json-rpc-error.js";
 import { mcpCors } from "./middleware/cors.js";
 import { jsonRpcBody } from "./middleware/json-rpc-body.js";
@@ -52,7 +53,11 @@ export function createApp(): Hono<AppEnv> {
   );
   app.all("/mcp", () => jsonRpcError(405, -32000, "Method Not Allowed", { Allow: "POST, OPTIONS" }));
 
-  app.notFound((c) => c.json({ error: "not_found", message: `Nothing at ${c.req.path}` }, 404));
+  // A browser gets a page; API clients keep the JSON (content negotiation on Accept).
+  app.notFound(async (c) => {
+    if (prefersHtml(c.req.header("Accept"))) return (await landing()).serveNotFound(c);
+    return c.json({ error: "not_found", message: `Nothing at ${c.req.path}` }, 404, { Vary: "Accept" });
+  });
   app.onError((error, c) => {
     console.error("Unhandled error", c.req.method, c.req.path, error);
     if (c.req.path === "/mcp") return jsonRpcError(500, -32603, "Internal error");

@@ -1,26 +1,43 @@
 import type { Context } from "hono";
 import { getCapabilitySnapshot } from "../card/snapshot.js";
+import { isLoopback } from "../loopback.js";
 import { serverInfo } from "../mcp/info.js";
+import { clientSnippets, signInFor } from "./connect.js";
 import { canonicalOrigin } from "./origin-url.js";
+import { htmlPage } from "./page.js";
 import type { AppEnv } from "./types.js";
-import { landingPage } from "./views/landing.js";
+import { COPY_SCRIPT, landingPage } from "./views/landing.js";
+import { notFoundPage } from "./views/not-found.js";
 
-/** GET /: a human-readable page about this server. */
+/** GET /: what this server is and how to connect each client to it. */
 export async function serveLanding(c: Context<AppEnv>): Promise<Response> {
-  const origin = canonicalOrigin(c.req.raw, c.var.config);
+  const { config } = c.var;
+  const origin = canonicalOrigin(c.req.raw, config);
+  const mcpUrl = `${origin}/mcp`;
   const snapshot = await getCapabilitySnapshot(c.env);
-  // The page names the origin. Without PUBLIC_URL that comes from the request's Host, which a
-  // shared cache would hand to everyone: only the browser may keep it then.
-  c.header("Cache-Control", `${c.var.config.publicUrl ? "public" : "private"}, max-age=300`);
-  return c.html(
+  return htmlPage(
     landingPage({
       title: serverInfo.title,
       description: serverInfo.description,
       version: serverInfo.version,
-      mcpUrl: `${origin}/mcp`,
+      mcpUrl,
       cardUrl: `${origin}/.well-known/mcp/server-card.json`,
-      authRequired: c.var.config.auth === "oauth",
+      local: isLoopback(new URL(origin).hostname),
+      signIn: signInFor(config, origin),
+      clients: clientSnippets(serverInfo.name, mcpUrl),
       tools: snapshot.tools,
     }),
+    {
+      script: COPY_SCRIPT,
+      // Without PUBLIC_URL the page carries the request's own host: no shared cache may keep it
+      // and hand it to a request for another host.
+      cacheControl: config.publicUrl ? "public, max-age=300" : "private, max-age=300",
+    },
   );
+}
+
+/** A browser's 404 (API clients get JSON from the router: the answer varies on Accept). */
+export function serveNotFound(c: Context<AppEnv>): Promise<Response> {
+  const path = c.req.path.length > 200 ? `${c.req.path.slice(0, 200)}…` : c.req.path;
+  return htmlPage(notFoundPage({ path, home: "/" }), { status: 404, cacheControl: "no-store", vary: "Accept" });
 }
