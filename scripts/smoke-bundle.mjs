@@ -2,7 +2,8 @@
 // Builds the upload exactly as `wrangler deploy` would (a dry run: nothing leaves the machine),
 // serves that built bundle, not the source, with `wrangler dev --no-bundle` on a loopback port, and
 // walks it as a client would: the landing page, the server card, the OAuth flow from a bare 401 to
-// a token (development mode: no passphrase on localhost), then initialize and tools/list with the
+// a token (development mode: no passphrase on localhost, so the one-time code the server prints),
+// then initialize and tools/list with the
 // token. The tests run the source in workerd; only the bundle carries the build-time settings
 // (minify, keep_names, [alias] stubs, compatibility flags), and this is the check that they hold.
 //
@@ -39,7 +40,8 @@ const inspectorPort = await freePort();
 const state = await mkdtemp(join(tmpdir(), "smoke-bundle-"));
 const base = `http://localhost:${port}`;
 // The default configuration (MCP_AUTH=oauth, passphrase sign-in) with no passphrase, whatever a
-// local .dev.vars says: on localhost that is development mode, where consent needs no secret.
+// local .dev.vars says: on localhost that is development mode, where consent needs the one-time
+// code the Worker prints in this server's log.
 const server = spawn(
   process.execPath,
   [
@@ -88,7 +90,7 @@ try {
   if (card.authentication?.required !== true) throw new Error("the card does not say that sign-in is required");
   say(`landing page and server card (${card.tools?.length ?? 0} tools) answer`);
 
-  const session = await signIn(base, "", { clientName: "smoke-bundle" });
+  const session = await signIn(base, "", { clientName: "smoke-bundle", devCode: printedCode });
   if (!session) throw new Error(`POST ${base}/mcp without a token was not refused with 401`);
   say(`OAuth: 401, discovery, registration, consent, code exchange → token with scope "${session.scope}"`);
 
@@ -119,6 +121,16 @@ try {
 await stopServer();
 await rm(state, { recursive: true, force: true });
 say("OK: the built bundle serves pages, OAuth and MCP");
+
+/** Development mode's one-time code, from what the server printed (it prints it with the page). */
+async function printedCode() {
+  for (let i = 0; i < 40; i++) {
+    const code = /Development sign-in code[^:]*: ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(serverLog)?.[1];
+    if (code) return code;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
+}
 
 function fail(message, log) {
   console.error(`FAILED: ${message}`);

@@ -294,7 +294,7 @@ describe("passphrase sign-in", () => {
 
   it("without AUTH_PASSPHRASE on localhost: approve with the one-time code printed in the dev terminal", async () => {
     const printed: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void printed.push(args.join(" ")));
+    vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void printed.push(args.join(" ")));
     const local = "http://localhost:8787";
     const vars = {};
     const registration = await fetchWorker(

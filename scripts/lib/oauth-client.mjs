@@ -10,12 +10,18 @@ const REDIRECT_URI = "http://127.0.0.1:33418/callback"; // never contacted: the 
 /**
  * @param {string} origin  e.g. http://localhost:8787
  * @param {string} passphrase  what the consent page asks for ("" in development mode)
- * @param {{ clientName?: string, onStep?: (text: string) => void }} [options]
+ * @param {{ clientName?: string, onStep?: (text: string) => void,
+ *   devCode?: () => Promise<string | undefined> }} [options]  devCode: development mode's
+ *   one-time code, which the server prints in its log when it shows the consent page
  * @returns {Promise<undefined | { mcpUrl: string, clientId: string, tokenEndpoint: string,
  *   accessToken: string, refreshToken?: string, scope: string, expiresIn: number }>}
  *   undefined when /mcp is not behind OAuth (an unauthenticated call is not refused with 401)
  */
-export async function signIn(origin, passphrase, { clientName = "oauth-client", onStep = () => {} } = {}) {
+export async function signIn(
+  origin,
+  passphrase,
+  { clientName = "oauth-client", onStep = () => {}, devCode = async () => undefined } = {},
+) {
   const mcpUrl = `${origin.replace(/\/+$/, "")}/mcp`;
   const bare = await mcpCall(mcpUrl, undefined, { jsonrpc: "2.0", id: 1, method: "tools/list" });
   await bare.body?.cancel();
@@ -85,6 +91,8 @@ export async function signIn(origin, passphrase, { clientName = "oauth-client", 
 
   form.set("decision", "approve");
   form.set("passphrase", passphrase);
+  // Development mode asks for the one-time code the server printed in its terminal.
+  if (/<input\b[^>]*\bname="code"/.test(html)) form.set("code", (await devCode()) ?? "");
   const approved = await fetch(authorize, {
     method: "POST",
     redirect: "manual",

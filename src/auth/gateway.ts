@@ -82,9 +82,11 @@ export function oauthGateway(app: {
     if (url.pathname === PRM_ROOT) request = new Request(`${origin}${PRM_ROOT}${MCP_PATH}`, request);
 
     try {
-      const response = await asOnePageView(() => route(request, env, ctx, { provider, origin, config }));
-      // The app's own answers (/mcp's JSON-RPC errors, the pages) say nothing internal already.
-      return isMcp(url.pathname) ? response : cleaned(response);
+      const r = { provider, origin, config };
+      // The app's own answers (/mcp's JSON-RPC errors) say nothing internal already, and /mcp never
+      // looks up a client, so the hot path skips the page-view scope of the CIMD fetch guard.
+      if (isMcp(url.pathname)) return await route(request, env, ctx, r);
+      return cleaned(await asOnePageView(() => route(request, env, ctx, r)));
     } catch (error) {
       if (error instanceof LimiterUnavailable) {
         return Response.json(

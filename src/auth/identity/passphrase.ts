@@ -61,7 +61,8 @@ export function devCode(): string {
     const chars = [...bytes].map((b) => alphabet[b % alphabet.length]).join("");
     code = `${chars.slice(0, 5)}-${chars.slice(5)}`;
   }
-  console.log(`Development sign-in code (no AUTH_PASSPHRASE is set): ${code}`);
+  // A warning, so it shows even under `wrangler dev --log-level warn`.
+  console.warn(`Development sign-in code (no AUTH_PASSPHRASE is set): ${code}`);
   return code;
 }
 
