@@ -127,7 +127,10 @@ const lists = new Map<ListMethod, Promise<Record<string, unknown>>>();
 function cachedList(method: ListMethod, request: McpRequest): Promise<Record<string, unknown>> {
   let list = lists.get(method);
   if (!list) {
-    list = askOnce(buildServer(request, "legacy"), method);
+    // String keys only: the SDK's answer arrived in process, not serialized, and still carries the
+    // cache hint it attached for the first request's auth mode (on a symbol key). Each request's
+    // own server attaches the right one on the way out.
+    list = askOnce(buildServer(request, "legacy"), method).then((result) => Object.fromEntries(Object.entries(result)));
     lists.set(method, list);
     list.catch(() => lists.delete(method));
   }
