@@ -1,7 +1,7 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import { version } from "../package.json";
-import { OPEN, post } from "./helpers/http.js";
+import { OPEN, post, sseMessages } from "./helpers/http.js";
 import { answerOf, envelope, MODERN, modernPost } from "./helpers/modern.js";
 import { BASE, workerFetch } from "./helpers/worker.js";
 
@@ -134,6 +134,22 @@ describe("2026-07-28: errors", () => {
   it("an unknown tool is -32602 naming it", async () => {
     const { error } = await answerOf(await modernPost("tools/call", { name: "nope", arguments: {} }));
     expect(error).toMatchObject({ code: -32602, message: expect.stringContaining("nope") });
+  });
+
+  it("a batch holding a 2026-07-28 request is refused with 400 -32600 (the revision has no batches)", async () => {
+    const request = { jsonrpc: "2.0", id: 1, method: "tools/list", params: { _meta: envelope() } };
+    for (const batch of [[request], [request, { jsonrpc: "2.0", id: 2, method: "tools/list" }]]) {
+      const response = await post(batch, { headers: { "MCP-Protocol-Version": MODERN, "Mcp-Method": "tools/list" } });
+      expect(response.status).toBe(400);
+      expect((await answerOf(response)).error).toMatchObject({ code: -32600 });
+    }
+  });
+
+  it("answers over SSE a client that accepts only text/event-stream", async () => {
+    const response = await modernPost("tools/list", {}, { headers: { Accept: "text/event-stream" } });
+    expect(response.status).toBe(200);
+    const [message] = await sseMessages(response);
+    expect(message).toMatchObject({ id: 1, result: { resultType: "complete", tools: expect.any(Array) } });
   });
 
   it("a notification is accepted with 202", async () => {
