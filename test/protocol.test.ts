@@ -1,6 +1,7 @@
-import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
+import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
 import { errorOf, INITIALIZED, OPEN, PING, post, sseMessages, TOOLS_LIST } from "./helpers/http.js";
+import { modernPost } from "./helpers/modern.js";
 import { BASE, fetchWorker } from "./helpers/worker.js";
 
 // Protocol hygiene of POST /mcp (Streamable HTTP transport rules), through the Worker's real
@@ -78,6 +79,12 @@ describe("Origin validation", () => {
 });
 
 describe("MCP-Protocol-Version", () => {
+  it("serves 2026-07-28 (the 1.x SDK's transport refused it with 400)", async () => {
+    const response = await modernPost("tools/list");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ result: { tools: expect.any(Array), resultType: "complete" } });
+  });
+
   it.each(SUPPORTED_PROTOCOL_VERSIONS)("accepts %s", async (version) => {
     const response = await post(TOOLS_LIST, { headers: { "MCP-Protocol-Version": version } });
     expect(response.status).toBe(200);
@@ -226,7 +233,7 @@ describe("body size limit (MAX_BODY_BYTES)", () => {
 });
 
 describe("JSON-RPC errors a client can act on", () => {
-  it("answers an unknown tool with a tool error naming it", async () => {
+  it("answers an unknown tool with -32602 naming it", async () => {
     const response = await post({
       jsonrpc: "2.0",
       id: 3,
@@ -234,9 +241,10 @@ describe("JSON-RPC errors a client can act on", () => {
       params: { name: "nope", arguments: {} },
     });
     expect(response.status).toBe(200);
-    const { result } = (await response.json()) as { result: { isError: boolean; content: { text: string }[] } };
-    expect(result.isError).toBe(true);
-    expect(result.content[0]!.text).toContain("Tool nope not found");
+    expect(await response.json()).toMatchObject({
+      id: 3,
+      error: { code: -32602, message: expect.stringContaining("Tool nope not found") },
+    });
   });
 
   it("answers invalid arguments with a tool error saying what is wrong", async () => {

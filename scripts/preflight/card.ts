@@ -1,9 +1,15 @@
-import type { z } from "zod";
 import { type Check, type Context, fail, type PreflightReport, pass, skip, type Target, warn } from "./check.ts";
 import { issues, refusal, unreachable } from "./diagnose.ts";
 import { FIX } from "./fixes.ts";
 import { excerpt, getJson, isObject } from "./http.ts";
-import { ImplementationSchema, PromptSchema, ResourceSchema, ResourceTemplateSchema, ToolSchema } from "./spec.ts";
+import {
+  ImplementationSchema,
+  type Parser,
+  PromptSchema,
+  ResourceSchema,
+  ResourceTemplateSchema,
+  ToolSchema,
+} from "./spec.ts";
 
 /** The server card: public, JSON, the MCP shapes, and in agreement with /mcp. */
 
@@ -163,7 +169,7 @@ function cardLists(card: Record<string, unknown>): Check {
       continue;
     }
     list.forEach((item, i) => {
-      const parsed = (schema as z.ZodType).safeParse(item);
+      const parsed = (schema as Parser<unknown>).safeParse(item);
       if (!parsed.success) problems.push(`${key} #${i}: ${issues(parsed.error)}`);
     });
   }

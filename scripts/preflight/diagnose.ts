@@ -1,7 +1,7 @@
-import type { z } from "zod";
 import { type Check, type CheckId, fail } from "./check.ts";
 import { FIX } from "./fixes.ts";
 import { cloudflareVerdict, type Exchange, excerpt, isLoopback, isObject, type Outcome } from "./http.ts";
+import type { Issue, Parser } from "./spec.ts";
 
 /** The ways an answer can go wrong, each turned into a failed check that says what to do. */
 
@@ -96,7 +96,7 @@ export function httpFailure(id: CheckId, ex: Exchange): Check | undefined {
 export type RpcResult<T> = { ok: true; value: T } | { ok: false; check: Check };
 
 /** The `result` of a JSON-RPC answer, checked against the SDK's schema for it. */
-export function rpcResult<T>(id: CheckId, method: string, ex: Exchange, schema: z.ZodType<T>): RpcResult<T> {
+export function rpcResult<T>(id: CheckId, method: string, ex: Exchange, schema: Parser<T>): RpcResult<T> {
   const message = ex.json;
   if (!isObject(message) || message.jsonrpc !== "2.0") {
     const type = ex.headers.get("Content-Type") ?? "no Content-Type";
@@ -137,7 +137,7 @@ export function rpcResult<T>(id: CheckId, method: string, ex: Exchange, schema: 
   return { ok: true, value: parsed.data };
 }
 
-export function issues(error: z.ZodError, label?: (path: PropertyKey[]) => string): string {
+export function issues(error: { issues: Issue[] }, label?: (path: PropertyKey[]) => string): string {
   const list = error.issues
     .slice(0, 5)
     .map((i) => `${label ? label(i.path) : i.path.join(".") || "(root)"}: ${i.message}`);

@@ -1,9 +1,8 @@
-import type { z } from "zod";
 import { type Check, type Context, fail, type PreflightReport, pass, type Target, warn } from "./check.ts";
 import { httpFailure, refusal, rpcResult, unreachable } from "./diagnose.ts";
 import { FIX } from "./fixes.ts";
 import { bearerChallenge, send } from "./http.ts";
-import { InitializeResultSchema, LATEST_PROTOCOL_VERSION, ListToolsResultSchema, type ToolSchema } from "./spec.ts";
+import { InitializeResultSchema, LATEST_PROTOCOL_VERSION, ListToolsResultSchema, type Tool } from "./spec.ts";
 import { prmUrlFor } from "./target.ts";
 
 /** The scanner's MCP requests: initialize without a token, then tools/list (or with --token). */
@@ -112,7 +111,7 @@ export async function listTools(target: Target, ctx: Context, session: McpSessio
 
   try {
     await post(undefined, "notifications/initialized");
-    const tools: z.infer<typeof ToolSchema>[] = [];
+    const tools: Tool[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 20; page++) {
       const outcome = await post(2 + page, "tools/list", cursor ? { cursor } : undefined);
