@@ -8,6 +8,7 @@ import {
 } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
 import { createMcpServer, type McpRequest } from "../mcp/server.js";
+import { jsonUnlessStreamed } from "./legacy-response.js";
 import type { AppEnv, GrantProps } from "./types.js";
 
 /** What the OAuth provider adds to the execution context of an authenticated request. */
@@ -74,8 +75,10 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
 /**
  * The 2025 era (2025-11-25, 2025-06-18, 2025-03-26), stateless: a fresh server and Streamable HTTP
  * transport per request, `initialize` answered like any other request. The SDK's own stateless
- * leg (`legacy: 'stateless'`) always answers with an event stream; this one answers with one JSON
- * body when the client takes it, as the 1.x template did — no stream to hold open.
+ * leg (`legacy: 'stateless'`) always answers with an event stream; this one answers a single
+ * request with one JSON body when the client takes it and the handler sends nothing before its
+ * result (`jsonUnlessStreamed`), as the 1.x template did, and streams progress and log messages.
+ * A batch taken as JSON is answered as one JSON array.
  */
 async function serveLegacy(
   request: Request,
@@ -84,9 +87,11 @@ async function serveLegacy(
   mode: "json" | "sse",
 ): Promise<Response> {
   const server = factory({ era: "legacy", requestInfo: request });
-  const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: mode === "json" });
+  const batch = Array.isArray(parsedBody);
+  const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: mode === "json" && batch });
   await server.connect(transport);
-  return transport.handleRequest(forSdk(request), { parsedBody, authInfo });
+  const response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
+  return mode === "json" && !batch ? jsonUnlessStreamed(response) : response;
 }
 
 /** The provider's verified token, in the shape the SDK hands to handlers (`ctx.http.authInfo`). */
