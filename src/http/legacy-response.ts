@@ -17,8 +17,7 @@ export async function jsonUnlessStreamed(response: Response): Promise<Response> 
     if (done) return replay(response, seen, reader);
     seen.push(value);
     text += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = text.indexOf("\n\n")) >= 0) {
+    for (let end = text.indexOf("\n\n"); end >= 0; end = text.indexOf("\n\n")) {
       const data = dataOf(text.slice(0, end));
       text = text.slice(end + 2);
       if (data === undefined) continue; // a comment or a priming event: no message yet
