@@ -49,6 +49,8 @@ export interface Secrets {
   AUTH_PASSPHRASE?: string;
   UPSTREAM_CLIENT_ID?: string;
   UPSTREAM_CLIENT_SECRET?: string;
+  /** Seals multi round-trip requestState (src/mcp/request-state.ts); at least 32 bytes. */
+  REQUEST_STATE_SECRET?: string;
 }
 
 const list = z

@@ -9,6 +9,7 @@ import {
 import type { Context } from "hono";
 import { createMcpServer, type McpRequest } from "../mcp/server.js";
 import { jsonUnlessStreamed } from "./legacy-response.js";
+import { acceptsEventStream } from "./middleware/json-rpc-body.js";
 import type { AppEnv, GrantProps } from "./types.js";
 
 /** What the OAuth provider adds to the execution context of an authenticated request. */
@@ -68,7 +69,9 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
   });
   const authInfo = toAuthInfo(execution.auth);
   const parsedBody = c.var.rpc;
-  if (await isLegacyRequest(raw, parsedBody)) return serveLegacy(raw, parsedBody, authInfo, c.var.responseMode);
+  if (await isLegacyRequest(raw, parsedBody)) {
+    return serveLegacy(raw, parsedBody, authInfo, c.var.responseMode, acceptsEventStream(c.req.header("Accept")));
+  }
   return modern[c.var.responseMode === "sse" ? "sse" : "auto"].fetch(raw, { parsedBody, authInfo });
 }
 
@@ -77,21 +80,22 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
  * transport per request, `initialize` answered like any other request. The SDK's own stateless
  * leg (`legacy: 'stateless'`) always answers with an event stream; this one answers a single
  * request with one JSON body when the client takes it and the handler sends nothing before its
- * result (`jsonUnlessStreamed`), as the 1.x template did, and streams progress and log messages.
- * A batch taken as JSON is answered as one JSON array.
+ * result (`jsonUnlessStreamed`), as the 1.x template did, and streams progress and log messages
+ * to a client that takes a stream too. A batch taken as JSON is answered as one JSON array.
  */
 async function serveLegacy(
   request: Request,
   parsedBody: unknown,
   authInfo: AuthInfo | undefined,
   mode: "json" | "sse",
+  acceptsStream: boolean,
 ): Promise<Response> {
   const server = factory({ era: "legacy", requestInfo: request });
-  const batch = Array.isArray(parsedBody);
-  const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: mode === "json" && batch });
+  const adaptive = mode === "json" && acceptsStream && !Array.isArray(parsedBody);
+  const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: mode === "json" && !adaptive });
   await server.connect(transport);
   const response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
-  return mode === "json" && !batch ? jsonUnlessStreamed(response) : response;
+  return adaptive ? jsonUnlessStreamed(response) : response;
 }
 
 /** The provider's verified token, in the shape the SDK hands to handlers (`ctx.http.authInfo`). */

@@ -1,4 +1,5 @@
 import { createRequestStateCodec, type RequestStateCodec, type ServerContext } from "@modelcontextprotocol/server";
+import type { Secrets } from "../config.js";
 
 /**
  * Integrity for multi round-trip `requestState` (2026-07-28): the state a handler returns with
@@ -14,8 +15,8 @@ const TTL_SECONDS = 300;
 const codecs = new Map<string, RequestStateCodec>();
 
 /** The codec for this Worker's secret, built once per isolate; undefined without a usable secret. */
-export function requestStateCodec<T = unknown>(env: Env): RequestStateCodec<T> | undefined {
-  const key = (env as { REQUEST_STATE_SECRET?: string }).REQUEST_STATE_SECRET;
+export function requestStateCodec<T = unknown>(env: Env & Secrets): RequestStateCodec<T> | undefined {
+  const key = env.REQUEST_STATE_SECRET;
   if (!key || new TextEncoder().encode(key).byteLength < MIN_KEY_BYTES) return undefined;
   let codec = codecs.get(key);
   if (!codec) {
