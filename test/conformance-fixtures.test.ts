@@ -145,9 +145,10 @@ describe("requestState is sealed with REQUEST_STATE_SECRET", () => {
     expect(await errorCode(response)).toBe(-32602);
   });
 
-  it("fails closed without the secret: state minted under a key is refused, and none is minted", async () => {
+  it("fails closed without the secret once deployed: state minted under a key is refused, and none is minted", async () => {
     const requestState = await firstRound();
-    const noSecret = { REQUEST_STATE_SECRET: "" };
+    // On loopback (wrangler dev) the server signs with a key of its own isolate; deployed, never.
+    const noSecret = { REQUEST_STATE_SECRET: "", PUBLIC_URL: "https://mcp.example.com" };
     const echoed = await modern(
       5,
       "tools/call",
