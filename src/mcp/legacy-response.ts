@@ -20,7 +20,7 @@ export async function jsonUnlessStreamed(response: Response): Promise<Response> 
     for (let end = text.indexOf("\n\n"); end >= 0; end = text.indexOf("\n\n")) {
       const data = dataOf(text.slice(0, end));
       text = text.slice(end + 2);
-      if (data === undefined) continue; // a comment or a priming event: no message yet
+      if (!data) continue; // a comment, or a priming event (an id, empty data): no message yet
       if (!isResponse(data)) return replay(response, seen, reader);
       await reader.cancel().catch(() => {});
       const headers = new Headers(response.headers);
