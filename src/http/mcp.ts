@@ -1,6 +1,7 @@
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
 import { serveMcp } from "../mcp/endpoint.js";
+import { acceptsEventStream } from "./middleware/json-rpc-body.js";
 import type { AppEnv, GrantProps } from "./types.js";
 
 /** What the OAuth provider adds to the execution context of an authenticated request. */
@@ -18,6 +19,7 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
     request: c.req.raw,
     parsedBody: c.var.rpc,
     responseMode: c.var.responseMode,
+    acceptsStream: acceptsEventStream(c.req.header("Accept")),
     authInfo: toAuthInfo(execution.auth),
     context: {
       env: c.env,

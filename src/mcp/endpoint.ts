@@ -3,10 +3,12 @@ import {
   createMcpHandler,
   isLegacyRequest,
   type McpRequestContext,
+  type McpServer,
   ProtocolError,
   SUPPORTED_PROTOCOL_VERSIONS,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import { jsonUnlessStreamed } from "./legacy-response.js";
 import { createMcpServer, type McpRequest } from "./server.js";
 
 /**
@@ -22,6 +24,8 @@ export interface EndpointRequest {
   authInfo?: AuthInfo;
   /** How the client wants its answer (content negotiation on Accept). */
   responseMode: "json" | "sse";
+  /** Whether it takes an event stream too (for progress before the result); false if unsaid. */
+  acceptsStream?: boolean;
 }
 
 /**
@@ -64,9 +68,21 @@ const modern = {
  * (`isLegacyRequest`, the code `createMcpHandler` routes with) on the already parsed body: the
  * SDK never reads the request body again.
  */
-export async function serveMcp({ request, parsedBody, context, authInfo, responseMode }: EndpointRequest) {
+export async function serveMcp({
+  request,
+  parsedBody,
+  context,
+  authInfo,
+  responseMode,
+  acceptsStream,
+}: EndpointRequest) {
   contexts.set(request, context);
-  if (await isLegacyRequest(request, parsedBody)) return serveLegacy(request, parsedBody, authInfo, responseMode);
+  if (await isLegacyRequest(request, parsedBody)) {
+    const stream = responseMode === "sse" || (acceptsStream === true && wantsProgress(parsedBody));
+    // A single request from a client that takes both: JSON unless the handler reports first (logs).
+    const adaptive = !stream && acceptsStream === true && !Array.isArray(parsedBody);
+    return serveLegacy(request, parsedBody, authInfo, stream || adaptive, adaptive);
+  }
   return modern[responseMode].fetch(request, { parsedBody, authInfo });
 }
 
@@ -74,16 +90,19 @@ export async function serveMcp({ request, parsedBody, context, authInfo, respons
  * The 2025 era (2025-11-25, 2025-06-18, 2025-03-26), stateless: a fresh server and Streamable HTTP
  * transport per request, `initialize` answered like any other request. The SDK's own stateless
  * leg (`legacy: 'stateless'`) always answers with an event stream; this one answers with one JSON
- * body when the client takes it, as the 1.x template did — no stream to hold open.
+ * body when the client takes it, as the 1.x template did — no stream to hold open. `adaptive`: the
+ * transport streams, and `jsonUnlessStreamed` turns the stream back into that JSON body unless the
+ * handler sent something before its result (log messages), which then arrives as it was sent.
  */
 async function serveLegacy(
   request: Request,
   parsedBody: unknown,
   authInfo: AuthInfo | undefined,
-  mode: "json" | "sse",
+  stream: boolean,
+  adaptive = false,
 ): Promise<Response> {
   const server = factory({ era: "legacy", requestInfo: request });
-  const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: mode === "json" });
+  const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
   await server.connect(transport);
   // A client that goes away aborts what its request started: closing the server aborts its
   // handlers' signals (`ctx.signal`), and the exchange ends with 499 (nobody reads it), as on the
@@ -98,7 +117,46 @@ async function serveLegacy(
       { once: true },
     );
   });
-  return Promise.race([transport.handleRequest(forSdk(request), { parsedBody, authInfo }), gone]);
+  const answered = (async () => {
+    let response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
+    if (adaptive) response = await jsonUnlessStreamed(response);
+    return stream ? closeOnCancel(response, server) : response;
+  })();
+  return Promise.race([answered, gone]);
+}
+
+/**
+ * A request that asks for progress (`_meta.progressToken`) gets an event stream when the client
+ * takes one: progress notifications can only travel on a stream, ahead of the result.
+ */
+function wantsProgress(body: unknown): boolean {
+  return (Array.isArray(body) ? body : [body]).some(
+    (message) =>
+      (message as { params?: { _meta?: { progressToken?: unknown } } })?.params?._meta?.progressToken != null,
+  );
+}
+
+/**
+ * The SDK's 2025 transport does not stop a handler when the client closes its event stream (it
+ * only forgets the stream); closing the server does, through the handler's `signal`. Over
+ * stateless HTTP that is the only cancellation there is: a `notifications/cancelled` arrives in
+ * another request, which knows nothing of this one.
+ */
+function closeOnCancel(response: Response, server: McpServer): Response {
+  if (!response.body || !response.headers.get("Content-Type")?.startsWith("text/event-stream")) return response;
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel(reason) {
+      await server.close();
+      await reader.cancel(reason);
+    },
+  });
+  return new Response(body, response);
 }
 
 /**

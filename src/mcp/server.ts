@@ -10,29 +10,63 @@ import type { AuthMode } from "../config.js";
 import { resourceCacheHint, serverCacheHints } from "./cache.js";
 import type { AnyPrompt, AnyTool, Era, McpContext, ResourceDefinition } from "./define.js";
 import { serverInfo } from "./info.js";
-import { prompts, resources, tools } from "./registry.gen.js";
+import * as generated from "./registry.gen.js";
+import { requestStateVerifier } from "./request-state.js";
 import { withCachedJsonSchema } from "./schemas.js";
 
 /** What one request brings to its handlers: everything in McpContext but the per-call parts. */
 export type McpRequest = Omit<McpContext, "era" | "signal" | "mcp"> & { auth: AuthMode };
 
 /**
+ * What the server offers. The Worker serves src/mcp/registry.gen.ts (one file per tool, resource,
+ * prompt); the conformance fixtures (test/conformance/) swap in their own with `useRegistry`.
+ */
+export interface Registry {
+  readonly tools: readonly AnyTool[];
+  readonly resources: readonly ResourceDefinition[];
+  readonly prompts: readonly AnyPrompt[];
+  /** Capabilities beyond the kinds above, with what serves them (`extend`): logging, say. */
+  readonly capabilities?: ServerCapabilities;
+  readonly extend?: (server: McpServer) => void;
+}
+
+let registry: Registry = generated;
+/**
  * Only what a stateless Worker delivers, for the kinds the registry has: the lists never change
  * while it runs, so no `listChanged` (the SDK would default it to true), and no resource
  * subscriptions. The SDK adds `completions` for the resource template's completer.
  */
-const capabilities: ServerCapabilities = {
-  ...(tools.length > 0 && { tools: { listChanged: false } }),
-  ...(resources.length > 0 && { resources: { listChanged: false } }),
-  ...(prompts.length > 0 && { prompts: { listChanged: false } }),
-};
-
+let capabilities: ServerCapabilities = capabilitiesOf(registry);
 /** The list requests this server answers: one per kind the registry has. */
-export const LIST_METHODS = [
-  ...(tools.length > 0 ? (["tools/list"] as const) : []),
-  ...(resources.length > 0 ? (["resources/list", "resources/templates/list"] as const) : []),
-  ...(prompts.length > 0 ? (["prompts/list"] as const) : []),
-];
+export let LIST_METHODS = listMethodsOf(registry);
+
+/**
+ * Serves `next` instead of the generated registry, from the next request on: the conformance
+ * fixture Worker (test/conformance/worker.ts) and tests call it before anything is served.
+ */
+export function useRegistry(next: Registry): void {
+  registry = next;
+  capabilities = capabilitiesOf(next);
+  LIST_METHODS = listMethodsOf(next);
+  lists.clear();
+}
+
+function capabilitiesOf({ tools, resources, prompts, capabilities }: Registry): ServerCapabilities {
+  return {
+    ...(tools.length > 0 && { tools: { listChanged: false } }),
+    ...(resources.length > 0 && { resources: { listChanged: false } }),
+    ...(prompts.length > 0 && { prompts: { listChanged: false } }),
+    ...capabilities,
+  };
+}
+
+function listMethodsOf({ tools, resources, prompts }: Registry) {
+  return [
+    ...(tools.length > 0 ? (["tools/list"] as const) : []),
+    ...(resources.length > 0 ? (["resources/list", "resources/templates/list"] as const) : []),
+    ...(prompts.length > 0 ? (["prompts/list"] as const) : []),
+  ];
+}
 type ListMethod = "tools/list" | "resources/list" | "resources/templates/list" | "prompts/list";
 
 /**
@@ -57,11 +91,17 @@ export function createMcpServer(request: McpRequest, era: Era): McpServer {
 function buildServer(request: McpRequest, era: Era): McpServer {
   const server = new McpServer(
     { name: serverInfo.name, title: serverInfo.title, version: serverInfo.version },
-    { instructions: serverInfo.instructions, capabilities, cacheHints: serverCacheHints(request.auth) },
+    {
+      instructions: serverInfo.instructions,
+      capabilities,
+      cacheHints: serverCacheHints(request.auth),
+      requestState: { verify: requestStateVerifier(request.env) },
+    },
   );
-  for (const tool of tools) registerTool(server, tool, request, era);
-  for (const resource of resources) registerResource(server, resource, request, era);
-  for (const prompt of prompts) registerPrompt(server, prompt, request, era);
+  for (const tool of registry.tools) registerTool(server, tool, request, era);
+  for (const resource of registry.resources) registerResource(server, resource, request, era);
+  for (const prompt of registry.prompts) registerPrompt(server, prompt, request, era);
+  registry.extend?.(server);
   return server;
 }
 

@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import type { Secrets } from "../../src/config.js";
 import { BASE, fetchWorker } from "./worker.js";
 
 /** Core tests run with authentication off: they test the transport, not OAuth. */
@@ -12,7 +13,7 @@ export interface PostOptions {
   /** Full URL of the endpoint; the default is the dev server's http://localhost:8787/mcp. */
   url?: string;
   headers?: Record<string, string>;
-  vars?: Partial<Env>;
+  vars?: Partial<Env & Secrets>;
 }
 
 /**

@@ -65,15 +65,25 @@ function batchProblem(rpc: unknown, version: string | undefined): string | undef
 
 /** JSON when the client takes it (one round trip, no stream to hold open), else SSE. */
 export function negotiate(accept: string | undefined): "json" | "sse" | undefined {
-  if (!accept) return "json"; // no Accept header means anything is acceptable (RFC 9110)
-  const types = accept
+  const types = acceptedTypes(accept);
+  if (types.some((t) => t === "application/json" || t === "application/*" || t === "*/*")) return "json";
+  if (types.some((t) => t === "text/event-stream" || t === "text/*")) return "sse";
+  return undefined;
+}
+
+/** Whether the client takes an event stream (for progress and log messages before the result). */
+export function acceptsEventStream(accept: string | undefined): boolean {
+  return acceptedTypes(accept).some((t) => t === "text/event-stream" || t === "text/*" || t === "*/*");
+}
+
+/** The media ranges an Accept header allows (q=0 means "not this"); none means anything (RFC 9110). */
+function acceptedTypes(accept: string | undefined): string[] {
+  if (!accept) return ["*/*"];
+  return accept
     .split(",")
     .map((part) => part.split(";"))
     .filter(([, ...params]) => !params.some((p) => /^\s*q\s*=\s*0(?:\.0*)?\s*$/.test(p)))
     .map(([type]) => type!.trim().toLowerCase());
-  if (types.some((t) => t === "application/json" || t === "application/*" || t === "*/*")) return "json";
-  if (types.some((t) => t === "text/event-stream" || t === "text/*")) return "sse";
-  return undefined;
 }
 
 // Decoding without `stream: true` keeps no state between calls, so one decoder serves every request.

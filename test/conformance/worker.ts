@@ -1,0 +1,10 @@
+// The conformance fixture Worker: the template's own Worker (src/index.ts: router, middleware,
+// MCP handler) serving the fixture registry instead of the example tools. Never deployed; run by
+// `npm run conformance`, or by hand: npx wrangler dev -c test/conformance/wrangler.toml
+import worker from "../../src/index.js";
+import { useRegistry } from "../../src/mcp/server.js";
+import { conformanceRegistry } from "./fixtures/registry.js";
+
+useRegistry(conformanceRegistry);
+
+export default worker;
