@@ -1,3 +1,4 @@
+import type { McpServer } from "@modelcontextprotocol/server";
 import {
   type AuthInfo,
   createMcpHandler,
@@ -8,6 +9,7 @@ import {
 } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
 import { createMcpServer, type McpRequest } from "../mcp/server.js";
+import { acceptsEventStream } from "./middleware/json-rpc-body.js";
 import type { AppEnv, GrantProps } from "./types.js";
 
 /** What the OAuth provider adds to the execution context of an authenticated request. */
@@ -84,9 +86,46 @@ async function serveLegacy(
   mode: "json" | "sse",
 ): Promise<Response> {
   const server = factory({ era: "legacy", requestInfo: request });
-  const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: mode === "json" });
+  const stream =
+    mode === "sse" || (wantsProgress(parsedBody) && acceptsEventStream(request.headers.get("Accept") ?? undefined));
+  const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
   await server.connect(transport);
-  return transport.handleRequest(forSdk(request), { parsedBody, authInfo });
+  const response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
+  return stream ? closeOnCancel(response, server) : response;
+}
+
+/**
+ * A request that asks for progress (`_meta.progressToken`) gets an event stream when the client
+ * takes one: progress notifications can only travel on a stream, ahead of the result.
+ */
+function wantsProgress(body: unknown): boolean {
+  return (Array.isArray(body) ? body : [body]).some(
+    (message) =>
+      (message as { params?: { _meta?: { progressToken?: unknown } } })?.params?._meta?.progressToken != null,
+  );
+}
+
+/**
+ * The SDK's 2025 transport does not stop a handler when the client closes its event stream (it
+ * only forgets the stream); closing the server does, through the handler's `signal`. Over
+ * stateless HTTP that is the only cancellation there is: a `notifications/cancelled` arrives in
+ * another request, which knows nothing of this one.
+ */
+function closeOnCancel(response: Response, server: McpServer): Response {
+  if (!response.body || !response.headers.get("Content-Type")?.startsWith("text/event-stream")) return response;
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel(reason) {
+      await server.close();
+      await reader.cancel(reason);
+    },
+  });
+  return new Response(body, response);
 }
 
 /** The provider's verified token, in the shape the SDK hands to handlers (`ctx.http.authInfo`). */

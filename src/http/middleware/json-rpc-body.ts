@@ -57,14 +57,25 @@ function batchProblem(rpc: unknown): string | undefined {
 /** JSON when the client takes it (one round trip, no stream to hold open), else SSE. */
 export function negotiate(accept: string | undefined): "json" | "sse" | undefined {
   if (!accept) return "json"; // no Accept header means anything is acceptable (RFC 9110)
-  const types = accept
+  const types = acceptedTypes(accept);
+  if (types.some((t) => t === "application/json" || t === "application/*" || t === "*/*")) return "json";
+  if (types.some((t) => t === "text/event-stream" || t === "text/*")) return "sse";
+  return undefined;
+}
+
+/** Whether an event stream is acceptable too (a client that prefers JSON may still take one). */
+export function acceptsEventStream(accept: string | undefined): boolean {
+  if (!accept) return true;
+  return acceptedTypes(accept).some((t) => t === "text/event-stream" || t === "text/*" || t === "*/*");
+}
+
+/** The media ranges of an Accept header, lowercase, without those refused with `q=0`. */
+function acceptedTypes(accept: string): string[] {
+  return accept
     .split(",")
     .map((part) => part.split(";"))
     .filter(([, ...params]) => !params.some((p) => /^\s*q\s*=\s*0(?:\.0*)?\s*$/.test(p)))
     .map(([type]) => type!.trim().toLowerCase());
-  if (types.some((t) => t === "application/json" || t === "application/*" || t === "*/*")) return "json";
-  if (types.some((t) => t === "text/event-stream" || t === "text/*")) return "sse";
-  return undefined;
 }
 
 // Decoding without `stream: true` keeps no state between calls, so one decoder serves every request.
