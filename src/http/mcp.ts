@@ -14,7 +14,7 @@ import type { AppEnv, GrantProps } from "./types.js";
 
 /** What the OAuth provider adds to the execution context of an authenticated request. */
 type AuthenticatedContext = ExecutionContext<Partial<GrantProps>> & {
-  auth?: { token: string; scope: string[]; expiresAt?: number; clientId?: string };
+  auth?: { token: string; audience: string; scope: string[]; expiresAt?: number; clientId?: string };
 };
 
 /**
@@ -135,6 +135,8 @@ function toAuthInfo(auth: AuthenticatedContext["auth"]): AuthInfo | undefined {
     token: auth.token,
     clientId: auth.clientId ?? "",
     scopes: auth.scope,
+    // The resource the token is for: the SDK's scope challenge derives `resource_metadata` from it.
+    resource: new URL(auth.audience),
     ...(auth.expiresAt !== undefined && { expiresAt: auth.expiresAt }),
   };
 }
