@@ -19,6 +19,8 @@ export interface Config {
   maxBodyBytes: number;
   /** OAuth settings; read only when `auth` is `oauth`. */
   oauth: OAuthConfig;
+  /** Signs multi round-trip `requestState` (src/mcp/request-state.ts); undefined when not set. */
+  requestStateSecret: string | undefined;
 }
 
 /** How users prove who they are on the consent page (src/auth/identity/). */
@@ -49,6 +51,8 @@ export interface Secrets {
   AUTH_PASSPHRASE?: string;
   UPSTREAM_CLIENT_ID?: string;
   UPSTREAM_CLIENT_SECRET?: string;
+  /** Seals multi round-trip requestState (src/mcp/request-state.ts); at least 32 bytes. */
+  REQUEST_STATE_SECRET?: string;
 }
 
 const list = z
@@ -137,6 +141,10 @@ const schema = z
     AUTH_PASSPHRASE: secret,
     UPSTREAM_CLIENT_ID: secret,
     UPSTREAM_CLIENT_SECRET: secret,
+    // The SDK's codec needs a 256-bit HMAC key; `openssl rand -base64 32` gives 44 characters.
+    REQUEST_STATE_SECRET: secret.refine((s) => s === undefined || new TextEncoder().encode(s).byteLength >= 32, {
+      message: "must be at least 32 bytes long, e.g. from `openssl rand -base64 32`",
+    }),
   })
   .superRefine((v, ctx) => {
     if (v.MCP_AUTH === "oauth" && v.AUTH_IDENTITY === "oidc" && !v.OIDC_ISSUER) {
@@ -178,6 +186,7 @@ export function getConfig(env: Env & Secrets): Config {
         upstreamClientSecret: v.UPSTREAM_CLIENT_SECRET,
       },
     },
+    requestStateSecret: v.REQUEST_STATE_SECRET,
   };
   cache.set(env, config);
   return config;

@@ -8,6 +8,7 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
+import type { User } from "../auth/user.js";
 import { createMcpServer, type McpRequest } from "../mcp/server.js";
 import { acceptsEventStream } from "./middleware/json-rpc-body.js";
 import type { AppEnv, GrantProps } from "./types.js";
@@ -67,7 +68,7 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
     scopes: execution.auth?.scope ?? [],
     session: c.var.session,
   });
-  const authInfo = toAuthInfo(execution.auth);
+  const authInfo = toAuthInfo(execution.auth, execution.props?.user);
   const parsedBody = c.var.rpc;
   if (await isLegacyRequest(raw, parsedBody)) return serveLegacy(raw, parsedBody, authInfo, c.var.responseMode);
   return modern[c.var.responseMode === "sse" ? "sse" : "auto"].fetch(raw, { parsedBody, authInfo });
@@ -129,7 +130,7 @@ function closeOnCancel(response: Response, server: McpServer): Response {
 }
 
 /** The provider's verified token, in the shape the SDK hands to handlers (`ctx.http.authInfo`). */
-function toAuthInfo(auth: AuthenticatedContext["auth"]): AuthInfo | undefined {
+function toAuthInfo(auth: AuthenticatedContext["auth"], user: User | undefined): AuthInfo | undefined {
   if (!auth) return undefined;
   return {
     token: auth.token,
@@ -137,6 +138,8 @@ function toAuthInfo(auth: AuthenticatedContext["auth"]): AuthInfo | undefined {
     scopes: auth.scope,
     // The resource the token is for: the SDK's scope challenge derives `resource_metadata` from it.
     resource: new URL(auth.audience),
+    // Who signed in, for what binds to the caller in the SDK's own context (src/mcp/request-state.ts).
+    ...(user && { extra: { user: `${user.provider}:${user.id}` } }),
     ...(auth.expiresAt !== undefined && { expiresAt: auth.expiresAt }),
   };
 }

@@ -12,6 +12,7 @@ import { resourceCacheHint, serverCacheHints } from "./cache.js";
 import type { AnyPrompt, AnyTool, Era, McpContext, ResourceDefinition } from "./define.js";
 import { serverInfo } from "./info.js";
 import { prompts, resources, tools } from "./registry.gen.js";
+import { requestStateVerifier } from "./request-state.js";
 
 /** What one request brings to its handlers: everything in McpContext but the per-call parts. */
 export type McpRequest = Omit<McpContext, "era" | "signal" | "mcp"> & { auth: AuthMode };
@@ -56,7 +57,12 @@ export function createMcpServer(request: McpRequest, era: Era): McpServer {
 function buildServer(request: McpRequest, era: Era): McpServer {
   const server = new McpServer(
     { name: serverInfo.name, title: serverInfo.title, version: serverInfo.version },
-    { instructions: serverInfo.instructions, capabilities, cacheHints: serverCacheHints(request.auth) },
+    {
+      instructions: serverInfo.instructions,
+      capabilities,
+      cacheHints: serverCacheHints(request.auth),
+      requestState: { verify: requestStateVerifier(request.env) },
+    },
   );
   for (const tool of tools) registerTool(server, tool, request, era);
   for (const resource of resources) registerResource(server, resource, request, era);

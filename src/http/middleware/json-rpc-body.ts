@@ -56,21 +56,20 @@ function batchProblem(rpc: unknown): string | undefined {
 
 /** JSON when the client takes it (one round trip, no stream to hold open), else SSE. */
 export function negotiate(accept: string | undefined): "json" | "sse" | undefined {
-  if (!accept) return "json"; // no Accept header means anything is acceptable (RFC 9110)
   const types = acceptedTypes(accept);
   if (types.some((t) => t === "application/json" || t === "application/*" || t === "*/*")) return "json";
   if (types.some((t) => t === "text/event-stream" || t === "text/*")) return "sse";
   return undefined;
 }
 
-/** Whether an event stream is acceptable too (a client that prefers JSON may still take one). */
+/** Whether the client takes an event stream (for progress and log messages before the result). */
 export function acceptsEventStream(accept: string | undefined): boolean {
-  if (!accept) return true;
   return acceptedTypes(accept).some((t) => t === "text/event-stream" || t === "text/*" || t === "*/*");
 }
 
-/** The media ranges of an Accept header, lowercase, without those refused with `q=0`. */
-function acceptedTypes(accept: string): string[] {
+/** The media ranges an Accept header allows (q=0 means "not this"); none means anything (RFC 9110). */
+function acceptedTypes(accept: string | undefined): string[] {
+  if (!accept) return ["*/*"];
   return accept
     .split(",")
     .map((part) => part.split(";"))
