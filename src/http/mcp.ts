@@ -1,15 +1,7 @@
-import type { McpServer } from "@modelcontextprotocol/server";
-import {
-  type AuthInfo,
-  createMcpHandler,
-  isLegacyRequest,
-  type McpRequestContext,
-  ProtocolError,
-  WebStandardStreamableHTTPServerTransport,
-} from "@modelcontextprotocol/server";
+import type { AuthInfo } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
 import type { User } from "../auth/user.js";
-import { createMcpServer, type McpRequest } from "../mcp/server.js";
+import { serveMcp } from "../mcp/endpoint.js";
 import { acceptsEventStream } from "./middleware/json-rpc-body.js";
 import type { AppEnv, GrantProps } from "./types.js";
 
@@ -19,117 +11,29 @@ type AuthenticatedContext = ExecutionContext<Partial<GrantProps>> & {
 };
 
 /**
- * Each request's context, found by the factory the SDK calls with that request (`requestInfo`).
- * A WeakMap keeps the handlers below built once per isolate: nothing per request is captured.
- */
-const requests = new WeakMap<Request, McpRequest>();
-
-function factory({ era, requestInfo }: McpRequestContext) {
-  const request = requestInfo && requests.get(requestInfo);
-  if (!request) throw new Error("MCP request without its context: call handleMcp, not the SDK handler");
-  return createMcpServer(request, era);
-}
-
-/**
- * The SDK reports here what it refused and what failed. A refusal (a client's mistake, already
- * answered with a JSON-RPC error) is not logged; a failure is, bounded: its message can quote
- * client-chosen text.
- */
-function onerror(error: Error): void {
-  if (error instanceof ProtocolError || error.message.startsWith("Rejected ")) return;
-  console.error("MCP:", error.message.slice(0, 300));
-}
-
-/**
- * 2026-07-28 requests (those with a per-request `_meta` envelope): the SDK's entry does the whole
- * protocol — `server/discover`, envelope and header validation (-32020), unsupported revisions
- * (-32022), `resultType`, cache hints, `serverInfo` in `_meta`. Built once per isolate; `sse` for
- * a client that accepts only an event stream, `auto` (one JSON body unless a handler streams,
- * e.g. progress) otherwise. 2025-era requests never reach these: see `serveLegacy`.
- */
-const modern = {
-  auto: createMcpHandler(factory, { legacy: "reject", onerror }),
-  sse: createMcpHandler(factory, { legacy: "reject", onerror, responseMode: "sse" }),
-};
-
-/**
- * POST /mcp, either era, chosen per request by the SDK's own classifier (`isLegacyRequest`, the
- * code `createMcpHandler` routes with). The middleware before it has already checked the origin,
- * media type, size, JSON and session settings, and parsed the body once: the SDK takes it as
- * `parsedBody` and never reads the request again.
+ * POST /mcp, either protocol era (src/mcp/endpoint.ts). The middleware before it has already
+ * checked the origin, media type, size, JSON and session settings, and parsed the body; the SDK
+ * checks tools' scopes (src/mcp/server.ts).
  */
 export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
   const execution = c.executionCtx as AuthenticatedContext;
-  const raw = c.req.raw;
-  requests.set(raw, {
-    env: c.env,
-    auth: c.var.config.auth,
-    user: execution.props?.user,
-    scopes: execution.auth?.scope ?? [],
-    session: c.var.session,
-  });
-  const authInfo = toAuthInfo(execution.auth, execution.props?.user);
-  const parsedBody = c.var.rpc;
-  if (await isLegacyRequest(raw, parsedBody)) return serveLegacy(raw, parsedBody, authInfo, c.var.responseMode);
-  return modern[c.var.responseMode === "sse" ? "sse" : "auto"].fetch(raw, { parsedBody, authInfo });
-}
-
-/**
- * The 2025 era (2025-11-25, 2025-06-18, 2025-03-26), stateless: a fresh server and Streamable HTTP
- * transport per request, `initialize` answered like any other request. The SDK's own stateless
- * leg (`legacy: 'stateless'`) always answers with an event stream; this one answers with one JSON
- * body when the client takes it, as the 1.x template did — no stream to hold open.
- */
-async function serveLegacy(
-  request: Request,
-  parsedBody: unknown,
-  authInfo: AuthInfo | undefined,
-  mode: "json" | "sse",
-): Promise<Response> {
-  const server = factory({ era: "legacy", requestInfo: request });
-  const stream =
-    mode === "sse" || (wantsProgress(parsedBody) && acceptsEventStream(request.headers.get("Accept") ?? undefined));
-  const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
-  await server.connect(transport);
-  const response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
-  return stream ? closeOnCancel(response, server) : response;
-}
-
-/**
- * A request that asks for progress (`_meta.progressToken`) gets an event stream when the client
- * takes one: progress notifications can only travel on a stream, ahead of the result.
- */
-function wantsProgress(body: unknown): boolean {
-  return (Array.isArray(body) ? body : [body]).some(
-    (message) =>
-      (message as { params?: { _meta?: { progressToken?: unknown } } })?.params?._meta?.progressToken != null,
-  );
-}
-
-/**
- * The SDK's 2025 transport does not stop a handler when the client closes its event stream (it
- * only forgets the stream); closing the server does, through the handler's `signal`. Over
- * stateless HTTP that is the only cancellation there is: a `notifications/cancelled` arrives in
- * another request, which knows nothing of this one.
- */
-function closeOnCancel(response: Response, server: McpServer): Response {
-  if (!response.body || !response.headers.get("Content-Type")?.startsWith("text/event-stream")) return response;
-  const reader = response.body.getReader();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { value, done } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    async cancel(reason) {
-      await server.close();
-      await reader.cancel(reason);
+  return serveMcp({
+    request: c.req.raw,
+    parsedBody: c.var.rpc,
+    responseMode: c.var.responseMode,
+    acceptsStream: acceptsEventStream(c.req.header("Accept")),
+    authInfo: toAuthInfo(execution.auth, execution.props?.user),
+    context: {
+      env: c.env,
+      auth: c.var.config.auth,
+      user: execution.props?.user,
+      scopes: execution.auth?.scope ?? [],
+      session: c.var.session,
     },
   });
-  return new Response(body, response);
 }
 
-/** The provider's verified token, in the shape the SDK hands to handlers (`ctx.http.authInfo`). */
+/** The provider's verified token, in the shape the SDK hands to handlers (`ctx.mcp.http.authInfo`). */
 function toAuthInfo(auth: AuthenticatedContext["auth"], user: User | undefined): AuthInfo | undefined {
   if (!auth) return undefined;
   return {
@@ -142,17 +46,4 @@ function toAuthInfo(auth: AuthenticatedContext["auth"], user: User | undefined):
     ...(user && { extra: { user: `${user.provider}:${user.id}` } }),
     ...(auth.expiresAt !== undefined && { expiresAt: auth.expiresAt }),
   };
-}
-
-/**
- * The SDK's 2025 transport insists on `Accept: application/json, text/event-stream` even though
- * the request was already negotiated (we accept either one, or none, as HTTP allows). Hand it a
- * request that says so; the body has been read, so only the headers travel.
- */
-function forSdk(request: Request): Request {
-  const accept = request.headers.get("Accept") ?? "";
-  if (accept.includes("application/json") && accept.includes("text/event-stream")) return request;
-  const headers = new Headers(request.headers);
-  headers.set("Accept", "application/json, text/event-stream");
-  return new Request(request.url, { method: request.method, headers });
 }

@@ -1,6 +1,6 @@
 import type { Progress } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { legacyClient, modernClient } from "../helpers/clients.js";
+import { legacyClient, modernClient } from "../helpers/connect.js";
 import { post, sseMessages } from "../helpers/http.js";
 import { ORIGIN, signIn, withPassphrase } from "../helpers/oauth.js";
 

@@ -7,7 +7,7 @@ import {
 } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Secrets } from "../../src/config.js";
-import { legacyClient, modernClient } from "../helpers/clients.js";
+import { legacyClient, modernClient } from "../helpers/connect.js";
 import { post } from "../helpers/http.js";
 import { ORIGIN, rpc, signIn, withPassphrase } from "../helpers/oauth.js";
 

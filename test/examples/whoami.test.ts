@@ -4,7 +4,7 @@ import {
   PROTOCOL_VERSION_META_KEY,
 } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
-import { legacyClient, modernClient } from "../helpers/clients.js";
+import { legacyClient, modernClient } from "../helpers/connect.js";
 import { initialize, ORIGIN, PASSPHRASE, rpc, signIn } from "../helpers/oauth.js";
 
 // src/mcp/tools/whoami.ts requires the `profile` scope: the step-up example. The SDK checks a

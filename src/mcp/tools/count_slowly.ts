@@ -15,8 +15,8 @@ export default defineTool({
     "Count from 1 to `to`, one step every `stepMs` milliseconds, reporting progress as it goes. " +
     "An example of a long-running tool that reports progress and stops when the client cancels.",
   inputSchema: z.object({
-    to: z.number().int().min(1).max(60).default(10).describe("How many steps to count, 1 to 60"),
-    stepMs: z.number().int().min(0).max(2000).default(500).describe("Milliseconds each step takes, 0 to 2000"),
+    to: z.number().int().min(1).max(60).default(5).describe("How many steps to count, 1 to 60"),
+    stepMs: z.number().int().min(0).max(2000).default(200).describe("Milliseconds each step takes, 0 to 2000"),
   }),
   outputSchema: z.object({
     counted: z.number().int().describe("Steps done"),
