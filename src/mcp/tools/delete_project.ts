@@ -1,14 +1,10 @@
-import {
-  CLIENT_CAPABILITIES_META_KEY,
-  type ClientCapabilities,
-  inputRequired,
-  inputResponse,
-} from "@modelcontextprotocol/server";
+import type { ClientCapabilities } from "@modelcontextprotocol/server";
 import * as z from "zod";
 import { defineTool, type McpContext, toolError } from "../define.js";
-import { openState, RequestStateNotConfigured, sealState } from "../request-state.js";
 
 const NAME = "delete_project";
+/** Where a 2026-07-28 request declares what its client can do (the SDK's CLIENT_CAPABILITIES_META_KEY). */
+const CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
 
 /** What the user is asked: one checkbox. */
 const Confirmation = z.object({ confirm: z.boolean().describe("Yes, delete it") });
@@ -57,6 +53,11 @@ export default defineTool({
       return deleted(project);
     }
 
+    // Loaded when a call needs them: with OAuth on, tool files are read at startup (for their
+    // scopes), and these load the SDK (README, "Add a tool").
+    const { inputRequired, inputResponse } = await import("@modelcontextprotocol/server");
+    const { openState, RequestStateNotConfigured, sealState } = await import("../request-state.js");
+
     const state = await openState<{ nonce: string }>(ctx, NAME, args);
     if (!state) {
       let requestState: string;
@@ -96,8 +97,8 @@ export default defineTool({
  */
 function canAsk(ctx: McpContext): boolean {
   if (ctx.era !== "modern") return false;
-  const envelope = ctx.mcp.mcpReq.envelope as { [CLIENT_CAPABILITIES_META_KEY]?: ClientCapabilities } | undefined;
-  const elicitation = envelope?.[CLIENT_CAPABILITIES_META_KEY]?.elicitation;
+  const envelope = ctx.mcp.mcpReq.envelope as { [CLIENT_CAPABILITIES]?: ClientCapabilities } | undefined;
+  const elicitation = envelope?.[CLIENT_CAPABILITIES]?.elicitation;
   return elicitation !== undefined && (elicitation.form !== undefined || elicitation.url === undefined);
 }
 
