@@ -55,8 +55,9 @@ export default defineTool({
 
     // Loaded when a call needs them: with OAuth on, tool files are read at startup (for their
     // scopes), and these load the SDK (README, "Add a tool").
-    const { inputRequired, inputResponse } = await import("@modelcontextprotocol/server");
-    const { openState, RequestStateNotConfigured, sealState } = await import("../request-state.js");
+    const { inputRequired, inputResponse, openState, RequestStateNotConfigured, sealState } = await import(
+      "../request-state.js"
+    );
 
     const state = await openState<{ nonce: string }>(ctx, NAME, args);
     if (!state) {
