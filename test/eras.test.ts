@@ -1,9 +1,9 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { version } from "../package.json";
 import { OPEN, post, sseMessages } from "./helpers/http.js";
 import { answerOf, envelope, MODERN, modernPost } from "./helpers/modern.js";
-import { BASE, workerFetch } from "./helpers/worker.js";
+import { BASE, fetchWorker, workerFetch } from "./helpers/worker.js";
 
 const SERVER_INFO = { name: "mcp-worker-template", title: "MCP Worker Template", version };
 const SERVER_INFO_KEY = "io.modelcontextprotocol/serverInfo";
@@ -302,4 +302,46 @@ describe("no 2026-07-28 client mistake yields a 500", () => {
     if ((response.headers.get("Content-Type") ?? "").startsWith("text/event-stream")) await response.body?.cancel();
     else await response.text();
   });
+});
+
+describe("a client that goes away", () => {
+  it.each(["2026-07-28", "2025-11-25"])(
+    "%s: aborts the tool's work (ctx.signal) and the exchange ends with 499",
+    async (revision) => {
+      let upstream: AbortSignal | undefined;
+      const started = Promise.withResolvers<void>();
+      vi.spyOn(globalThis, "fetch").mockImplementation((_input, init) => {
+        upstream = init?.signal ?? undefined;
+        started.resolve();
+        // GitHub never answers: only the abort ends this call.
+        return new Promise((_, reject) => upstream!.addEventListener("abort", () => reject(upstream!.reason)));
+      });
+      const params = { name: "github_repo", arguments: { owner: "a", repo: "b" } };
+      const modern = revision === MODERN;
+      const body = {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "tools/call",
+        params: modern ? { ...params, _meta: envelope() } : params,
+      };
+      const headers = {
+        "Content-Type": "application/json",
+        Accept: "application/json, text/event-stream",
+        "MCP-Protocol-Version": revision,
+        ...(modern && { "Mcp-Method": "tools/call", "Mcp-Name": "github_repo" }),
+      };
+      const client = new AbortController();
+      const pending = fetchWorker(
+        `${BASE}/mcp`,
+        { method: "POST", headers, body: JSON.stringify(body), signal: client.signal },
+        OPEN,
+      );
+      await started.promise;
+      expect(upstream?.aborted).toBe(false);
+      client.abort();
+      await vi.waitFor(() => expect(upstream?.aborted).toBe(true));
+      expect((await pending).status).toBe(499);
+      vi.restoreAllMocks();
+    },
+  );
 });

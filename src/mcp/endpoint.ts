@@ -87,7 +87,8 @@ export async function serveMcp({
  * The 2025 era (2025-11-25, 2025-06-18, 2025-03-26), stateless: a fresh server and Streamable HTTP
  * transport per request, `initialize` answered like any other request. The SDK's own stateless
  * leg (`legacy: 'stateless'`) always answers with an event stream; this one answers with one JSON
- * body when the client takes it, as the 1.x template did — no stream to hold open.
+ * body when the client takes it, as the 1.x template did — no stream to hold open — unless the
+ * call asks for progress (`stream`, see `wantsProgress`).
  */
 async function serveLegacy(
   request: Request,
@@ -98,7 +99,21 @@ async function serveLegacy(
   const server = factory({ era: "legacy", requestInfo: request });
   const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
   await server.connect(transport);
-  const response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
+  // A client that goes away aborts what its request started: closing the server aborts its
+  // handlers' signals (`ctx.signal`), and the exchange ends with 499 (nobody reads it), as on the
+  // modern path.
+  const gone = new Promise<Response>((resolve) => {
+    request.signal.addEventListener(
+      "abort",
+      () => {
+        server.close().catch(() => {});
+        resolve(new Response(null, { status: 499 }));
+      },
+      { once: true },
+    );
+  });
+  const response = await Promise.race([transport.handleRequest(forSdk(request), { parsedBody, authInfo }), gone]);
+  // On an event stream, the client going away may show only as the stream being closed.
   return stream ? closeOnCancel(response, server) : response;
 }
 
@@ -146,7 +161,7 @@ function forSdk(request: Request): Request {
   if (accept.includes("application/json") && accept.includes("text/event-stream")) return request;
   const headers = new Headers(request.headers);
   headers.set("Accept", "application/json, text/event-stream");
-  return new Request(request.url, { method: request.method, headers });
+  return new Request(request.url, { method: request.method, headers, signal: request.signal });
 }
 
 /** The first revision of Streamable HTTP: older 2025-era revisions spoke HTTP+SSE, not this. */
