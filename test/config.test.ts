@@ -30,6 +30,12 @@ describe("configuration", () => {
     expect(config({ MAX_BODY_BYTES: " 2048 " }).maxBodyBytes).toBe(2048);
   });
 
+  it("reads REQUEST_STATE_SECRET, blank meaning unset", () => {
+    expect(config({ REQUEST_STATE_SECRET: "x".repeat(32) }).requestStateSecret).toBe("x".repeat(32));
+    expect(config({ REQUEST_STATE_SECRET: "  " }).requestStateSecret).toBeUndefined();
+    expect(config({}).requestStateSecret).toBeUndefined();
+  });
+
   it("treats an empty PUBLIC_URL as 'use the request's origin'", () => {
     expect(config({ PUBLIC_URL: "" }).publicUrl).toBeUndefined();
     expect(config({ PUBLIC_URL: "http://localhost:8787" }).publicUrl?.origin).toBe("http://localhost:8787");
@@ -53,6 +59,7 @@ describe("configuration", () => {
     ["MAX_BODY_BYTES", "10", /MAX_BODY_BYTES: must be a whole number of bytes from 1024/],
     ["MAX_BODY_BYTES", "1e12", /MAX_BODY_BYTES: must be a whole number of bytes .* \(got "1e12"\)/],
     ["MAX_BODY_BYTES", "1.5", /MAX_BODY_BYTES: must be a whole number/],
+    ["REQUEST_STATE_SECRET", "short-secret", /REQUEST_STATE_SECRET: must be at least 32 bytes long/],
   ])("refuses %s=%s with a message naming the setting", (name, value, message) => {
     expect(() => config({ [name]: value })).toThrow(ConfigError);
     expect(() => config({ [name]: value })).toThrow(message);

@@ -8,7 +8,6 @@ import { jsonRpcError } from "./json-rpc-error.js";
 import { mcpCors } from "./middleware/cors.js";
 import { jsonRpcBody } from "./middleware/json-rpc-body.js";
 import { originGuard } from "./middleware/origin.js";
-import { toolScope } from "./middleware/tool-scope.js";
 import type { AppEnv } from "./types.js";
 
 const landing = lazy(() => import("./landing.js"));
@@ -45,7 +44,7 @@ export function createApp(): Hono<AppEnv> {
   app.all(CALLBACK_PATH, (c) => methodNotAllowed(c, "GET"));
 
   app.use("/mcp", mcpCors);
-  app.post("/mcp", originGuard, sessionConfig, jsonRpcBody, toolScope, async (c) => (await mcp()).handleMcp(c));
+  app.post("/mcp", originGuard, sessionConfig, jsonRpcBody, async (c) => (await mcp()).handleMcp(c));
   // Stateless server: no standalone SSE stream to GET, no session to DELETE.
   app.on(["GET", "DELETE"], "/mcp", () =>
     jsonRpcError(405, -32000, "Method Not Allowed: this server is stateless; POST JSON-RPC messages to /mcp", {

@@ -1,17 +1,19 @@
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
+import type { User } from "../auth/user.js";
 import { serveMcp } from "../mcp/endpoint.js";
 import { acceptsEventStream } from "./middleware/json-rpc-body.js";
 import type { AppEnv, GrantProps } from "./types.js";
 
 /** What the OAuth provider adds to the execution context of an authenticated request. */
 type AuthenticatedContext = ExecutionContext<Partial<GrantProps>> & {
-  auth?: { token: string; scope: string[]; expiresAt?: number; clientId?: string };
+  auth?: { token: string; audience: string; scope: string[]; expiresAt?: number; clientId?: string };
 };
 
 /**
  * POST /mcp, either protocol era (src/mcp/endpoint.ts). The middleware before it has already
- * checked the origin, media type, size, JSON, session settings and scopes, and parsed the body.
+ * checked the origin, media type, size, JSON and session settings, and parsed the body; the SDK
+ * checks tools' scopes (src/mcp/server.ts).
  */
 export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
   const execution = c.executionCtx as AuthenticatedContext;
@@ -20,7 +22,7 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
     parsedBody: c.var.rpc,
     responseMode: c.var.responseMode,
     acceptsStream: acceptsEventStream(c.req.header("Accept")),
-    authInfo: toAuthInfo(execution.auth),
+    authInfo: toAuthInfo(execution.auth, execution.props?.user),
     context: {
       env: c.env,
       auth: c.var.config.auth,
@@ -32,12 +34,16 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
 }
 
 /** The provider's verified token, in the shape the SDK hands to handlers (`ctx.mcp.http.authInfo`). */
-function toAuthInfo(auth: AuthenticatedContext["auth"]): AuthInfo | undefined {
+function toAuthInfo(auth: AuthenticatedContext["auth"], user: User | undefined): AuthInfo | undefined {
   if (!auth) return undefined;
   return {
     token: auth.token,
     clientId: auth.clientId ?? "",
     scopes: auth.scope,
+    // The resource the token is for: the SDK's scope challenge derives `resource_metadata` from it.
+    resource: new URL(auth.audience),
+    // Who signed in, for what binds to the caller in the SDK's own context (src/mcp/request-state.ts).
+    ...(user && { extra: { user: `${user.provider}:${user.id}` } }),
     ...(auth.expiresAt !== undefined && { expiresAt: auth.expiresAt }),
   };
 }

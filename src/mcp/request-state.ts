@@ -18,6 +18,11 @@ import type { McpContext } from "./define.js";
  */
 const TTL_SECONDS = 5 * 60;
 
+// What a multi round-trip tool builds its questions and reads its answers with. A tool file
+// imports them from here on first use (see delete_project.ts): importing the SDK's whole
+// namespace lazily would keep all of it in the bundle, this keeps only what is used.
+export { inputRequired, inputResponse } from "@modelcontextprotocol/server";
+
 /** What the signed state carries: which call it belongs to, and the tool's own data. */
 interface Sealed {
   tool: string;

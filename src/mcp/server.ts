@@ -3,10 +3,11 @@ import {
   type JSONRPCMessage,
   McpServer,
   ResourceTemplate,
+  type ScopeChallengeHandler,
   type ServerCapabilities,
   type ServerContext,
 } from "@modelcontextprotocol/server";
-import type { AuthMode } from "../config.js";
+import { type AuthMode, getConfig } from "../config.js";
 import { resourceCacheHint, serverCacheHints } from "./cache.js";
 import type { AnyPrompt, AnyTool, Era, McpContext, ResourceDefinition } from "./define.js";
 import { serverInfo } from "./info.js";
@@ -118,9 +119,26 @@ function registerTool(server: McpServer, tool: AnyTool, request: McpRequest, era
       inputSchema: withCachedJsonSchema(tool.inputSchema),
       outputSchema: tool.outputSchema && withCachedJsonSchema(tool.outputSchema),
       annotations: tool.annotations,
+      scopeChallenge: tool.requiredScope ? stepUp(tool.requiredScope, request) : undefined,
     },
     (args: Record<string, unknown>, mcp: ServerContext) => tool.handler(args, contextFor(request, era, mcp)),
   );
+}
+
+/**
+ * A tool's `requiredScope`, checked by the SDK before the call is dispatched, in both eras: a token
+ * without it gets `403` with `WWW-Authenticate: Bearer error="insufficient_scope", scope="…",
+ * resource_metadata="…"`, naming every scope the client should ask for (the baseline, what the
+ * token has, and this one), so it can step up in one authorization. With MCP_AUTH=none there is
+ * no token and nothing to check.
+ */
+function stepUp(scope: string, request: McpRequest): ScopeChallengeHandler {
+  return ({ authInfo }) => {
+    if (!authInfo || authInfo.scopes.includes(scope)) return undefined;
+    const baseline = getConfig(request.env).oauth.scopes;
+    const scopes = [...new Set([...baseline, ...authInfo.scopes, scope])] as [string, ...string[]];
+    return { scopes, errorDescription: `This call needs the ${scope} scope` };
+  };
 }
 
 function registerResource(server: McpServer, resource: ResourceDefinition, request: McpRequest, era: Era): void {

@@ -2,7 +2,9 @@
 // tools/, resources/ or prompts/ instead (wrangler dev, wrangler deploy and npm test regenerate it).
 // The tools alone: see registry.gen.ts for everything.
 import tool_convert_temperature from "./tools/convert_temperature.js";
+import tool_count_slowly from "./tools/count_slowly.js";
+import tool_delete_project from "./tools/delete_project.js";
 import tool_github_repo from "./tools/github_repo.js";
 import tool_whoami from "./tools/whoami.js";
 
-export const tools = [tool_convert_temperature, tool_github_repo, tool_whoami] as const;
+export const tools = [tool_convert_temperature, tool_count_slowly, tool_delete_project, tool_github_repo, tool_whoami] as const;
