@@ -5,10 +5,7 @@
 //   npm run conformance                      # on free ports the OS picks
 //   npm run conformance -- --port 8801       # on a port of your choice (inspector: port + 1000)
 import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { bin, root, startWranglerDev } from "./lib/wrangler-dev.mjs";
 
 const SCENARIOS = [
   "server-initialize",
@@ -18,73 +15,33 @@ const SCENARIOS = [
   "prompts-list",
   "dns-rebinding-protection",
 ];
-const READY_TIMEOUT_MS = 90_000;
 const SCENARIO_TIMEOUT_MS = 120_000;
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = (pkg, file) => join(root, "node_modules", pkg, file);
-
 const portArg = process.argv.indexOf("--port");
-const port = portArg > 0 ? Number(process.argv[portArg + 1]) : await freePort();
-const inspectorPort = portArg > 0 ? port + 1000 : await freePort();
-if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+const port = portArg > 0 ? Number(process.argv[portArg + 1]) : undefined;
+if (port !== undefined && (!Number.isInteger(port) || port <= 0 || port > 65535)) {
   console.error(`--port needs a port number, got "${process.argv[portArg + 1]}"`);
   process.exit(2);
 }
-const url = `http://localhost:${port}/mcp`;
 
-console.log(`Starting wrangler dev (MCP_AUTH=none) on port ${port}…`);
-const server = spawn(
-  process.execPath,
-  [
-    bin("wrangler", "bin/wrangler.js"),
-    "dev",
-    "--port",
-    String(port),
-    "--inspector-port",
-    String(inspectorPort),
-    "--var",
-    "MCP_AUTH:none",
-    "--log-level",
-    "warn",
-  ],
-  // Its own process group, so stopping it also stops the workerd it starts.
-  {
-    cwd: root,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-  },
-);
-let serverLog = "";
-server.stdout.on("data", (chunk) => (serverLog += chunk));
-server.stderr.on("data", (chunk) => (serverLog += chunk));
-
-/** Stops wrangler and its workerd (its process group), waiting until they are gone. */
-async function stopServer() {
-  if (server.exitCode !== null || server.signalCode !== null) return;
-  const exited = once(server, "exit");
-  signalServer("SIGTERM");
-  const timeout = new Promise((resolve) => setTimeout(resolve, 10_000, "timeout"));
-  if ((await Promise.race([exited, timeout])) === "timeout") signalServer("SIGKILL");
+console.log(`Starting wrangler dev (MCP_AUTH=none)${port ? ` on port ${port}` : ""}…`);
+let server;
+try {
+  server = await startWranglerDev({ vars: { MCP_AUTH: "none" }, port, inspectorPort: port && port + 1000 });
+} catch (error) {
+  console.error(`\n${error.message}`);
+  process.exit(1);
 }
-function signalServer(signal) {
-  try {
-    process.kill(-server.pid, signal);
-  } catch {}
-}
-// Last resort if this script dies first.
-process.on("exit", () => server.exitCode === null && server.signalCode === null && signalServer("SIGKILL"));
+const url = `${server.origin}/mcp`;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, async () => {
-    await stopServer();
+    await server.stop();
     process.exit(130);
   });
 }
 
 const results = [];
 try {
-  await waitUntilReady();
   console.log(`Server ready at ${url}\n`);
   for (const scenario of SCENARIOS) {
     const { code, output } = await run(process.execPath, [
@@ -100,11 +57,11 @@ try {
   }
 } catch (error) {
   console.error(`\n${error.message}`);
-  if (serverLog) console.error(`\nwrangler dev said:\n${serverLog}`);
-  await stopServer();
+  if (server.log()) console.error(`\nwrangler dev said:\n${server.log()}`);
+  await server.stop();
   process.exit(1);
 }
-await stopServer();
+await server.stop();
 
 console.log("\nConformance results");
 for (const { scenario, ok, summary } of results) {
@@ -115,30 +72,6 @@ console.log(
   failed ? `\n${failed} of ${results.length} scenarios failed.` : `\nAll ${results.length} scenarios passed.`,
 );
 process.exit(failed ? 1 : 0);
-
-/** A port nobody listens on right now (the OS picks it). */
-async function freePort() {
-  const probe = createServer();
-  probe.listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address();
-  probe.close();
-  await once(probe, "close");
-  return port;
-}
-
-async function waitUntilReady() {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`wrangler dev exited with code ${server.exitCode}`);
-    try {
-      const response = await fetch(`http://localhost:${port}/`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`wrangler dev did not answer on port ${port} within ${READY_TIMEOUT_MS / 1000} s`);
-}
 
 /** Runs a command, echoing its output, and resolves with its exit code and output. */
 function run(command, args) {
