@@ -1,14 +1,16 @@
 import * as z from "zod";
 import { isLoopback } from "./loopback.js";
 
+/** `oauth`: /mcp needs a bearer token from this server's OAuth flow. `none`: /mcp is public. */
+export type AuthMode = "oauth" | "none";
+
 /**
  * Every setting the Worker reads, validated once per isolate. The values come from
  * wrangler.toml `[vars]` (and `.dev.vars` / `wrangler secret put` for secrets); the README's
  * configuration table documents each one.
  */
 export interface Config {
-  /** `oauth`: /mcp needs a bearer token from this server's OAuth flow. `none`: /mcp is public. */
-  auth: "oauth" | "none";
+  auth: AuthMode;
   /** Canonical origin (e.g. https://mcp.example.com) or undefined to use each request's origin. */
   publicUrl: URL | undefined;
   /** Browser origins allowed to call /mcp besides the server's own (and localhost in dev). */

@@ -2,7 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as registry from "../src/mcp/registry.gen.js";
-import { jsonSchemaValidator } from "../src/mcp/validator.js";
+import { legacyValidator as jsonSchemaValidator } from "./helpers/legacy-client.js";
 import { BASE, workerFetch } from "./helpers/worker.js";
 
 const open = { MCP_AUTH: "none" } as const;
@@ -138,16 +138,17 @@ describe("MCP over Streamable HTTP (MCP_AUTH=none), through the SDK client", () 
     expect(result.structuredContent).toEqual({ authenticated: false, scopes: [] });
   });
 
-  it("reports invalid arguments and unknown tools as clear errors", async () => {
+  it("reports invalid arguments as a tool error and an unknown tool as -32602", async () => {
     const bad = await client.callTool({
       name: "convert_temperature",
       arguments: { value: "hot", from: "celsius", to: "kelvin" },
     });
     expect(bad.isError).toBe(true);
     expect(JSON.stringify(bad.content)).toContain("Input validation error");
-    const unknown = await client.callTool({ name: "no_such_tool", arguments: {} });
-    expect(unknown.isError).toBe(true);
-    expect(JSON.stringify(unknown.content)).toContain("no_such_tool not found");
+    // An unknown tool is the client's protocol error (-32602), not a result the model reads.
+    await expect(client.callTool({ name: "no_such_tool", arguments: {} })).rejects.toThrow(
+      /-32602.*no_such_tool not found/,
+    );
   });
 
   it("reads the fixed resource and the resource template", async () => {

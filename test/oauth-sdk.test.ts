@@ -7,7 +7,7 @@ import type {
   OAuthTokens,
 } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { jsonSchemaValidator } from "../src/mcp/validator.js";
+import { legacyValidator as jsonSchemaValidator } from "./helpers/legacy-client.js";
 import { Browser, consent, LOOPBACK_REDIRECT, MCP_URL, withPassphrase } from "./helpers/oauth.js";
 import { workerFetch } from "./helpers/worker.js";
 

@@ -226,7 +226,7 @@ describe("body size limit (MAX_BODY_BYTES)", () => {
 });
 
 describe("JSON-RPC errors a client can act on", () => {
-  it("answers an unknown tool with a tool error naming it", async () => {
+  it("answers an unknown tool with -32602 naming it", async () => {
     const response = await post({
       jsonrpc: "2.0",
       id: 3,
@@ -234,9 +234,10 @@ describe("JSON-RPC errors a client can act on", () => {
       params: { name: "nope", arguments: {} },
     });
     expect(response.status).toBe(200);
-    const { result } = (await response.json()) as { result: { isError: boolean; content: { text: string }[] } };
-    expect(result.isError).toBe(true);
-    expect(result.content[0]!.text).toContain("Tool nope not found");
+    expect(await response.json()).toMatchObject({
+      id: 3,
+      error: { code: -32602, message: expect.stringContaining("Tool nope not found") },
+    });
   });
 
   it("answers invalid arguments with a tool error saying what is wrong", async () => {

@@ -10,8 +10,8 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { version } from "../package.json";
-import { jsonSchemaValidator } from "../src/mcp/validator.js";
 import { OPEN } from "./helpers/http.js";
+import { legacyValidator as jsonSchemaValidator } from "./helpers/legacy-client.js";
 import { BASE, fetchWorker, workerFetch } from "./helpers/worker.js";
 
 const PATHS = ["/.well-known/mcp/server-card.json", "/.well-known/mcp/server-card", "/mcp/server-card"];

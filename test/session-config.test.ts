@@ -2,10 +2,10 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { jsonSchemaValidator } from "../src/mcp/validator.js";
 import { createSessionReader, readSession } from "../src/session/read.js";
 import { sessionJsonSchema } from "../src/session/schema.js";
 import { SMITHERY_LIMITS, smitheryLimitProblems } from "../src/session/smithery-limits.js";
+import { legacyValidator as jsonSchemaValidator } from "./helpers/legacy-client.js";
 import { BASE, fetchWorker, workerFetch } from "./helpers/worker.js";
 
 const open = { MCP_AUTH: "none" } as const;

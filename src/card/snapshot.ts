@@ -1,16 +1,13 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type {
-  Implementation,
-  Prompt,
-  Resource,
-  ResourceTemplate,
-  ServerCapabilities,
-  Tool,
-} from "@modelcontextprotocol/sdk/types.js";
-import { createMcpServer } from "../mcp/server.js";
-import { jsonSchemaValidator } from "../mcp/validator.js";
+import {
+  type Implementation,
+  LATEST_PROTOCOL_VERSION,
+  type Prompt,
+  type Resource,
+  type ResourceTemplate,
+  type ServerCapabilities,
+  type Tool,
+} from "@modelcontextprotocol/server";
+import { askInProcess, createMcpServer, LIST_METHODS } from "../mcp/server.js";
 import { DEFAULT_SESSION } from "../session/read.js";
 
 /** What a client sees after initialize and the four list calls. */
@@ -28,8 +25,8 @@ export interface CapabilitySnapshot {
 let snapshot: Promise<CapabilitySnapshot> | undefined;
 
 /**
- * Asks the real server, in process, what it offers: the same code path as a client over HTTP,
- * so the card can never drift from tools/list. Once per isolate; a failure is not cached.
+ * Asks the real server, in process, what it offers: the same handlers that answer clients over
+ * HTTP, so the card can never drift from tools/list. Once per isolate; a failure is not cached.
  */
 export function getCapabilitySnapshot(env: Env): Promise<CapabilitySnapshot> {
   snapshot ??= takeSnapshot(env).catch((error: unknown) => {
@@ -40,40 +37,43 @@ export function getCapabilitySnapshot(env: Env): Promise<CapabilitySnapshot> {
 }
 
 async function takeSnapshot(env: Env): Promise<CapabilitySnapshot> {
-  const server = createMcpServer({
-    env,
-    user: undefined,
-    scopes: [],
-    session: DEFAULT_SESSION,
-    signal: new AbortController().signal,
-  });
-  const client = new Client({ name: "server-card", version: "1.0.0" }, { jsonSchemaValidator });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  let protocolVersion = "";
-  // The client reports the version it negotiated to its transport; keep it for the card.
-  (clientSide as Transport).setProtocolVersion = (version) => {
-    protocolVersion = version;
+  // Who asks does not matter for what is offered: the lists are the same for every caller.
+  const server = createMcpServer(
+    { env, auth: "none", user: undefined, scopes: [], session: DEFAULT_SESSION },
+    "legacy",
+  );
+  const [init, ...lists] = await askInProcess(server, [
+    {
+      method: "initialize",
+      params: {
+        protocolVersion: LATEST_PROTOCOL_VERSION,
+        capabilities: {},
+        clientInfo: { name: "server-card", version: "1.0.0" },
+      },
+    },
+    ...LIST_METHODS.map((method) => ({ method })),
+  ]);
+  // A kind the registry has none of is not offered (nor listed): an empty list on the card.
+  const answers = Object.assign({}, ...lists) as {
+    tools?: Tool[];
+    resources?: Resource[];
+    resourceTemplates?: ResourceTemplate[];
+    prompts?: Prompt[];
   };
-  await server.connect(serverSide);
-  await client.connect(clientSide);
-  try {
-    const [tools, resources, resourceTemplates, prompts] = await Promise.all([
-      client.listTools(),
-      client.listResources(),
-      client.listResourceTemplates(),
-      client.listPrompts(),
-    ]);
-    return {
-      protocolVersion,
-      serverInfo: client.getServerVersion()!,
-      capabilities: client.getServerCapabilities()!,
-      instructions: client.getInstructions(),
-      tools: tools.tools,
-      resources: resources.resources,
-      resourceTemplates: resourceTemplates.resourceTemplates,
-      prompts: prompts.prompts,
-    };
-  } finally {
-    await client.close();
-  }
+  const { protocolVersion, serverInfo, capabilities, instructions } = init as {
+    protocolVersion: string;
+    serverInfo: Implementation;
+    capabilities: ServerCapabilities;
+    instructions?: string;
+  };
+  return {
+    protocolVersion,
+    serverInfo,
+    capabilities,
+    instructions,
+    tools: answers.tools ?? [],
+    resources: answers.resources ?? [],
+    resourceTemplates: answers.resourceTemplates ?? [],
+    prompts: answers.prompts ?? [],
+  };
 }

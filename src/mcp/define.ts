@@ -1,12 +1,18 @@
 import type {
+  CacheHint,
   CallToolResult,
   GetPromptResult,
+  InputRequiredResult,
   ReadResourceResult,
+  ServerContext,
   ToolAnnotations,
-} from "@modelcontextprotocol/sdk/types.js";
+} from "@modelcontextprotocol/server";
 import type * as z from "zod";
 import type { User } from "../auth/user.js";
 import type { Session } from "../session/schema.js";
+
+/** Which protocol era the request came in: `modern` is 2026-07-28, `legacy` the 2025 revisions. */
+export type Era = "modern" | "legacy";
 
 /** What every tool, resource and prompt handler receives besides its arguments. */
 export interface McpContext {
@@ -17,35 +23,46 @@ export interface McpContext {
   scopes: readonly string[];
   /** This connection's settings (src/session/schema.ts), validated, defaults filled in. */
   session: Session;
-  /** Aborted when the client goes away. */
+  /** Aborted when the client goes away (it closed the stream, or the request was cancelled). */
   signal: AbortSignal;
+  /** The protocol era of this request. Most handlers never need it: the SDK speaks both. */
+  era: Era;
+  /**
+   * The SDK's own context for this call: progress (`mcpReq.notify`), multi round-trip input
+   * (`mcpReq.inputResponses`, `mcpReq.requestState()`), the request's `_meta` envelope.
+   */
+  mcp: ServerContext;
 }
 
-type Shape = z.ZodRawShape;
-type Infer<S extends Shape> = z.infer<z.ZodObject<S>>;
+/** A whole zod object: what tools and prompts declare their arguments (and results) with. */
+type Schema = z.ZodObject;
 
-export interface ToolDefinition<In extends Shape = Shape, Out extends Shape | undefined = Shape | undefined> {
+export interface ToolDefinition<In extends Schema = Schema, Out extends Schema | undefined = Schema | undefined> {
   /** The name clients call (snake_case, unique). */
   name: string;
   title?: string;
   /** What the tool does and when to use it: models read this to decide. */
   description: string;
-  /** Parameters; `.describe()` each one, models read those too. */
+  /** Parameters, as `z.object({...})`; `.describe()` each one, models read those too. */
   inputSchema: In;
-  /** When set, the handler must return `structuredContent` matching it. */
+  /** When set (`z.object({...})`), the handler must return `structuredContent` matching it. */
   outputSchema?: Out;
   annotations?: ToolAnnotations;
   /** OAuth scope a token must carry to call this tool (ignored when MCP_AUTH is `none`). */
   requiredScope?: string;
-  handler: (args: Infer<In>, ctx: McpContext) => Promise<ToolResult<Out>> | ToolResult<Out>;
+  handler: (args: z.output<In>, ctx: McpContext) => Promise<ToolResult<Out>> | ToolResult<Out>;
 }
 
 /** A failed call the model should see: `isError` with a message, no structured output. */
 export type ToolErrorResult = CallToolResult & { isError: true };
 
-type ToolResult<Out extends Shape | undefined> = Out extends Shape
-  ? (CallToolResult & { structuredContent: Infer<Out> }) | ToolErrorResult
-  : CallToolResult;
+/**
+ * What a tool returns: a result (with `structuredContent` when it has an output schema), a tool
+ * error, or — 2026-07-28 multi round-trip — a request for the user's input (`inputRequired(...)`).
+ */
+type ToolResult<Out extends Schema | undefined> =
+  | (Out extends Schema ? (CallToolResult & { structuredContent: z.output<Out> }) | ToolErrorResult : CallToolResult)
+  | InputRequiredResult;
 
 /** Any tool, whatever its schemas: what the registry holds. */
 // biome-ignore lint/suspicious/noExplicitAny: the registry is heterogeneous by design
@@ -54,7 +71,7 @@ export type AnyTool = ToolDefinition<any, any>;
 export type AnyPrompt = PromptDefinition<any>;
 
 /** Declares a tool; a file in src/mcp/tools/ default-exports one. */
-export function defineTool<In extends Shape, Out extends Shape | undefined = undefined>(
+export function defineTool<In extends Schema, Out extends Schema | undefined = undefined>(
   tool: ToolDefinition<In, Out>,
 ): ToolDefinition<In, Out> {
   return tool;
@@ -69,11 +86,16 @@ export interface ResourceDefinition {
   mimeType?: string;
   /** For templates: suggestions for a variable's value (`completion/complete`). */
   complete?: Record<string, (value: string) => string[] | Promise<string[]>>;
+  /**
+   * How long clients may cache what `read` returns (2026-07-28 `ttlMs`), and whether the answer
+   * depends on who asks (`perCaller`: always `private`). See src/mcp/cache.ts and docs/caching.md.
+   */
+  cache?: { ttlMs: number; perCaller?: boolean };
   read: (
     uri: URL,
     variables: Record<string, string>,
     ctx: McpContext,
-  ) => Promise<ReadResourceResult> | ReadResourceResult;
+  ) => Promise<ReadResourceResult | InputRequiredResult> | ReadResourceResult | InputRequiredResult;
 }
 
 /** Declares a resource or resource template; a file in src/mcp/resources/ default-exports one. */
@@ -81,17 +103,20 @@ export function defineResource(resource: ResourceDefinition): ResourceDefinition
   return resource;
 }
 
-export interface PromptDefinition<Args extends Shape = Shape> {
+export interface PromptDefinition<Args extends Schema = Schema> {
   name: string;
   title?: string;
   description?: string;
-  /** Prompt arguments are strings on the wire: use z.string() (optionally .optional()). */
+  /** `z.object({...})` of strings: prompt arguments are strings on the wire (`.optional()` allowed). */
   argsSchema: Args;
-  get: (args: Infer<Args>, ctx: McpContext) => Promise<GetPromptResult> | GetPromptResult;
+  get: (
+    args: z.output<Args>,
+    ctx: McpContext,
+  ) => Promise<GetPromptResult | InputRequiredResult> | GetPromptResult | InputRequiredResult;
 }
 
 /** Declares a prompt; a file in src/mcp/prompts/ default-exports one. */
-export function definePrompt<Args extends Shape>(prompt: PromptDefinition<Args>): PromptDefinition<Args> {
+export function definePrompt<Args extends Schema>(prompt: PromptDefinition<Args>): PromptDefinition<Args> {
   return prompt;
 }
 
@@ -99,3 +124,5 @@ export function definePrompt<Args extends Shape>(prompt: PromptDefinition<Args>)
 export function toolError(message: string): ToolErrorResult {
   return { isError: true, content: [{ type: "text", text: message }] };
 }
+
+export type { CacheHint };

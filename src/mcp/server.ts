@@ -1,125 +1,172 @@
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ListToolsRequestSchema, type ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
-import * as zm from "zod/mini";
-import type { AnyPrompt, AnyTool, McpContext, ResourceDefinition } from "./define.js";
+import {
+  InMemoryTransport,
+  type JSONRPCMessage,
+  McpServer,
+  ResourceTemplate,
+  type ServerCapabilities,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
+import type { AuthMode } from "../config.js";
+import { resourceCacheHint, serverCacheHints } from "./cache.js";
+import type { AnyPrompt, AnyTool, Era, McpContext, ResourceDefinition } from "./define.js";
 import { serverInfo } from "./info.js";
 import { prompts, resources, tools } from "./registry.gen.js";
-import { jsonSchemaValidator } from "./validator.js";
+
+/** What one request brings to its handlers: everything in McpContext but the per-call parts. */
+export type McpRequest = Omit<McpContext, "era" | "signal" | "mcp"> & { auth: AuthMode };
 
 /**
- * A fresh MCP server for one request, with every tool, resource and prompt in the registry.
- * Stateless Streamable HTTP needs a new server and transport per request (the SDK refuses to
- * reuse them); everything that is the same for every request is built once per isolate:
- * the tools' Zod objects and the tools/list answer (see `listTools`).
+ * Only what a stateless Worker delivers, for the kinds the registry has: the lists never change
+ * while it runs, so no `listChanged` (the SDK would default it to true), and no resource
+ * subscriptions. The SDK adds `completions` for the resource template's completer.
  */
-export function createMcpServer(ctx: McpContext): McpServer {
-  const server = buildServer(ctx);
-  // The registry is fixed when the Worker is built, so tools/list is the same for every request
-  // and every caller: answer with the SDK's own answer, computed once. (If a fork makes the list
-  // depend on the caller, remove this line.)
-  server.server.setRequestHandler(ListToolsRequestSchema, () => listTools(ctx));
+const capabilities: ServerCapabilities = {
+  ...(tools.length > 0 && { tools: { listChanged: false } }),
+  ...(resources.length > 0 && { resources: { listChanged: false } }),
+  ...(prompts.length > 0 && { prompts: { listChanged: false } }),
+};
+
+/** The list requests this server answers: one per kind the registry has. */
+export const LIST_METHODS = [
+  ...(tools.length > 0 ? (["tools/list"] as const) : []),
+  ...(resources.length > 0 ? (["resources/list", "resources/templates/list"] as const) : []),
+  ...(prompts.length > 0 ? (["prompts/list"] as const) : []),
+];
+type ListMethod = "tools/list" | "resources/list" | "resources/templates/list" | "prompts/list";
+
+/**
+ * A fresh MCP server for one request, in either era, with every tool, resource and prompt in the
+ * registry. The SDK needs a new instance per request (createMcpHandler refuses to reuse one);
+ * what is the same for every request is built once per isolate: the tools' zod objects live in
+ * their files, and the list answers are computed once (see `cachedLists`).
+ */
+export function createMcpServer(request: McpRequest, era: Era): McpServer {
+  const server = buildServer(request, era);
+  // The registry is fixed when the Worker is built, so the lists are the same for every request
+  // and every caller: answer with the SDK's own answers, computed once. (A fork whose lists
+  // depend on the caller removes this line, and makes their cache hints private: src/mcp/cache.ts.)
+  for (const method of LIST_METHODS) {
+    // The SDK's own earlier answer, so its type is the method's result type.
+    server.server.setRequestHandler(method, (() => cachedList(method, request)) as never);
+  }
   return server;
 }
 
-function buildServer(ctx: McpContext): McpServer {
+function buildServer(request: McpRequest, era: Era): McpServer {
   const server = new McpServer(
     { name: serverInfo.name, title: serverInfo.title, version: serverInfo.version },
-    { instructions: serverInfo.instructions, jsonSchemaValidator },
+    { instructions: serverInfo.instructions, capabilities, cacheHints: serverCacheHints(request.auth) },
   );
-  for (const tool of tools) registerTool(server, tool, ctx);
-  for (const resource of resources) registerResource(server, resource, ctx);
-  for (const prompt of prompts) registerPrompt(server, prompt, ctx);
+  for (const tool of tools) registerTool(server, tool, request, era);
+  for (const resource of resources) registerResource(server, resource, request, era);
+  for (const prompt of prompts) registerPrompt(server, prompt, request, era);
   return server;
 }
 
-let toolList: Promise<ListToolsResult> | undefined;
-
-/**
- * The SDK's tools/list answer, once per isolate. The SDK turns every tool's Zod schemas into JSON
- * Schema on each tools/list, which was most of that request's CPU; here its handler runs once, on
- * a server of its own reached through an in-memory transport, and its result is served from then
- * on. A failure is not kept: the next request tries again.
- */
-function listTools(ctx: McpContext): Promise<ListToolsResult> {
-  toolList ??= askOnce(buildServer(ctx), "tools/list").catch((error: unknown) => {
-    toolList = undefined;
-    throw error;
-  }) as Promise<ListToolsResult>;
-  return toolList;
+function contextFor(request: McpRequest, era: Era, mcp: ServerContext): McpContext {
+  return { ...request, era, signal: mcp.mcpReq.signal, mcp };
 }
 
-async function askOnce(server: McpServer, method: string): Promise<unknown> {
-  const [client, serverSide] = InMemoryTransport.createLinkedPair();
-  const answer = new Promise<unknown>((resolve, reject) => {
-    client.onmessage = (message) => {
-      if ("result" in message) resolve(message.result);
-      else if ("error" in message) reject(new Error(`${method} failed: ${message.error.message}`));
-    };
-  });
-  await server.connect(serverSide);
-  await client.send({ jsonrpc: "2.0", id: 1, method });
-  try {
-    return await answer;
-  } finally {
-    await server.close();
-  }
-}
-
-// The SDK builds a Zod object from a tool's raw shape at every registration, that is for every
-// request; built here once per tool (with zod/mini's `object`, exactly what the SDK would use).
-const toolSchemas = new WeakMap<AnyTool, { input: zm.ZodMiniObject; output: zm.ZodMiniObject | undefined }>();
-
-function schemasOf(tool: AnyTool) {
-  let schemas = toolSchemas.get(tool);
-  if (!schemas) {
-    schemas = {
-      input: zm.object(tool.inputSchema),
-      output: tool.outputSchema ? zm.object(tool.outputSchema) : undefined,
-    };
-    toolSchemas.set(tool, schemas);
-  }
-  return schemas;
-}
-
-function registerTool(server: McpServer, tool: AnyTool, ctx: McpContext): void {
-  const { input, output } = schemasOf(tool);
+function registerTool(server: McpServer, tool: AnyTool, request: McpRequest, era: Era): void {
   server.registerTool(
     tool.name,
     {
       title: tool.title,
       description: tool.description,
-      inputSchema: input,
-      outputSchema: output,
+      inputSchema: tool.inputSchema,
+      outputSchema: tool.outputSchema,
       annotations: tool.annotations,
     },
-    (args: Record<string, unknown>) => tool.handler(args, ctx),
+    (args: Record<string, unknown>, mcp: ServerContext) => tool.handler(args, contextFor(request, era, mcp)),
   );
 }
 
-function registerResource(server: McpServer, resource: ResourceDefinition, ctx: McpContext): void {
-  const metadata = { title: resource.title, description: resource.description, mimeType: resource.mimeType };
+function registerResource(server: McpServer, resource: ResourceDefinition, request: McpRequest, era: Era): void {
+  const metadata = {
+    title: resource.title,
+    description: resource.description,
+    mimeType: resource.mimeType,
+    cacheHint: resourceCacheHint(resource, request.auth),
+  };
   if (!resource.uri.includes("{")) {
-    server.registerResource(resource.name, resource.uri, metadata, (uri) => resource.read(uri, {}, ctx));
+    server.registerResource(resource.name, resource.uri, metadata, (uri, mcp) =>
+      resource.read(uri, {}, contextFor(request, era, mcp)),
+    );
     return;
   }
   // The SDK looks completers up by the client's argument name: without a prototype, "constructor"
   // finds nothing instead of Object's constructor.
   const complete = resource.complete && Object.assign(Object.create(null), resource.complete);
   const template = new ResourceTemplate(resource.uri, { list: undefined, complete });
-  server.registerResource(resource.name, template, metadata, (uri, variables) =>
-    resource.read(uri, flatten(variables), ctx),
+  server.registerResource(resource.name, template, metadata, (uri, variables, mcp) =>
+    resource.read(uri, flatten(variables), contextFor(request, era, mcp)),
   );
 }
 
-function registerPrompt(server: McpServer, prompt: AnyPrompt, ctx: McpContext): void {
+function registerPrompt(server: McpServer, prompt: AnyPrompt, request: McpRequest, era: Era): void {
   server.registerPrompt(
     prompt.name,
     { title: prompt.title, description: prompt.description, argsSchema: prompt.argsSchema },
-    (args: Record<string, unknown>) => prompt.get(args, ctx),
+    (args: Record<string, unknown>, mcp: ServerContext) => prompt.get(args, contextFor(request, era, mcp)),
   );
 }
 
 function flatten(variables: Record<string, string | string[]>): Record<string, string> {
   return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]));
+}
+
+const lists = new Map<ListMethod, Promise<Record<string, unknown>>>();
+
+/**
+ * The SDK's answer to a list request, once per isolate. Building tools/list turns every tool's
+ * zod schemas into JSON Schema (prompts/list does the same for prompt arguments), which was most
+ * of that request's CPU; here the SDK's own handler runs once, on a server of its own reached
+ * in process, and its result is served from then on. Cache hints and `resultType` are added per
+ * request by the SDK on the way out, on a copy. A failure is not kept: the next request retries.
+ */
+function cachedList(method: ListMethod, request: McpRequest): Promise<Record<string, unknown>> {
+  let list = lists.get(method);
+  if (!list) {
+    list = askOnce(buildServer(request, "legacy"), method);
+    lists.set(method, list);
+    list.catch(() => lists.delete(method));
+  }
+  return list;
+}
+
+/** Sends one request to a server over an in-memory transport and returns its result. */
+export async function askOnce(server: McpServer, method: string): Promise<Record<string, unknown>> {
+  const [result] = await askInProcess(server, [{ method }]);
+  return result!;
+}
+
+/**
+ * Sends requests, in order, to a server over an in-memory transport (the 2025 era, the only one
+ * the SDK serves in process) and returns their results. The server is closed afterwards.
+ */
+export async function askInProcess(
+  server: McpServer,
+  requests: readonly { method: string; params?: Record<string, unknown> }[],
+): Promise<Record<string, unknown>[]> {
+  const [client, serverSide] = InMemoryTransport.createLinkedPair();
+  const pending = new Map<number, { resolve: (r: Record<string, unknown>) => void; reject: (e: Error) => void }>();
+  client.onmessage = (message: JSONRPCMessage) => {
+    if (!("id" in message) || typeof message.id !== "number") return;
+    const waiting = pending.get(message.id);
+    if ("result" in message) waiting?.resolve(message.result as Record<string, unknown>);
+    else if ("error" in message)
+      waiting?.reject(new Error(`${requests[message.id]?.method} failed: ${message.error.message}`));
+  };
+  await server.connect(serverSide);
+  try {
+    const results: Record<string, unknown>[] = [];
+    for (const [id, request] of requests.entries()) {
+      const answer = new Promise<Record<string, unknown>>((resolve, reject) => pending.set(id, { resolve, reject }));
+      await client.send({ jsonrpc: "2.0", id, ...request });
+      results.push(await answer);
+    }
+    return results;
+  } finally {
+    await server.close();
+  }
 }

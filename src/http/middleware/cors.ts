@@ -8,7 +8,8 @@ import { isAllowedOrigin } from "./origin.js";
 const allowHeaders = lazy(async () => {
   const { readSession } = await import("../../session/read.js");
   return [
-    "Content-Type, Accept, Authorization, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID",
+    // Mcp-Method and Mcp-Name: the 2026-07-28 standard headers every modern request carries.
+    "Content-Type, Accept, Authorization, Mcp-Protocol-Version, Mcp-Method, Mcp-Name, Mcp-Session-Id, Last-Event-ID",
     ...readSession.headers,
   ].join(", ");
 });

@@ -6,11 +6,11 @@ export default definePrompt({
   name: "review_code",
   title: "Review code",
   description: "Ask for a careful review of a piece of code.",
-  argsSchema: {
+  argsSchema: z.object({
     code: z.string().describe("The code to review"),
     language: z.string().optional().describe("Programming language, e.g. TypeScript"),
     focus: z.string().optional().describe("What to look at most: security, performance, readability…"),
-  },
+  }),
   get({ code, language, focus }) {
     const lang = language ? ` ${language}` : "";
     const what = focus ? `Focus on ${focus}.` : "Look at correctness, security and readability.";

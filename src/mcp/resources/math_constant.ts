@@ -1,4 +1,4 @@
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ResourceNotFoundError } from "@modelcontextprotocol/server";
 import { defineResource } from "../define.js";
 
 const constants: Record<string, { value: number; about: string }> = {
@@ -23,8 +23,9 @@ export default defineResource({
     // Own keys only: "constructor" or "__proto__" must not read Object.prototype.
     const constant = name && Object.hasOwn(constants, name) ? constants[name] : undefined;
     if (!constant) {
-      throw new McpError(
-        ErrorCode.InvalidParams,
+      // -32602 with the URI in `data`, as the protocol says for a resource that does not exist.
+      throw new ResourceNotFoundError(
+        uri.href,
         `Unknown constant "${name}". Known: ${Object.keys(constants).join(", ")}.`,
       );
     }

@@ -25,16 +25,16 @@ export default defineTool({
   name: "convert_temperature",
   title: "Convert temperature",
   description: "Convert a temperature between Celsius, Fahrenheit and Kelvin.",
-  inputSchema: {
+  inputSchema: z.object({
     value: z.number().describe("The temperature to convert"),
     from: z.enum(units).describe("Unit of `value`"),
     to: z.enum(units).optional().describe("Unit to convert to (default: the connection's temperatureUnit setting)"),
-  },
-  outputSchema: {
+  }),
+  outputSchema: z.object({
     value: z.number().describe("The converted temperature, rounded to 2 decimals"),
     unit: z.enum(units),
     text: z.string().describe("Human-readable result, e.g. 100 °C = 212 °F"),
-  },
+  }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   handler({ value, from, to: requested }, { session }) {
     const to = requested ?? session.temperatureUnit;

@@ -16,11 +16,11 @@ export default defineTool({
   name: "github_repo",
   title: "GitHub repository",
   description: "Look up a public GitHub repository: description, stars, forks, open issues, language, license.",
-  inputSchema: {
+  inputSchema: z.object({
     owner: owner.describe("User or organisation, e.g. cloudflare"),
     repo: repo.describe("Repository name, e.g. workers-sdk"),
-  },
-  outputSchema: {
+  }),
+  outputSchema: z.object({
     fullName: z.string(),
     description: z.string().nullable(),
     stars: z.number().int(),
@@ -29,7 +29,7 @@ export default defineTool({
     language: z.string().nullable(),
     license: z.string().nullable(),
     url: z.string(),
-  },
+  }),
   annotations: { readOnlyHint: true, openWorldHint: true },
   async handler({ owner, repo }, ctx) {
     let response: Response;

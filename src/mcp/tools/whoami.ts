@@ -10,8 +10,8 @@ export default defineTool({
   name: "whoami",
   title: "Who am I",
   description: "Tell who the server thinks is calling: the signed-in user and the token's scopes.",
-  inputSchema: {},
-  outputSchema: {
+  inputSchema: z.object({}),
+  outputSchema: z.object({
     authenticated: z.boolean(),
     id: z.string().optional(),
     provider: z.string().optional(),
@@ -19,7 +19,7 @@ export default defineTool({
     email: z.string().optional(),
     name: z.string().optional(),
     scopes: z.array(z.string()),
-  },
+  }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   requiredScope: "profile",
   handler(_args, { user, scopes }) {
