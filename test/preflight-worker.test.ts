@@ -32,7 +32,7 @@ describe("the preflight against this Worker", () => {
       "card.cors",
     ]);
     expect(detail(report, "mcp.tools")).toBe(
-      "3 tools, each a valid MCP Tool: convert_temperature, github_repo, whoami",
+      "4 tools, each a valid MCP Tool: convert_temperature, github_repo, whoami, temperature_table",
     );
   });
 
@@ -57,7 +57,7 @@ describe("the preflight against this Worker", () => {
     const report = await runPreflight(ORIGIN, { fetch: workerFetch(withPassphrase), token: tokens.access_token });
     expect(problems(report)).toEqual([]);
     expect(detail(report, "mcp.tools")).toBe(
-      "3 tools, each a valid MCP Tool: convert_temperature, github_repo, whoami",
+      "4 tools, each a valid MCP Tool: convert_temperature, github_repo, whoami, temperature_table",
     );
 
     const stale = await runPreflight(ORIGIN, { fetch: workerFetch(withPassphrase), token: "garbage" });

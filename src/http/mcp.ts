@@ -7,6 +7,7 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
+import { appsSessionId, initializeDeclaringApps, rendersApps } from "../mcp/apps-negotiation.js";
 import { createMcpServer, type McpRequest } from "../mcp/server.js";
 import type { AppEnv, GrantProps } from "./types.js";
 
@@ -58,16 +59,18 @@ const modern = {
 export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
   const execution = c.executionCtx as AuthenticatedContext;
   const raw = c.req.raw;
+  const parsedBody = c.var.rpc;
+  const legacy = await isLegacyRequest(raw, parsedBody);
   requests.set(raw, {
     env: c.env,
     auth: c.var.config.auth,
     user: execution.props?.user,
     scopes: execution.auth?.scope ?? [],
     session: c.var.session,
+    apps: rendersApps(parsedBody, legacy ? "legacy" : "modern", raw.headers.get("Mcp-Session-Id")),
   });
   const authInfo = toAuthInfo(execution.auth);
-  const parsedBody = c.var.rpc;
-  if (await isLegacyRequest(raw, parsedBody)) return serveLegacy(raw, parsedBody, authInfo, c.var.responseMode);
+  if (legacy) return serveLegacy(raw, parsedBody, authInfo, c.var.responseMode);
   return modern[c.var.responseMode === "sse" ? "sse" : "auto"].fetch(raw, { parsedBody, authInfo });
 }
 
@@ -86,7 +89,11 @@ async function serveLegacy(
   const server = factory({ era: "legacy", requestInfo: request });
   const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: mode === "json" });
   await server.connect(transport);
-  return transport.handleRequest(forSdk(request), { parsedBody, authInfo });
+  const response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
+  // A client that declared MCP Apps at initialize: the session id it will send back remembers it
+  // (src/mcp/apps-negotiation.ts). Nothing is stored; any other client gets no session id.
+  if (response.ok && initializeDeclaringApps(parsedBody)) response.headers.set("Mcp-Session-Id", appsSessionId());
+  return response;
 }
 
 /** The provider's verified token, in the shape the SDK hands to handlers (`ctx.http.authInfo`). */

@@ -58,3 +58,8 @@ export function resourceCacheHint(resource: ResourceDefinition, auth: AuthMode):
 export function scopeFor(auth: AuthMode, perCaller: boolean): "public" | "private" {
   return auth === "none" && !perCaller ? "public" : "private";
 }
+
+/** An app's view (its `ui://` resource) changes only with a deploy, like the lists. */
+export function viewCacheHint(auth: AuthMode): CacheHint {
+  return { ttlMs: LIST_TTL_MS, cacheScope: scopeFor(auth, false) };
+}

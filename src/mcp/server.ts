@@ -1,4 +1,10 @@
 import {
+  EXTENSION_ID,
+  RESOURCE_MIME_TYPE,
+  registerAppResource,
+  registerAppTool,
+} from "@modelcontextprotocol/ext-apps/server";
+import {
   InMemoryTransport,
   type JSONRPCMessage,
   McpServer,
@@ -7,13 +13,26 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import type { AuthMode } from "../config.js";
-import { resourceCacheHint, serverCacheHints } from "./cache.js";
-import type { AnyPrompt, AnyTool, Era, McpContext, ResourceDefinition } from "./define.js";
+import { resourceCacheHint, serverCacheHints, viewCacheHint } from "./cache.js";
+import {
+  type AnyPrompt,
+  type AnyTool,
+  type Era,
+  isApp,
+  type McpContext,
+  type ResourceDefinition,
+  type ViewDefinition,
+} from "./define.js";
 import { serverInfo } from "./info.js";
 import { prompts, resources, tools } from "./registry.gen.js";
 
-/** What one request brings to its handlers: everything in McpContext but the per-call parts. */
-export type McpRequest = Omit<McpContext, "era" | "signal" | "mcp"> & { auth: AuthMode };
+/**
+ * What one request brings to its handlers: everything in McpContext but the per-call parts, and
+ * whether its client renders MCP Apps (src/mcp/apps-negotiation.ts): only then are views offered.
+ */
+export type McpRequest = Omit<McpContext, "era" | "signal" | "mcp"> & { auth: AuthMode; apps: boolean };
+
+const apps = tools.filter(isApp);
 
 /**
  * Only what a stateless Worker delivers, for the kinds the registry has: the lists never change
@@ -22,14 +41,16 @@ export type McpRequest = Omit<McpContext, "era" | "signal" | "mcp"> & { auth: Au
  */
 const capabilities: ServerCapabilities = {
   ...(tools.length > 0 && { tools: { listChanged: false } }),
-  ...(resources.length > 0 && { resources: { listChanged: false } }),
+  ...((resources.length > 0 || apps.length > 0) && { resources: { listChanged: false } }),
   ...(prompts.length > 0 && { prompts: { listChanged: false } }),
+  // MCP Apps (io.modelcontextprotocol/ui): this server has views for clients that declare it too.
+  ...(apps.length > 0 && { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } }),
 };
 
 /** The list requests this server answers: one per kind the registry has. */
 export const LIST_METHODS = [
   ...(tools.length > 0 ? (["tools/list"] as const) : []),
-  ...(resources.length > 0 ? (["resources/list", "resources/templates/list"] as const) : []),
+  ...(resources.length > 0 || apps.length > 0 ? (["resources/list", "resources/templates/list"] as const) : []),
   ...(prompts.length > 0 ? (["prompts/list"] as const) : []),
 ];
 type ListMethod = "tools/list" | "resources/list" | "resources/templates/list" | "prompts/list";
@@ -57,7 +78,10 @@ function buildServer(request: McpRequest, era: Era): McpServer {
     { name: serverInfo.name, title: serverInfo.title, version: serverInfo.version },
     { instructions: serverInfo.instructions, capabilities, cacheHints: serverCacheHints(request.auth) },
   );
-  for (const tool of tools) registerTool(server, tool, request, era);
+  for (const tool of tools) {
+    if (isApp(tool) && request.apps) registerApp(server, tool, request, era);
+    else registerTool(server, tool, request, era);
+  }
   for (const resource of resources) registerResource(server, resource, request, era);
   for (const prompt of prompts) registerPrompt(server, prompt, request, era);
   return server;
@@ -79,6 +103,34 @@ function registerTool(server: McpServer, tool: AnyTool, request: McpRequest, era
     },
     (args: Record<string, unknown>, mcp: ServerContext) => tool.handler(args, contextFor(request, era, mcp)),
   );
+}
+
+/**
+ * An app for a client that renders them: the tool with `_meta.ui` naming its view, and the view
+ * as a `ui://` resource (text/html;profile=mcp-app) with its CSP and permissions, both through the
+ * extension's own helpers. The view's HTML module is imported on the first read, not before.
+ */
+function registerApp(server: McpServer, app: AnyTool & { view: ViewDefinition }, request: McpRequest, era: Era): void {
+  const { view } = app;
+  registerAppTool(
+    server,
+    app.name,
+    {
+      title: app.title,
+      description: app.description,
+      inputSchema: app.inputSchema,
+      outputSchema: app.outputSchema,
+      annotations: app.annotations,
+      _meta: { ui: { resourceUri: view.uri, ...(view.visibility && { visibility: view.visibility }) } },
+    },
+    (args: Record<string, unknown>, mcp: ServerContext) => app.handler(args, contextFor(request, era, mcp)),
+  );
+  const ui = { csp: view.csp, permissions: view.permissions, prefersBorder: view.prefersBorder };
+  // The helper hands its config to registerResource as it is; its type just omits cacheHint.
+  const config = { description: view.description, _meta: { ui }, cacheHint: viewCacheHint(request.auth) };
+  registerAppResource(server, view.title ?? app.name, view.uri, config, async () => ({
+    contents: [{ uri: view.uri, mimeType: RESOURCE_MIME_TYPE, text: (await view.html()).default, _meta: { ui } }],
+  }));
 }
 
 function registerResource(server: McpServer, resource: ResourceDefinition, request: McpRequest, era: Era): void {
@@ -115,7 +167,8 @@ function flatten(variables: Record<string, string | string[]>): Record<string, s
   return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]));
 }
 
-const lists = new Map<ListMethod, Promise<Record<string, unknown>>>();
+/** Per list method, two answers: for clients that render MCP Apps, and for the others. */
+const lists = new Map<`${ListMethod} ${boolean}`, Promise<Record<string, unknown>>>();
 
 /**
  * The SDK's answer to a list request, once per isolate. Building tools/list turns every tool's
@@ -125,11 +178,12 @@ const lists = new Map<ListMethod, Promise<Record<string, unknown>>>();
  * request by the SDK on the way out, on a copy. A failure is not kept: the next request retries.
  */
 function cachedList(method: ListMethod, request: McpRequest): Promise<Record<string, unknown>> {
-  let list = lists.get(method);
+  const key = `${method} ${request.apps}` as const;
+  let list = lists.get(key);
   if (!list) {
     list = askOnce(buildServer(request, "legacy"), method);
-    lists.set(method, list);
-    list.catch(() => lists.delete(method));
+    lists.set(key, list);
+    list.catch(() => lists.delete(key));
   }
   return list;
 }
