@@ -30,7 +30,7 @@ const $ = <T extends Element>(selector: string) => document.querySelector(select
 const form = $<HTMLFormElement>("#range");
 const startInput = $<HTMLInputElement>("#start");
 const endInput = $<HTMLInputElement>("#end");
-const submit = $<HTMLButtonElement>('button[type="submit"]');
+const showButton = $<HTMLButtonElement>("#show");
 const unitButtons = [...document.querySelectorAll<HTMLButtonElement>(".units button")];
 const chart = $<HTMLDivElement>("#chart");
 const rowsBody = $<HTMLTableSectionElement>("#rows");
@@ -48,9 +48,14 @@ app.ontoolinput = ({ arguments: args }) => {
 };
 app.onhostcontextchanged = applyContext;
 
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  void request(Number(startInput.value), Number(endInput.value), unit);
+// Hosts sandbox views without `allow-forms`: a submit never fires. The button and Enter ask instead.
+const showRange = () => void request(Number(startInput.value), Number(endInput.value), unit);
+showButton.addEventListener("click", showRange);
+form.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && event.target instanceof HTMLInputElement) {
+    event.preventDefault();
+    showRange();
+  }
 });
 for (const button of unitButtons) {
   button.addEventListener("click", () => {
@@ -64,6 +69,12 @@ for (const button of unitButtons) {
   });
 }
 
+// A narrower or wider frame (a phone turned, a resized panel): redraw at the new width.
+let drawnWidth = 0;
+new ResizeObserver(() => {
+  if (current && chart.clientWidth !== drawnWidth) drawChart(current);
+}).observe(chart);
+
 await app.connect();
 applyContext(app.getHostContext());
 
@@ -72,7 +83,7 @@ async function request(start: number, end: number, to: Unit): Promise<void> {
     setStatus("Enter two numbers.", true);
     return;
   }
-  submit.disabled = true;
+  showButton.disabled = true;
   setStatus("Asking the server…");
   try {
     const result = await app.callServerTool({ name: "temperature_table", arguments: { start, end, unit: to } });
@@ -80,7 +91,7 @@ async function request(start: number, end: number, to: Unit): Promise<void> {
   } catch (error) {
     setStatus(`The host could not call the tool: ${error instanceof Error ? error.message : String(error)}`, true);
   } finally {
-    submit.disabled = false;
+    showButton.disabled = false;
   }
 }
 
@@ -126,12 +137,13 @@ function setUnit(next: Unit): void {
 }
 
 const SVG = "http://www.w3.org/2000/svg";
-const W = 480;
 const H = 200;
-const PAD = { left: 44, right: 8, top: 8, bottom: 22 };
+const PAD = { left: 44, right: 24, top: 8, bottom: 22 };
 
 /** One line per unit against the chosen unit on the x axis: the three scales side by side. */
 function drawChart({ rows, unit: base }: Table): void {
+  // Drawn at the frame's own width, so text stays 11px on a phone instead of shrinking with it.
+  const W = Math.max(240, chart.clientWidth || 480);
   const xs = rows.map((r) => r[base]);
   const ys = rows.flatMap((r) => UNITS.map((u) => r[u]));
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
@@ -152,6 +164,7 @@ function drawChart({ rows, unit: base }: Table): void {
     svg.append(element("polyline", { class: u, points }));
   }
   chart.replaceChildren(svg);
+  drawnWidth = chart.clientWidth;
 }
 
 function drawRows({ rows, unit: base }: Table): void {
