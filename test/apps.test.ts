@@ -230,3 +230,11 @@ describe("the 2025-era declaration outlives initialize on a stateless server", (
     expect((await init({ extensions: { [EXTENSION_ID]: "yes" } })).headers.get("Mcp-Session-Id")).toBeNull();
   });
 });
+
+describe("the built views", () => {
+  it("are not web pages of the Worker: reachable only as ui:// resources", async () => {
+    for (const path of ["/temperature_table/view.html", "/views/temperature_table/view.html"]) {
+      expect((await fetchWorker(path, undefined, open)).status, path).toBe(404);
+    }
+  });
+});

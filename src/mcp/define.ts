@@ -84,15 +84,13 @@ export function defineTool<In extends Schema, Out extends Schema | undefined = u
  * Offered only to clients that declare the extension (src/mcp/apps-negotiation.ts).
  */
 export interface ViewDefinition {
-  /** `ui://<app>/<file>`: the tool's `_meta.ui.resourceUri` and the resource's URI. */
-  uri: `ui://${string}`;
+  /**
+   * `ui://<folder>/view.html`: the page scripts/views.mjs builds from src/mcp/apps/<folder>/
+   * (index.html and the script it names). The tool's `_meta.ui.resourceUri` and the resource's URI.
+   */
+  uri: `ui://${string}/view.html`;
   title?: string;
   description?: string;
-  /**
-   * The built page, imported when the resource is read and not before:
-   * `() => import("./<app>/view.gen.js")` (scripts/views.mjs builds it from `./<app>/index.html`).
-   */
-  html: () => Promise<{ default: string }>;
   /** Origins the view may reach; hosts allow none that is not listed. Declare `[]` for "none". */
   csp?: McpUiResourceCsp;
   /** Device access the view asks of the host (camera, microphone, geolocation, clipboard). */

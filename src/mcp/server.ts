@@ -25,6 +25,7 @@ import {
 } from "./define.js";
 import { serverInfo } from "./info.js";
 import { prompts, resources, tools } from "./registry.gen.js";
+import { readView } from "./views.js";
 
 /**
  * What one request brings to its handlers: everything in McpContext but the per-call parts, and
@@ -108,7 +109,7 @@ function registerTool(server: McpServer, tool: AnyTool, request: McpRequest, era
 /**
  * An app for a client that renders them: the tool with `_meta.ui` naming its view, and the view
  * as a `ui://` resource (text/html;profile=mcp-app) with its CSP and permissions, both through the
- * extension's own helpers. The view's HTML module is imported on the first read, not before.
+ * extension's own helpers. The page is read from the Worker's assets on each read, and only then.
  */
 function registerApp(server: McpServer, app: AnyTool & { view: ViewDefinition }, request: McpRequest, era: Era): void {
   const { view } = app;
@@ -129,7 +130,9 @@ function registerApp(server: McpServer, app: AnyTool & { view: ViewDefinition },
   // The helper hands its config to registerResource as it is; its type just omits cacheHint.
   const config = { description: view.description, _meta: { ui }, cacheHint: viewCacheHint(request.auth) };
   registerAppResource(server, view.title ?? app.name, view.uri, config, async () => ({
-    contents: [{ uri: view.uri, mimeType: RESOURCE_MIME_TYPE, text: (await view.html()).default, _meta: { ui } }],
+    contents: [
+      { uri: view.uri, mimeType: RESOURCE_MIME_TYPE, text: await readView(request.env, view.uri), _meta: { ui } },
+    ],
   }));
 }
 

@@ -51,11 +51,10 @@ export default defineApp({
     };
   },
   view: {
+    // The page built from ./temperature_table/ (index.html, view.ts) by scripts/views.mjs.
     uri: "ui://temperature_table/view.html",
     title: "Temperature table view",
     description: "Chart and table of a temperature range; change the range or unit in place.",
-    // Built from ./temperature_table/ by scripts/views.mjs; imported only when the view is read.
-    html: () => import("./temperature_table/view.gen.js"),
     // The view fetches nothing, loads nothing from elsewhere and asks for no device: everything
     // it needs is inlined, and it reaches the server only through the host.
     csp: { connectDomains: [], resourceDomains: [], frameDomains: [], baseUriDomains: [] },
