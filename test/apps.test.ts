@@ -147,6 +147,19 @@ describe.each(Object.keys(eras) as (keyof typeof eras)[])("the temperature_table
   });
 });
 
+describe("cache hints (2026-07-28) for lists that depend on the client's extensions", () => {
+  it("makes tools/list and resources/list private, even on an open server; prompts/list stays public", async () => {
+    for (const apps of [true, false]) {
+      const client = await eras["2026-07-28"](apps);
+      expect(await client.listTools()).toMatchObject({ cacheScope: "private" });
+      expect(await client.listResources()).toMatchObject({ cacheScope: "private" });
+      const prompts = await (client as unknown as Client).listPrompts();
+      expect(prompts).toMatchObject({ cacheScope: "public" });
+      await client.close();
+    }
+  });
+});
+
 describe("temperature_table's own rules", () => {
   async function call(args: Record<string, unknown>) {
     const client = await eras["2026-07-28"](false);

@@ -77,7 +77,11 @@ export function createMcpServer(request: McpRequest, era: Era): McpServer {
 function buildServer(request: McpRequest, era: Era): McpServer {
   const server = new McpServer(
     { name: serverInfo.name, title: serverInfo.title, version: serverInfo.version },
-    { instructions: serverInfo.instructions, capabilities, cacheHints: serverCacheHints(request.auth) },
+    {
+      instructions: serverInfo.instructions,
+      capabilities,
+      cacheHints: serverCacheHints(request.auth, apps.length > 0),
+    },
   );
   for (const tool of tools) {
     if (isApp(tool) && request.apps) registerApp(server, tool, request, era);
