@@ -1,6 +1,8 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import { describe, expect, it } from "vitest";
+import { isApp } from "../src/mcp/define.js";
+import { tools } from "../src/mcp/registry.gen.js";
 import { LegacyClient, LegacyHttpTransport, legacyValidator } from "./helpers/legacy-client.js";
 import { BASE, fetchWorker, workerFetch } from "./helpers/worker.js";
 
@@ -245,6 +247,23 @@ describe("the 2025-era declaration outlives initialize on a stateless server", (
 });
 
 describe("the built views", () => {
+  // Every app in src/mcp/apps/, so a fork's second app is checked without a test edit.
+  it.each(tools.filter(isApp).map((app) => [app.name, app.view.uri] as const))(
+    "%s: its view %s is built, and offered to a client that renders apps",
+    async (name, uri) => {
+      const client = await eras["2026-07-28"](true);
+      const tool = (await client.listTools()).tools.find((t) => t.name === name);
+      expect(tool?._meta).toMatchObject({ ui: { resourceUri: uri } });
+      const { contents } = await client.readResource({ uri });
+      expect(contents[0]).toMatchObject({
+        uri,
+        mimeType: RESOURCE_MIME_TYPE,
+        text: expect.stringMatching(/^<!doctype html>/i),
+      });
+      await client.close();
+    },
+  );
+
   it("are not web pages of the Worker: reachable only as ui:// resources", async () => {
     for (const path of ["/temperature_table/view.html", "/views/temperature_table/view.html"]) {
       expect((await fetchWorker(path, undefined, open)).status, path).toBe(404);
