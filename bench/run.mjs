@@ -10,7 +10,7 @@ import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
+import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/client";
 import { buildWorker } from "./lib/build.mjs";
 import { load } from "./lib/load.mjs";
 import { getOAuthToken } from "./lib/oauth.mjs";

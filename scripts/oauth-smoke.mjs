@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // From a bare 401 to a working token, using only what the server advertises, the way an MCP
 // client and a person at the consent page would: discovery, dynamic client registration, PKCE,
-// the consent form with the passphrase, the code exchange, MCP calls with the token, a refresh.
+// the consent form with the passphrase, the code exchange, MCP calls with the token in both protocol
+// eras (a 2025 initialize, then the SDK client pinned to 2026-07-28), a refresh.
 //
 //   AUTH_PASSPHRASE=... node scripts/oauth-smoke.mjs [http://localhost:8787]
 //
 // Works against `npm run dev` (with AUTH_PASSPHRASE in .dev.vars) and a deployed server.
 // Exits 1 at the first step that does not do what the spec says.
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { json, mcpCall, signIn, tokenRequest } from "./lib/oauth-client.mjs";
 
 const base = (process.argv[2] ?? "http://localhost:8787").replace(/\/+$/, "");
@@ -47,6 +49,24 @@ try {
   step(
     `tools/list: ${list.result.tools.map((t) => t.name).join(", ")}; whoami: ${me.result?.content?.[0]?.text ?? JSON.stringify(me)}`,
   );
+
+  const modern = new Client(
+    { name: "oauth-smoke", version: "1" },
+    { versionNegotiation: { mode: { pin: "2026-07-28" } } },
+  );
+  await modern.connect(
+    new StreamableHTTPClientTransport(new URL(mcpUrl), {
+      requestInit: { headers: { Authorization: `Bearer ${accessToken}` } },
+    }),
+  );
+  try {
+    const modernTools = await modern.listTools();
+    const modernMe = await modern.callTool({ name: "whoami", arguments: {} });
+    if (modernMe.isError) throw new Error(`2026-07-28 whoami failed: ${JSON.stringify(modernMe.content)}`);
+    step(`2026-07-28 (server/discover): ${modernTools.tools.length} tools, whoami answered`);
+  } finally {
+    await modern.close();
+  }
 
   if (!session.refreshToken) throw new Error("no refresh token was issued");
   const refreshed = await json(

@@ -1,10 +1,10 @@
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import type { Client } from "@modelcontextprotocol/client";
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import { describe, expect, it } from "vitest";
 import { isApp } from "../src/mcp/define.js";
 import { tools } from "../src/mcp/registry.gen.js";
-import { LegacyClient, LegacyHttpTransport, legacyValidator } from "./helpers/legacy-client.js";
-import { BASE, fetchWorker, workerFetch } from "./helpers/worker.js";
+import { CLIENT_KINDS } from "./helpers/clients.js";
+import { fetchWorker } from "./helpers/worker.js";
 
 // The temperature_table app (src/mcp/apps/), through the SDK clients of both protocol eras, for a
 // client that declares the io.modelcontextprotocol/ui extension and for one that does not.
@@ -12,7 +12,7 @@ const open = { MCP_AUTH: "none" } as const;
 const VIEW = "ui://temperature_table/view.html";
 const declaring = { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } };
 
-/** The common surface of the 2026-07-28 client (2.x) and the 2025-era one (1.x) that these tests use. */
+/** What these tests read besides the common client surface: the `_meta` of tools and resources. */
 interface AnyClient {
   listTools(): Promise<{ tools: { name: string; _meta?: Record<string, unknown> }[] }>;
   listResources(): Promise<{ resources: { uri: string; mimeType?: string; _meta?: Record<string, unknown> }[] }>;
@@ -22,24 +22,13 @@ interface AnyClient {
   close(): Promise<void>;
 }
 
-const eras = {
-  async "2026-07-28"(apps: boolean): Promise<AnyClient> {
-    const client = new Client(
-      { name: "apps-test", version: "1.0.0" },
-      { capabilities: apps ? declaring : {}, versionNegotiation: { mode: { pin: "2026-07-28" } } },
-    );
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${BASE}/mcp`), { fetch: workerFetch(open) }));
-    return client as unknown as AnyClient;
-  },
-  async "2025-11-25"(apps: boolean): Promise<AnyClient> {
-    const client = new LegacyClient(
-      { name: "apps-test", version: "1.0.0" },
-      { capabilities: apps ? declaring : {}, jsonSchemaValidator: legacyValidator },
-    );
-    await client.connect(new LegacyHttpTransport(new URL(`${BASE}/mcp`), { fetch: workerFetch(open) }));
-    return client as unknown as AnyClient;
-  },
-};
+/** Each era's SDK client (test/helpers/clients.ts), declaring the extension or not. */
+const eras = Object.fromEntries(
+  CLIENT_KINDS.map((kind) => [
+    kind.era === "modern" ? "2026-07-28" : "2025-11-25",
+    async (apps: boolean) => (await kind.connect({ capabilities: apps ? declaring : {} })) as unknown as AnyClient,
+  ]),
+) as Record<"2026-07-28" | "2025-11-25", (apps: boolean) => Promise<AnyClient>>;
 
 describe.each(Object.keys(eras) as (keyof typeof eras)[])("the temperature_table app, %s client", (era) => {
   describe("that declares io.modelcontextprotocol/ui", () => {

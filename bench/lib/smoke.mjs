@@ -1,11 +1,16 @@
 // Before any load: the built Worker, as served, answers a real MCP client correctly. This is the
-// check that the bundle (minified, with wrangler [alias] stubs) behaves like the source the tests
-// run against.
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+// check that the bundle (minified) behaves like the source the tests run against, in both protocol
+// eras: a 2025-era client (initialize) and one pinned to 2026-07-28 (server/discover).
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 
 export async function smoke(url, headers = {}) {
-  const client = new Client({ name: "bench-smoke", version: "1.0.0" });
+  const legacy = await smokeEra(url, headers, undefined);
+  await smokeEra(url, headers, { mode: { pin: "2026-07-28" } });
+  return legacy;
+}
+
+async function smokeEra(url, headers, versionNegotiation) {
+  const client = new Client({ name: "bench-smoke", version: "1.0.0" }, { versionNegotiation });
   const transport = new StreamableHTTPClientTransport(new URL("/mcp", url), { requestInit: { headers } });
   await client.connect(transport);
   try {

@@ -1,15 +1,45 @@
 import {
-  ImplementationSchema,
-  InitializeResultSchema,
   LATEST_PROTOCOL_VERSION,
-  ListToolsResultSchema,
-  PromptSchema,
-  ResourceSchema,
-  ResourceTemplateSchema,
-  ToolSchema,
-} from "@modelcontextprotocol/sdk/types.js";
-import type { z } from "zod";
+  type StandardSchemaV1Sync,
+  specTypeSchemas,
+  type Tool,
+} from "@modelcontextprotocol/client";
 import { FIX } from "./fixes.ts";
+
+// The SDK's own validators for the protocol's types (Standard Schema). LATEST_PROTOCOL_VERSION is
+// the newest 2025-era revision: the preflight connects as Smithery's scanner does, with a 2025
+// initialize.
+const ImplementationSchema = parser(specTypeSchemas.Implementation);
+const InitializeResultSchema = parser(specTypeSchemas.InitializeResult);
+const ListToolsResultSchema = parser(specTypeSchemas.ListToolsResult);
+const PromptSchema = parser(specTypeSchemas.Prompt);
+const ResourceSchema = parser(specTypeSchemas.Resource);
+const ResourceTemplateSchema = parser(specTypeSchemas.ResourceTemplate);
+const ToolSchema = parser(specTypeSchemas.Tool);
+
+interface Issue {
+  message: string;
+  path: PropertyKey[];
+}
+type Parsed<T> = { success: true; data: T } | { success: false; error: { issues: Issue[] } };
+interface Parser<T> {
+  safeParse(value: unknown): Parsed<T>;
+}
+
+function parser<T>(schema: StandardSchemaV1Sync<unknown, T>): Parser<T> {
+  return {
+    safeParse(value) {
+      const result = schema["~standard"].validate(value);
+      if (!result.issues) return { success: true, data: result.value };
+      const issues = result.issues.map((i) => ({
+        message: i.message,
+        path: (i.path ?? []).map((p) => (typeof p === "object" ? p.key : p)),
+      }));
+      return { success: false, error: { issues } };
+    },
+  };
+}
+
 import {
   bearerChallenge,
   cloudflareVerdict,
@@ -405,7 +435,7 @@ function httpFailure(id: CheckId, ex: Exchange): Check | undefined {
 type RpcResult<T> = { ok: true; value: T } | { ok: false; check: Check };
 
 /** The `result` of a JSON-RPC answer, checked against the SDK's schema for it. */
-function rpcResult<T>(id: CheckId, method: string, ex: Exchange, schema: z.ZodType<T>): RpcResult<T> {
+function rpcResult<T>(id: CheckId, method: string, ex: Exchange, schema: Parser<T>): RpcResult<T> {
   const message = ex.json;
   if (!isObject(message) || message.jsonrpc !== "2.0") {
     const type = ex.headers.get("Content-Type") ?? "no Content-Type";
@@ -446,7 +476,7 @@ function rpcResult<T>(id: CheckId, method: string, ex: Exchange, schema: z.ZodTy
   return { ok: true, value: parsed.data };
 }
 
-function issues(error: z.ZodError, label?: (path: PropertyKey[]) => string): string {
+function issues(error: { issues: Issue[] }, label?: (path: PropertyKey[]) => string): string {
   const list = error.issues
     .slice(0, 5)
     .map((i) => `${label ? label(i.path) : i.path.join(".") || "(root)"}: ${i.message}`);
@@ -472,7 +502,7 @@ async function listTools(target: Target, ctx: Context, session: McpSession): Pro
 
   try {
     await post(undefined, "notifications/initialized");
-    const tools: z.infer<typeof ToolSchema>[] = [];
+    const tools: Tool[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 20; page++) {
       const outcome = await post(2 + page, "tools/list", cursor ? { cursor } : undefined);
@@ -911,7 +941,7 @@ function cardLists(card: Record<string, unknown>): Check {
       continue;
     }
     list.forEach((item, i) => {
-      const parsed = (schema as z.ZodType).safeParse(item);
+      const parsed = (schema as Parser<unknown>).safeParse(item);
       if (!parsed.success) problems.push(`${key} #${i}: ${issues(parsed.error)}`);
     });
   }

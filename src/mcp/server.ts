@@ -25,6 +25,7 @@ import {
 } from "./define.js";
 import { serverInfo } from "./info.js";
 import { prompts, resources, tools } from "./registry.gen.js";
+import { withCachedJsonSchema } from "./schemas.js";
 import { readView } from "./views.js";
 
 /**
@@ -59,8 +60,9 @@ type ListMethod = "tools/list" | "resources/list" | "resources/templates/list" |
 /**
  * A fresh MCP server for one request, in either era, with every tool, resource and prompt in the
  * registry. The SDK needs a new instance per request (createMcpHandler refuses to reuse one);
- * what is the same for every request is built once per isolate: the tools' zod objects live in
- * their files, and the list answers are computed once (see `cachedLists`).
+ * what is the same for every request is built once per isolate: the zod objects live in their
+ * files, their JSON Schemas are kept (src/mcp/schemas.ts), and the list answers are computed once
+ * (see `cachedList`).
  */
 export function createMcpServer(request: McpRequest, era: Era): McpServer {
   const server = buildServer(request, era);
@@ -102,8 +104,8 @@ function registerTool(server: McpServer, tool: AnyTool, request: McpRequest, era
     {
       title: tool.title,
       description: tool.description,
-      inputSchema: tool.inputSchema,
-      outputSchema: tool.outputSchema,
+      inputSchema: withCachedJsonSchema(tool.inputSchema),
+      outputSchema: tool.outputSchema && withCachedJsonSchema(tool.outputSchema),
       annotations: tool.annotations,
     },
     (args: Record<string, unknown>, mcp: ServerContext) => tool.handler(args, contextFor(request, era, mcp)),
@@ -123,8 +125,8 @@ function registerApp(server: McpServer, app: AnyTool & { view: ViewDefinition },
     {
       title: app.title,
       description: app.description,
-      inputSchema: app.inputSchema,
-      outputSchema: app.outputSchema,
+      inputSchema: withCachedJsonSchema(app.inputSchema),
+      outputSchema: app.outputSchema && withCachedJsonSchema(app.outputSchema),
       annotations: app.annotations,
       _meta: { ui: { resourceUri: view.uri, ...(view.visibility && { visibility: view.visibility }) } },
     },
@@ -165,7 +167,7 @@ function registerResource(server: McpServer, resource: ResourceDefinition, reque
 function registerPrompt(server: McpServer, prompt: AnyPrompt, request: McpRequest, era: Era): void {
   server.registerPrompt(
     prompt.name,
-    { title: prompt.title, description: prompt.description, argsSchema: prompt.argsSchema },
+    { title: prompt.title, description: prompt.description, argsSchema: withCachedJsonSchema(prompt.argsSchema) },
     (args: Record<string, unknown>, mcp: ServerContext) => prompt.get(args, contextFor(request, era, mcp)),
   );
 }
@@ -188,7 +190,10 @@ function cachedList(method: ListMethod, request: McpRequest): Promise<Record<str
   const key = `${method} ${request.apps}` as const;
   let list = lists.get(key);
   if (!list) {
-    list = askOnce(buildServer(request, "legacy"), method);
+    // String keys only: the SDK's answer arrived in process, not serialized, and still carries the
+    // cache hint it attached for the first request's auth mode (on a symbol key). Each request's
+    // own server attaches the right one on the way out.
+    list = askOnce(buildServer(request, "legacy"), method).then((result) => Object.fromEntries(Object.entries(result)));
     lists.set(key, list);
     list.catch(() => lists.delete(key));
   }
