@@ -99,17 +99,22 @@ function contextFor(request: McpRequest, era: Era, mcp: ServerContext): McpConte
 }
 
 function registerTool(server: McpServer, tool: AnyTool, request: McpRequest, era: Era): void {
-  server.registerTool(
-    tool.name,
-    {
-      title: tool.title,
-      description: tool.description,
-      inputSchema: withCachedJsonSchema(tool.inputSchema),
-      outputSchema: tool.outputSchema && withCachedJsonSchema(tool.outputSchema),
-      annotations: tool.annotations,
-    },
-    (args: Record<string, unknown>, mcp: ServerContext) => tool.handler(args, contextFor(request, era, mcp)),
-  );
+  server.registerTool(tool.name, toolConfig(tool), handlerFor(tool, request, era));
+}
+
+/** What the SDK is told about a tool, app or not. */
+function toolConfig(tool: AnyTool) {
+  return {
+    title: tool.title,
+    description: tool.description,
+    inputSchema: withCachedJsonSchema(tool.inputSchema),
+    outputSchema: tool.outputSchema && withCachedJsonSchema(tool.outputSchema),
+    annotations: tool.annotations,
+  };
+}
+
+function handlerFor(tool: AnyTool, request: McpRequest, era: Era) {
+  return (args: Record<string, unknown>, mcp: ServerContext) => tool.handler(args, contextFor(request, era, mcp));
 }
 
 /**
@@ -119,19 +124,8 @@ function registerTool(server: McpServer, tool: AnyTool, request: McpRequest, era
  */
 function registerApp(server: McpServer, app: AnyTool & { view: ViewDefinition }, request: McpRequest, era: Era): void {
   const { view } = app;
-  registerAppTool(
-    server,
-    app.name,
-    {
-      title: app.title,
-      description: app.description,
-      inputSchema: withCachedJsonSchema(app.inputSchema),
-      outputSchema: app.outputSchema && withCachedJsonSchema(app.outputSchema),
-      annotations: app.annotations,
-      _meta: { ui: { resourceUri: view.uri, ...(view.visibility && { visibility: view.visibility }) } },
-    },
-    (args: Record<string, unknown>, mcp: ServerContext) => app.handler(args, contextFor(request, era, mcp)),
-  );
+  const meta = { ui: { resourceUri: view.uri, ...(view.visibility && { visibility: view.visibility }) } };
+  registerAppTool(server, app.name, { ...toolConfig(app), _meta: meta }, handlerFor(app, request, era));
   const ui = { csp: view.csp, permissions: view.permissions, prefersBorder: view.prefersBorder };
   // The helper hands its config to registerResource as it is; its type just omits cacheHint.
   const config = { description: view.description, _meta: { ui }, cacheHint: viewCacheHint(request.auth) };
