@@ -152,6 +152,22 @@ describe("2026-07-28: errors", () => {
     expect(message).toMatchObject({ id: 1, result: { resultType: "complete", tools: expect.any(Array) } });
   });
 
+  it("subscriptions/listen honours nothing and ends at once: nothing changes while the Worker runs", async () => {
+    const response = await modernPost("subscriptions/listen", {
+      notifications: { toolsListChanged: true, promptsListChanged: true, resourcesListChanged: true },
+    });
+    expect(response.status).toBe(200);
+    // sseMessages reads to the end: the stream closes by itself, it is not held open.
+    const messages = await sseMessages(response);
+    expect(messages).toEqual([
+      expect.objectContaining({
+        method: "notifications/subscriptions/acknowledged",
+        params: expect.objectContaining({ notifications: {} }),
+      }),
+      expect.objectContaining({ id: 1, result: expect.objectContaining({ resultType: "complete" }) }),
+    ]);
+  });
+
   it("a notification is accepted with 202", async () => {
     const response = await post(
       { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 1, _meta: envelope() } },
@@ -226,5 +242,64 @@ describe("clients that negotiate", () => {
     expect(client.getProtocolEra()).toBe("legacy");
     await expect(client.ping()).resolves.toBeDefined();
     await client.close();
+  });
+});
+
+describe("no 2026-07-28 client mistake yields a 500", () => {
+  const call = { name: "convert_temperature", arguments: { value: 1, from: "celsius" } };
+  const cases: [string, () => Promise<Response>][] = [
+    ["_meta is a string", () => modernPost("tools/list", {}, { meta: "x" as never })],
+    ["_meta is null", () => modernPost("tools/list", {}, { meta: { _: null } })],
+    [
+      "the envelope's version is a number",
+      () => modernPost("tools/list", {}, { meta: envelope({ "io.modelcontextprotocol/protocolVersion": 2026 }) }),
+    ],
+    [
+      "the capabilities are an array",
+      () => modernPost("tools/list", {}, { meta: envelope({ "io.modelcontextprotocol/clientCapabilities": [] }) }),
+    ],
+    [
+      "no capabilities",
+      () =>
+        modernPost("tools/list", {}, { meta: envelope({ "io.modelcontextprotocol/clientCapabilities": undefined }) }),
+    ],
+    [
+      "Mcp-Name with a broken Base64 sentinel",
+      () => modernPost("tools/call", call, { headers: { "Mcp-Name": "=?base64?%%%?=" } }),
+    ],
+    ["a 64 KiB Mcp-Name", () => modernPost("tools/call", call, { headers: { "Mcp-Name": "a".repeat(64 * 1024) } })],
+    ["a 64 KiB Mcp-Method", () => modernPost("tools/list", {}, { headers: { "Mcp-Method": "a".repeat(64 * 1024) } })],
+    [
+      "a garbage MCP-Protocol-Version",
+      () => modernPost("tools/list", {}, { headers: { "MCP-Protocol-Version": "../\t%00" } }),
+    ],
+    [
+      "params is an array",
+      () =>
+        post(
+          { jsonrpc: "2.0", id: 1, method: "tools/list", params: [envelope()] },
+          { headers: { "MCP-Protocol-Version": MODERN, "Mcp-Method": "tools/list" } },
+        ),
+    ],
+    ["arguments is null", () => modernPost("tools/call", { name: "whoami", arguments: null })],
+    [
+      "inputResponses that are garbage",
+      () => modernPost("tools/call", { ...call, inputResponses: 7, requestState: {} }),
+    ],
+    ["requestState from nowhere", () => modernPost("tools/call", { ...call, requestState: "x".repeat(10_000) })],
+    ["subscriptions/listen", () => modernPost("subscriptions/listen", { filter: {} })],
+    ["an unknown method", () => modernPost("tools/destroy")],
+    [
+      "a response posted with an envelope",
+      () =>
+        post({ jsonrpc: "2.0", id: 1, result: { _meta: envelope() } }, { headers: { "MCP-Protocol-Version": MODERN } }),
+    ],
+  ];
+
+  it.each(cases)("%s", async (_label, send) => {
+    const response = await send();
+    expect(response.status).toBeLessThan(500);
+    if ((response.headers.get("Content-Type") ?? "").startsWith("text/event-stream")) await response.body?.cancel();
+    else await response.text();
   });
 });

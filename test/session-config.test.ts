@@ -1,12 +1,14 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createSessionReader, readSession } from "../src/session/read.js";
 import { sessionJsonSchema } from "../src/session/schema.js";
 import { SMITHERY_LIMITS, smitheryLimitProblems } from "../src/session/smithery-limits.js";
 import { CLIENT_KINDS } from "./helpers/clients.js";
-import { legacyValidator as jsonSchemaValidator } from "./helpers/legacy-client.js";
+import {
+  LegacyClient as Client,
+  legacyValidator as jsonSchemaValidator,
+  LegacyHttpTransport as StreamableHTTPClientTransport,
+} from "./helpers/legacy-client.js";
 import { BASE, fetchWorker, workerFetch } from "./helpers/worker.js";
 
 const open = { MCP_AUTH: "none" } as const;

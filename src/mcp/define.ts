@@ -1,6 +1,5 @@
 import type { McpUiResourceCsp, McpUiResourcePermissions } from "@modelcontextprotocol/ext-apps";
 import type {
-  CacheHint,
   CallToolResult,
   GetPromptResult,
   InputRequiredResult,
@@ -169,5 +168,3 @@ export function definePrompt<Args extends Schema>(prompt: PromptDefinition<Args>
 export function toolError(message: string): ToolErrorResult {
   return { isError: true, content: [{ type: "text", text: message }] };
 }
-
-export type { CacheHint };
