@@ -126,15 +126,22 @@ describe("temperature_table view in a host", () => {
   test("cannot reach the network itself", async () => {
     const { page } = await openView({ width: 800, height: 600 }, { start: 0, end: 10, unit: "celsius" });
     const view = page.frames().find((f) => f !== page.mainFrame());
+    // no-cors: without a CSP this would resolve (an opaque response); only the policy stops it.
     const outcome = await view.evaluate(async (url) => {
+      const violations = [];
+      document.addEventListener("securitypolicyviolation", (e) => violations.push(e.effectiveDirective));
+      let result;
       try {
-        await fetch(url);
-        return "reached";
+        await fetch(url, { mode: "no-cors" });
+        result = "reached";
       } catch (error) {
-        return `blocked: ${error.name}`;
+        result = `blocked: ${error.name}`;
       }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { result, violations };
     }, `${worker.origin}/`);
-    assert.match(outcome, /^blocked/);
+    assert.match(outcome.result, /^blocked/);
+    assert.ok(outcome.violations.includes("connect-src"), `violations: ${outcome.violations}`);
     // An opaque origin: nothing of the host page is reachable either.
     const origin = await view.evaluate(() => origin);
     assert.equal(origin, "null");
