@@ -1,10 +1,15 @@
+import { execFileSync } from "node:child_process";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type Plugin } from "vitest/config";
 
+// The MCP App views (dist/views/, the Worker's static assets) are built first: wrangler dev and
+// deploy build them in their [build] step, which the test pool does not run. (~1 s)
+execFileSync(process.execPath, ["scripts/views.mjs"], { stdio: "inherit" });
+
 // Tests run inside workerd, the runtime that serves the Worker in production, with the bindings
 // and vars of wrangler.toml. (This plugin was called @cloudflare/vitest-pool-workers before.)
-// It runs wrangler.toml's [build] command first, as `wrangler dev` and `deploy` do, so
-// src/mcp/registry.gen.ts always lists the files that are there (test/registry.test.ts checks it).
+// It does not run wrangler.toml's [build] command: `npm test` regenerates src/mcp/registry.gen.ts
+// first (typecheck), and test/registry.test.ts checks that it lists the files that are there.
 export default defineConfig({
   plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } }), quietForeignSourcemaps()],
   test: {

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { LIST_TTL_MS } from "../src/mcp/cache.js";
+import { isApp } from "../src/mcp/define.js";
+import { tools } from "../src/mcp/registry.gen.js";
 import { post } from "./helpers/http.js";
 import { answerOf, modernPost } from "./helpers/modern.js";
 import { MCP_URL, signIn, withPassphrase } from "./helpers/oauth.js";
@@ -18,10 +20,16 @@ const CACHEABLE: [string, Record<string, unknown>, number][] = [
   ["resources/read", { uri: "math://constants/pi" }, DAY],
 ];
 
+/**
+ * With an MCP App in the registry, these two lists depend on whether the client declared the
+ * io.modelcontextprotocol/ui extension (src/mcp/apps-negotiation.ts): never shared, even when open.
+ */
+const PER_CLIENT = tools.some(isApp) ? ["tools/list", "resources/list"] : [];
+
 describe("cache hints (2026-07-28 ttlMs / cacheScope)", () => {
   it.each(CACHEABLE)("MCP_AUTH=none: %s %j is public, the same for everyone", async (method, params, ttlMs) => {
     const { result } = await answerOf(await modernPost(method, params));
-    expect(result).toMatchObject({ ttlMs, cacheScope: "public" });
+    expect(result).toMatchObject({ ttlMs, cacheScope: PER_CLIENT.includes(method) ? "private" : "public" });
   });
 
   describe("MCP_AUTH=oauth", () => {
@@ -62,10 +70,10 @@ describe("cache hints (2026-07-28 ttlMs / cacheScope)", () => {
 
   it("two requests in one isolate, one per auth mode, each get their own scope", async () => {
     const [open, closed] = await Promise.all([
-      modernPost("tools/list"),
+      modernPost("prompts/list"),
       signIn().then(({ tokens }) =>
         modernPost(
-          "tools/list",
+          "prompts/list",
           {},
           { url: MCP_URL, vars: oauth, headers: { Authorization: `Bearer ${tokens.access_token}` } },
         ),

@@ -15,6 +15,20 @@ const CALLS: Record<string, { arguments: Record<string, unknown>; expect: Record
     arguments: { owner: "cloudflare", repo: "workers-sdk" },
     expect: { structuredContent: expect.objectContaining({ fullName: "cloudflare/workers-sdk", stars: 1 }) },
   },
+  temperature_table: {
+    arguments: { start: 0, end: 100, unit: "celsius", steps: 2 },
+    expect: {
+      structuredContent: {
+        unit: "celsius",
+        start: 0,
+        end: 100,
+        rows: [
+          { celsius: 0, fahrenheit: 32, kelvin: 273.15 },
+          { celsius: 100, fahrenheit: 212, kelvin: 373.15 },
+        ],
+      },
+    },
+  },
   whoami: {
     arguments: {},
     expect: {

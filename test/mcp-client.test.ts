@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { isApp } from "../src/mcp/define.js";
 import * as registry from "../src/mcp/registry.gen.js";
 import { CLIENT_KINDS, type McpClient } from "./helpers/clients.js";
 
@@ -19,6 +20,10 @@ describe.each(CLIENT_KINDS)("MCP over Streamable HTTP (MCP_AUTH=none), $label", 
       resources: { listChanged: false },
       prompts: { listChanged: false },
       completions: {},
+      // MCP Apps: offered to the clients that declare the extension too (test/apps.test.ts).
+      ...(registry.tools.some(isApp) && {
+        extensions: { "io.modelcontextprotocol/ui": { mimeTypes: ["text/html;profile=mcp-app"] } },
+      }),
     });
   });
 

@@ -6,13 +6,22 @@ import { prompts, resources, tools } from "../src/mcp/registry.gen.js";
 // Vite's view of the folders, with the generator's rules (helpers start with "_", tests are not
 // capabilities): the registry must hold exactly the default export of every such file.
 // (import.meta.glob takes literals only, hence the repetition.)
+// An app (src/mcp/apps/*.ts, its view in a folder beside it) is a tool with a view: listed with them.
 const files = {
-  tools: Object.values(
-    import.meta.glob<AnyTool>(["../src/mcp/tools/*.ts", "!**/_*", "!**/*.test.ts", "!**/*.spec.ts", "!**/*.d.ts"], {
-      eager: true,
-      import: "default",
-    }),
-  ),
+  tools: [
+    ...Object.values(
+      import.meta.glob<AnyTool>(["../src/mcp/tools/*.ts", "!**/_*", "!**/*.test.ts", "!**/*.spec.ts", "!**/*.d.ts"], {
+        eager: true,
+        import: "default",
+      }),
+    ),
+    ...Object.values(
+      import.meta.glob<AnyTool>(["../src/mcp/apps/*.ts", "!**/_*", "!**/*.test.ts", "!**/*.spec.ts", "!**/*.d.ts"], {
+        eager: true,
+        import: "default",
+      }),
+    ),
+  ],
   resources: Object.values(
     import.meta.glob<ResourceDefinition>(
       ["../src/mcp/resources/*.ts", "!**/_*", "!**/*.test.ts", "!**/*.spec.ts", "!**/*.d.ts"],
@@ -30,13 +39,16 @@ const files = {
 const registered: Record<keyof typeof files, readonly { name: string }[]> = { tools, resources, prompts };
 
 describe("capability registry (src/mcp/registry.gen.ts)", () => {
-  it.each(["tools", "resources", "prompts"] as const)("lists every file in src/mcp/%s/, once", (kind) => {
-    const onDisk: readonly { name: string }[] = files[kind];
-    expect(onDisk.length).toBeGreaterThan(0);
-    expect(onDisk.every((definition) => typeof definition?.name === "string")).toBe(true);
-    expect(registered[kind].map((d) => d.name).sort()).toEqual(onDisk.map((d) => d.name).sort());
-    expect(new Set(registered[kind])).toEqual(new Set(onDisk));
-  });
+  it.each(["tools", "resources", "prompts"] as const)(
+    "lists every file in src/mcp/%s/, once (apps count as tools)",
+    (kind) => {
+      const onDisk: readonly { name: string }[] = files[kind];
+      expect(onDisk.length).toBeGreaterThan(0);
+      expect(onDisk.every((definition) => typeof definition?.name === "string")).toBe(true);
+      expect(registered[kind].map((d) => d.name).sort()).toEqual(onDisk.map((d) => d.name).sort());
+      expect(new Set(registered[kind])).toEqual(new Set(onDisk));
+    },
+  );
 
   it("has no two capabilities of a kind with one name", () => {
     for (const list of Object.values(registered)) {

@@ -42,7 +42,8 @@ export function getCapabilitySnapshot(env: Env): Promise<CapabilitySnapshot> {
 
 async function takeSnapshot(env: Env): Promise<CapabilitySnapshot> {
   // Who asks does not matter for what is offered: the lists are the same for every caller.
-  const context: McpRequest = { env, auth: "none", user: undefined, scopes: [], session: DEFAULT_SESSION };
+  // What every client gets: a client that renders MCP Apps also learns of the views.
+  const context: McpRequest = { env, auth: "none", user: undefined, scopes: [], session: DEFAULT_SESSION, apps: false };
   const discover = await discoverInProcess(context);
   const server = createMcpServer(context, "legacy");
   const [init, ...lists] = await askInProcess(server, [

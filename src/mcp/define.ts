@@ -1,3 +1,4 @@
+import type { McpUiResourceCsp, McpUiResourcePermissions } from "@modelcontextprotocol/ext-apps";
 import type {
   CallToolResult,
   GetPromptResult,
@@ -74,6 +75,50 @@ export function defineTool<In extends Schema, Out extends Schema | undefined = u
   tool: ToolDefinition<In, Out>,
 ): ToolDefinition<In, Out> {
   return tool;
+}
+
+/**
+ * An MCP App's view (the io.modelcontextprotocol/ui extension): the HTML a host shows for the
+ * tool's results, served as the `ui://` resource `uri` with MIME type text/html;profile=mcp-app.
+ * Offered only to clients that declare the extension (src/mcp/apps-negotiation.ts).
+ */
+export interface ViewDefinition {
+  /**
+   * `ui://<folder>/view.html`: the page scripts/views.mjs builds from src/mcp/apps/<folder>/
+   * (index.html and the script it names). The tool's `_meta.ui.resourceUri` and the resource's URI.
+   */
+  uri: `ui://${string}/view.html`;
+  title?: string;
+  description?: string;
+  /** Origins the view may reach; hosts allow none that is not listed. Declare `[]` for "none". */
+  csp?: McpUiResourceCsp;
+  /** Device access the view asks of the host (camera, microphone, geolocation, clipboard). */
+  permissions?: McpUiResourcePermissions;
+  /** Whether the host should draw a border and background around the view. */
+  prefersBorder?: boolean;
+  /**
+   * Who may call the tool: the model, the view (calls back through the host), or both (default).
+   * `["app"]` hides the tool from the model: a helper only the view uses.
+   */
+  visibility?: ("model" | "app")[];
+}
+
+/** A tool with a view: every client gets the tool; clients that render MCP Apps get the view too. */
+export interface AppDefinition<In extends Schema = Schema, Out extends Schema | undefined = Schema | undefined>
+  extends ToolDefinition<In, Out> {
+  view: ViewDefinition;
+}
+
+/** Declares an app; a file in src/mcp/apps/ default-exports one (its view lives in ./<name>/). */
+export function defineApp<In extends Schema, Out extends Schema | undefined = undefined>(
+  app: AppDefinition<In, Out>,
+): AppDefinition<In, Out> {
+  return app;
+}
+
+/** Whether a registry entry is an app (a tool with a view). */
+export function isApp(tool: AnyTool): tool is AnyTool & { view: ViewDefinition } {
+  return "view" in tool && tool.view !== undefined;
 }
 
 export interface ResourceDefinition {

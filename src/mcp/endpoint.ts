@@ -8,6 +8,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import { appsSessionId, initializeDeclaringApps, rendersApps } from "./apps-negotiation.js";
 import { jsonUnlessStreamed } from "./legacy-response.js";
 import { createMcpServer, type McpRequest } from "./server.js";
 
@@ -16,11 +17,14 @@ import { createMcpServer, type McpRequest } from "./server.js";
  * has checked and parsed the request. Everything here is built once per isolate.
  */
 
-/** One request to the endpoint: the request itself, its body parsed once, and who is asking. */
+/**
+ * One request to the endpoint: the request itself, its body parsed once, and who is asking.
+ * Whether the client renders MCP Apps is read here, from the request (src/mcp/apps-negotiation.ts).
+ */
 export interface EndpointRequest {
   request: Request;
   parsedBody: unknown;
-  context: McpRequest;
+  context: Omit<McpRequest, "apps">;
   authInfo?: AuthInfo;
   /** How the client wants its answer (content negotiation on Accept). */
   responseMode: "json" | "sse";
@@ -76,8 +80,10 @@ export async function serveMcp({
   responseMode,
   acceptsStream,
 }: EndpointRequest) {
-  contexts.set(request, context);
-  if (await isLegacyRequest(request, parsedBody)) {
+  const legacy = await isLegacyRequest(request, parsedBody);
+  const apps = rendersApps(parsedBody, legacy ? "legacy" : "modern", request.headers.get("Mcp-Session-Id"));
+  contexts.set(request, { ...context, apps });
+  if (legacy) {
     const stream = responseMode === "sse" || (acceptsStream === true && wantsProgress(parsedBody));
     // A single request from a client that takes both: JSON unless the handler reports first (logs).
     const adaptive = !stream && acceptsStream === true && !Array.isArray(parsedBody);
@@ -120,6 +126,9 @@ async function serveLegacy(
   const answered = (async () => {
     let response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
     if (adaptive) response = await jsonUnlessStreamed(response);
+    // A client that declared MCP Apps at initialize: the session id it will send back remembers it
+    // (src/mcp/apps-negotiation.ts). Nothing is stored; any other client gets no session id.
+    if (response.ok && initializeDeclaringApps(parsedBody)) response.headers.set("Mcp-Session-Id", appsSessionId());
     return stream ? closeOnCancel(response, server) : response;
   })();
   return Promise.race([answered, gone]);
@@ -184,7 +193,7 @@ export const LEGACY_REVISIONS: readonly string[] = SUPPORTED_PROTOCOL_VERSIONS.f
  * This endpoint's own `server/discover` answer, asked in process through the same handler a
  * client reaches (the server card states what it says). Who asks does not change it.
  */
-export async function discoverInProcess(context: McpRequest): Promise<{
+export async function discoverInProcess(context: Omit<McpRequest, "apps">): Promise<{
   supportedVersions: string[];
   capabilities: Record<string, unknown>;
   instructions?: string;

@@ -1,4 +1,10 @@
 import {
+  EXTENSION_ID,
+  RESOURCE_MIME_TYPE,
+  registerAppResource,
+  registerAppTool,
+} from "@modelcontextprotocol/ext-apps/server";
+import {
   InMemoryTransport,
   type JSONRPCMessage,
   McpServer,
@@ -8,15 +14,27 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { type AuthMode, getConfig } from "../config.js";
-import { resourceCacheHint, serverCacheHints } from "./cache.js";
-import type { AnyPrompt, AnyTool, Era, McpContext, ResourceDefinition } from "./define.js";
+import { resourceCacheHint, serverCacheHints, viewCacheHint } from "./cache.js";
+import {
+  type AnyPrompt,
+  type AnyTool,
+  type Era,
+  isApp,
+  type McpContext,
+  type ResourceDefinition,
+  type ViewDefinition,
+} from "./define.js";
 import { serverInfo } from "./info.js";
 import * as generated from "./registry.gen.js";
 import { requestStateVerifier } from "./request-state.js";
 import { withCachedJsonSchema } from "./schemas.js";
+import { readView } from "./views.js";
 
-/** What one request brings to its handlers: everything in McpContext but the per-call parts. */
-export type McpRequest = Omit<McpContext, "era" | "signal" | "mcp"> & { auth: AuthMode };
+/**
+ * What one request brings to its handlers: everything in McpContext but the per-call parts, and
+ * whether its client renders MCP Apps (src/mcp/apps-negotiation.ts): only then are views offered.
+ */
+export type McpRequest = Omit<McpContext, "era" | "signal" | "mcp"> & { auth: AuthMode; apps: boolean };
 
 /**
  * What the server offers. The Worker serves src/mcp/registry.gen.ts (one file per tool, resource,
@@ -40,6 +58,8 @@ let registry: Registry = generated;
 let capabilities: ServerCapabilities = capabilitiesOf(registry);
 /** The list requests this server answers: one per kind the registry has. */
 export let LIST_METHODS = listMethodsOf(registry);
+/** The tools that have a view (MCP Apps), offered as apps to clients that render them. */
+let apps = registry.tools.filter(isApp);
 
 /**
  * Serves `next` instead of the generated registry, from the next request on: the conformance
@@ -49,14 +69,18 @@ export function useRegistry(next: Registry): void {
   registry = next;
   capabilities = capabilitiesOf(next);
   LIST_METHODS = listMethodsOf(next);
+  apps = next.tools.filter(isApp);
   lists.clear();
 }
 
 function capabilitiesOf({ tools, resources, prompts, capabilities }: Registry): ServerCapabilities {
+  const hasApps = tools.some(isApp);
   return {
     ...(tools.length > 0 && { tools: { listChanged: false } }),
-    ...(resources.length > 0 && { resources: { listChanged: false } }),
+    ...((resources.length > 0 || hasApps) && { resources: { listChanged: false } }),
     ...(prompts.length > 0 && { prompts: { listChanged: false } }),
+    // MCP Apps (io.modelcontextprotocol/ui): this server has views for clients that declare it too.
+    ...(hasApps && { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } }),
     ...capabilities,
   };
 }
@@ -64,7 +88,7 @@ function capabilitiesOf({ tools, resources, prompts, capabilities }: Registry): 
 function listMethodsOf({ tools, resources, prompts }: Registry) {
   return [
     ...(tools.length > 0 ? (["tools/list"] as const) : []),
-    ...(resources.length > 0 ? (["resources/list", "resources/templates/list"] as const) : []),
+    ...(resources.length > 0 || tools.some(isApp) ? (["resources/list", "resources/templates/list"] as const) : []),
     ...(prompts.length > 0 ? (["prompts/list"] as const) : []),
   ];
 }
@@ -95,11 +119,14 @@ function buildServer(request: McpRequest, era: Era): McpServer {
     {
       instructions: serverInfo.instructions,
       capabilities,
-      cacheHints: serverCacheHints(request.auth),
+      cacheHints: serverCacheHints(request.auth, apps.length > 0),
       requestState: { verify: requestStateVerifier(request.env) },
     },
   );
-  for (const tool of registry.tools) registerTool(server, tool, request, era);
+  for (const tool of registry.tools) {
+    if (isApp(tool) && request.apps) registerApp(server, tool, request, era);
+    else registerTool(server, tool, request, era);
+  }
   for (const resource of registry.resources) registerResource(server, resource, request, era);
   for (const prompt of registry.prompts) registerPrompt(server, prompt, request, era);
   registry.extend?.(server);
@@ -111,18 +138,42 @@ function contextFor(request: McpRequest, era: Era, mcp: ServerContext): McpConte
 }
 
 function registerTool(server: McpServer, tool: AnyTool, request: McpRequest, era: Era): void {
-  server.registerTool(
-    tool.name,
-    {
-      title: tool.title,
-      description: tool.description,
-      inputSchema: withCachedJsonSchema(tool.inputSchema),
-      outputSchema: tool.outputSchema && withCachedJsonSchema(tool.outputSchema),
-      annotations: tool.annotations,
-      scopeChallenge: tool.requiredScope ? stepUp(tool.requiredScope, request) : undefined,
-    },
-    (args: Record<string, unknown>, mcp: ServerContext) => tool.handler(args, contextFor(request, era, mcp)),
-  );
+  server.registerTool(tool.name, toolConfig(tool, request), handlerFor(tool, request, era));
+}
+
+/** What the SDK is told about a tool, app or not. */
+function toolConfig(tool: AnyTool, request: McpRequest) {
+  return {
+    title: tool.title,
+    description: tool.description,
+    inputSchema: withCachedJsonSchema(tool.inputSchema),
+    outputSchema: tool.outputSchema && withCachedJsonSchema(tool.outputSchema),
+    annotations: tool.annotations,
+    scopeChallenge: tool.requiredScope ? stepUp(tool.requiredScope, request) : undefined,
+  };
+}
+
+function handlerFor(tool: AnyTool, request: McpRequest, era: Era) {
+  return (args: Record<string, unknown>, mcp: ServerContext) => tool.handler(args, contextFor(request, era, mcp));
+}
+
+/**
+ * An app for a client that renders them: the tool with `_meta.ui` naming its view, and the view
+ * as a `ui://` resource (text/html;profile=mcp-app) with its CSP and permissions, both through the
+ * extension's own helpers. The page is read from the Worker's assets on each read, and only then.
+ */
+function registerApp(server: McpServer, app: AnyTool & { view: ViewDefinition }, request: McpRequest, era: Era): void {
+  const { view } = app;
+  const meta = { ui: { resourceUri: view.uri, ...(view.visibility && { visibility: view.visibility }) } };
+  registerAppTool(server, app.name, { ...toolConfig(app, request), _meta: meta }, handlerFor(app, request, era));
+  const ui = { csp: view.csp, permissions: view.permissions, prefersBorder: view.prefersBorder };
+  // The helper hands its config to registerResource as it is; its type just omits cacheHint.
+  const config = { description: view.description, _meta: { ui }, cacheHint: viewCacheHint(request.auth) };
+  registerAppResource(server, view.title ?? app.name, view.uri, config, async () => ({
+    contents: [
+      { uri: view.uri, mimeType: RESOURCE_MIME_TYPE, text: await readView(request.env, view.uri), _meta: { ui } },
+    ],
+  }));
 }
 
 /**
@@ -175,7 +226,8 @@ function flatten(variables: Record<string, string | string[]>): Record<string, s
   return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]));
 }
 
-const lists = new Map<ListMethod, Promise<Record<string, unknown>>>();
+/** Per list method, two answers: for clients that render MCP Apps, and for the others. */
+const lists = new Map<`${ListMethod} ${boolean}`, Promise<Record<string, unknown>>>();
 
 /**
  * The SDK's answer to a list request, once per isolate. Building tools/list turns every tool's
@@ -185,14 +237,15 @@ const lists = new Map<ListMethod, Promise<Record<string, unknown>>>();
  * request by the SDK on the way out, on a copy. A failure is not kept: the next request retries.
  */
 function cachedList(method: ListMethod, request: McpRequest): Promise<Record<string, unknown>> {
-  let list = lists.get(method);
+  const key = `${method} ${request.apps}` as const;
+  let list = lists.get(key);
   if (!list) {
     // String keys only: the SDK's answer arrived in process, not serialized, and still carries the
     // cache hint it attached for the first request's auth mode (on a symbol key). Each request's
     // own server attaches the right one on the way out.
     list = askOnce(buildServer(request, "legacy"), method).then((result) => Object.fromEntries(Object.entries(result)));
-    lists.set(method, list);
-    list.catch(() => lists.delete(method));
+    lists.set(key, list);
+    list.catch(() => lists.delete(key));
   }
   return list;
 }

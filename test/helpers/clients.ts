@@ -35,8 +35,16 @@ export interface McpClient {
 export interface ClientKind {
   label: string;
   era: "modern" | "legacy";
-  /** Connects to `url` through `fetch` (the Worker's own), with extra request headers. */
-  connect(options?: { url?: string; fetch?: typeof fetch; headers?: Record<string, string> }): Promise<McpClient>;
+  /**
+   * Connects to `url` through `fetch` (the Worker's own), with extra request headers, declaring
+   * `capabilities` (e.g. an extension such as io.modelcontextprotocol/ui).
+   */
+  connect(options?: {
+    url?: string;
+    fetch?: typeof fetch;
+    headers?: Record<string, string>;
+    capabilities?: Record<string, unknown>;
+  }): Promise<McpClient>;
 }
 
 const open = { MCP_AUTH: "none" } as const;
@@ -50,10 +58,10 @@ export const CLIENT_KINDS: readonly ClientKind[] = [
   {
     label: "v2 client pinned to 2026-07-28",
     era: "modern",
-    async connect({ url = `${BASE}/mcp`, fetch = workerFetch(open), headers } = {}) {
+    async connect({ url = `${BASE}/mcp`, fetch = workerFetch(open), headers, capabilities = {} } = {}) {
       const client = new Client(
         { name: "test-client", version: "1.0.0" },
-        { versionNegotiation: { mode: { pin: "2026-07-28" } } },
+        { capabilities, versionNegotiation: { mode: { pin: "2026-07-28" } } },
       );
       await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch, requestInit: { headers } }));
       if (client.getProtocolEra() !== "modern") throw new Error("the pinned client did not speak 2026-07-28");
@@ -63,10 +71,10 @@ export const CLIENT_KINDS: readonly ClientKind[] = [
   {
     label: "1.x client (2025-11-25)",
     era: "legacy",
-    async connect({ url = `${BASE}/mcp`, fetch = workerFetch(open), headers } = {}) {
+    async connect({ url = `${BASE}/mcp`, fetch = workerFetch(open), headers, capabilities = {} } = {}) {
       const client = new LegacyClient(
         { name: "test-client", version: "1.0.0" },
-        { jsonSchemaValidator: legacyValidator },
+        { capabilities, jsonSchemaValidator: legacyValidator },
       );
       const transport = new LegacyHttpTransport(new URL(url), { fetch, requestInit: { headers } });
       await client.connect(transport);

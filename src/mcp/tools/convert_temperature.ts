@@ -1,20 +1,11 @@
 import * as z from "zod";
-import { TEMPERATURE_UNITS as units } from "../../session/schema.js";
 import { defineTool, toolError } from "../define.js";
-
-type Unit = (typeof units)[number];
-
-const toKelvin: Record<Unit, (v: number) => number> = {
-  celsius: (c) => c + 273.15,
-  fahrenheit: (f) => ((f - 32) * 5) / 9 + 273.15,
-  kelvin: (k) => k,
-};
-const fromKelvin: Record<Unit, (k: number) => number> = {
-  celsius: (k) => k - 273.15,
-  fahrenheit: (k) => ((k - 273.15) * 9) / 5 + 32,
-  kelvin: (k) => k,
-};
-const symbol: Record<Unit, string> = { celsius: "°C", fahrenheit: "°F", kelvin: "K" };
+import {
+  fromKelvinRounded,
+  kelvinOf,
+  TEMPERATURE_SYMBOL as symbol,
+  TEMPERATURE_UNITS as units,
+} from "../temperature.js";
 
 /**
  * Pure computation: typed input, typed output (`structuredContent`), no side effects. When the
@@ -38,11 +29,11 @@ export default defineTool({
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   handler({ value, from, to: requested }, { session }) {
     const to = requested ?? session.temperatureUnit;
-    const kelvin = toKelvin[from](value);
+    const kelvin = kelvinOf(value, from);
     if (kelvin < 0) {
       return toolError(`${value} ${symbol[from]} is below absolute zero.`);
     }
-    const result = Math.round(fromKelvin[to](kelvin) * 100) / 100;
+    const result = fromKelvinRounded(kelvin, to);
     if (!Number.isFinite(result)) return toolError(`${value} ${symbol[from]} is too large to convert.`);
     const text = `${value} ${symbol[from]} = ${result} ${symbol[to]}`;
     return {
