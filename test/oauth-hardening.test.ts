@@ -124,14 +124,21 @@ describe("point 7: JSON-RPC batches only for protocol versions that have them", 
 });
 
 describe("point 7: pages naming the request's Host are never publicly cacheable", () => {
-  it.each(["/", "/.well-known/mcp/server-card.json"])(
-    "%s: private without PUBLIC_URL, public with it",
-    async (path) => {
-      const spoofed = await fetchWorker(`http://localhost:8787${path}`, { headers: { Host: "evil.example" } }, open);
-      expect(spoofed.headers.get("Cache-Control")).toMatch(/^private/);
-      const pinned = await fetchWorker(path, undefined, { ...open, PUBLIC_URL: "https://mcp.example.org" });
-      expect(pinned.headers.get("Cache-Control")).toMatch(/^public/);
-      expect(await pinned.text()).toContain("https://mcp.example.org/mcp");
-    },
-  );
+  it("Smithery's card names no origin, so it is public whatever the Host", async () => {
+    const spoofed = await fetchWorker(
+      "http://localhost:8787/.well-known/mcp/server-card.json",
+      { headers: { Host: "evil.example" } },
+      open,
+    );
+    expect(spoofed.headers.get("Cache-Control")).toMatch(/^public/);
+    expect(await spoofed.text()).not.toContain("evil.example");
+  });
+
+  it.each(["/", "/mcp/server-card"])("%s: private without PUBLIC_URL, public with it", async (path) => {
+    const spoofed = await fetchWorker(`http://localhost:8787${path}`, { headers: { Host: "evil.example" } }, open);
+    expect(spoofed.headers.get("Cache-Control")).toMatch(/^private/);
+    const pinned = await fetchWorker(path, undefined, { ...open, PUBLIC_URL: "https://mcp.example.org" });
+    expect(pinned.headers.get("Cache-Control")).toMatch(/^public/);
+    expect(await pinned.text()).toContain("https://mcp.example.org/mcp");
+  });
 });

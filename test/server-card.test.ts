@@ -213,12 +213,20 @@ describe("the MCP server card (SEP-2127) at /mcp/server-card", () => {
   });
 });
 
+// Smithery's card names no origin: public. The SEP-2127 card names the origin it was reached on,
+// so without PUBLIC_URL a shared cache must not keep it.
+const CACHE: Record<string, string> = {
+  [SMITHERY]: "public, max-age=3600",
+  [SEP_2127[0]]: "private, max-age=3600",
+  [SEP_2127[1]]: "private, max-age=3600",
+};
+
 describe.each([SMITHERY, ...SEP_2127])("%s over HTTP", (path) => {
-  it("is cacheable (privately: no PUBLIC_URL) and readable from any origin", async () => {
+  it("is cacheable (privately when it names a Host-derived origin) and readable from any origin", async () => {
     const { response } = await getCard(path, OPEN, { headers: { Origin: "https://evil.example.com" } });
     expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(response.headers.get("Access-Control-Allow-Methods")).toContain("GET");
-    expect(response.headers.get("Cache-Control")).toBe("private, max-age=3600");
+    expect(response.headers.get("Cache-Control")).toBe(CACHE[path]);
     expect(response.headers.get("ETag")).toMatch(/^"[^"]+"$/);
   });
 
@@ -235,7 +243,7 @@ describe.each([SMITHERY, ...SEP_2127])("%s over HTTP", (path) => {
       expect(cached.status, ifNoneMatch).toBe(304);
       expect(await cached.text()).toBe("");
       expect(cached.headers.get("ETag")).toBe(etag);
-      expect(cached.headers.get("Cache-Control")).toBe("private, max-age=3600");
+      expect(cached.headers.get("Cache-Control")).toBe(CACHE[path]);
     }
     const stale = await fetchWorker(path, { headers: { "If-None-Match": '"stale"' } }, OPEN);
     expect(stale.status).toBe(200);

@@ -51,9 +51,10 @@ async function serveCard(c: Context<AppEnv>, kind: Kind): Promise<Response> {
     card.catch(() => rendered.delete(key));
   }
   const { body, etag } = await card;
-  // The card names the origin; without PUBLIC_URL it comes from the request's Host, which a
-  // shared cache must not hand to others.
-  const cache = c.var.config.publicUrl ? HEADERS["Cache-Control"] : "private, max-age=3600";
+  // The SEP-2127 card names the origin; without PUBLIC_URL it comes from the request's Host, which
+  // a shared cache must not hand to others. Smithery's card names no origin.
+  const namesHost = kind !== "smithery" && !c.var.config.publicUrl;
+  const cache = namesHost ? "private, max-age=3600" : HEADERS["Cache-Control"];
   const headers = { ...HEADERS, "Cache-Control": cache, "Content-Type": MEDIA_TYPES[kind], ETag: etag };
   if (matches(c.req.header("If-None-Match"), etag)) return new Response(null, { status: 304, headers });
   return new Response(c.req.method === "HEAD" ? null : body, { headers });
