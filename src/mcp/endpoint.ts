@@ -8,8 +8,10 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
-import { appsSessionId, initializeDeclaringApps, rendersApps } from "./apps-negotiation.js";
+import { rendersApps } from "./apps-negotiation.js";
+import { AskingTransport, answersIn, deliverAnswers, initialized, mayAsk, ownerOf } from "./legacy-push.js";
 import { jsonUnlessStreamed } from "./legacy-response.js";
+import { type LegacySession, readSession, sessionIdFor } from "./legacy-session.js";
 import { createMcpServer, type McpRequest } from "./server.js";
 
 /**
@@ -80,16 +82,29 @@ export async function serveMcp({
   responseMode,
   acceptsStream,
 }: EndpointRequest) {
+  // A 2025-era session id carries what the client declared at initialize (src/mcp/legacy-session.ts).
+  const sessionId = request.headers.get("Mcp-Session-Id");
+  const session = readSession(sessionId);
+  // The client's answer to a question this server asked it mid-call (src/mcp/legacy-push.ts).
+  const answers = answersIn(parsedBody);
+  if (answers) return deliverAnswers(answers, context.env, ownerOf(context.user, authInfo, sessionId ?? ""));
   const legacy = await isLegacyRequest(request, parsedBody);
-  const apps = rendersApps(parsedBody, legacy ? "legacy" : "modern", request.headers.get("Mcp-Session-Id"));
+  const apps = rendersApps(parsedBody, legacy ? "legacy" : "modern", session);
   contexts.set(request, { ...context, apps });
   if (legacy) {
     const stream = responseMode === "sse" || (acceptsStream === true && wantsProgress(parsedBody));
     // A single request from a client that takes both: JSON unless the handler reports first (logs).
     const adaptive = !stream && acceptsStream === true && !Array.isArray(parsedBody);
-    return serveLegacy(request, parsedBody, authInfo, stream || adaptive, adaptive);
+    return serveLegacy(request, parsedBody, authInfo, stream || adaptive, adaptive, { session, sessionId, apps });
   }
   return modern[responseMode].fetch(request, { parsedBody, authInfo });
+}
+
+/** What the 2025 leg knows of the client beyond this request: its session, and whether it renders apps. */
+interface LegacyClient {
+  session: LegacySession | undefined;
+  sessionId: string | null;
+  apps: boolean;
 }
 
 /**
@@ -99,16 +114,23 @@ export async function serveMcp({
  * body when the client takes it, as the 1.x template did — no stream to hold open. `adaptive`: the
  * transport streams, and `jsonUnlessStreamed` turns the stream back into that JSON body unless the
  * handler sent something before its result (log messages), which then arrives as it was sent.
+ * A call from a client that can be asked for input (its session says so) is served by a server
+ * that knows it, on a transport that can ask (src/mcp/legacy-push.ts).
  */
 async function serveLegacy(
   request: Request,
   parsedBody: unknown,
   authInfo: AuthInfo | undefined,
   stream: boolean,
-  adaptive = false,
+  adaptive: boolean,
+  client: LegacyClient,
 ): Promise<Response> {
   const server = factory({ era: "legacy", requestInfo: request });
-  const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
+  const context = contexts.get(request)!;
+  const transport =
+    mayAsk(parsedBody, client.session, stream, context.env) && (await initialized(server, client.session))
+      ? new AskingTransport(context.env.MAILBOX, ownerOf(context.user, authInfo, client.sessionId ?? ""))
+      : new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
   await server.connect(transport);
   // A client that goes away aborts what its request started: closing the server aborts its
   // handlers' signals (`ctx.signal`), and the exchange ends with 499 (nobody reads it), as on the
@@ -126,9 +148,11 @@ async function serveLegacy(
   const answered = (async () => {
     let response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
     if (adaptive) response = await jsonUnlessStreamed(response);
-    // A client that declared MCP Apps at initialize: the session id it will send back remembers it
-    // (src/mcp/apps-negotiation.ts). Nothing is stored; any other client gets no session id.
-    if (response.ok && initializeDeclaringApps(parsedBody)) response.headers.set("Mcp-Session-Id", appsSessionId());
+    // A client that declared at initialize what later requests need (MCP Apps, or a way to answer
+    // questions): the session id it will send back says so (src/mcp/legacy-session.ts). Nothing
+    // is stored; any other client gets no session id.
+    const sessionId = response.ok ? sessionIdFor(parsedBody, client.apps) : undefined;
+    if (sessionId) response.headers.set("Mcp-Session-Id", sessionId);
     return stream ? closeOnCancel(response, server) : response;
   })();
   return Promise.race([answered, gone]);
