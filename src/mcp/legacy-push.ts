@@ -106,14 +106,16 @@ export async function initialized(server: McpServer, session: LegacySession): Pr
 export class AskingTransport extends WebStandardStreamableHTTPServerTransport {
   readonly #mailboxes: DurableObjectNamespace<Mailbox>;
   readonly #owner: string;
+  readonly #waitMs: number;
   /** The SDK's id of each question asked → its id on the wire. */
   readonly #asked = new Map<string | number, string>();
   #closed = false;
 
-  constructor(mailboxes: DurableObjectNamespace<Mailbox>, owner: string) {
+  constructor(mailboxes: DurableObjectNamespace<Mailbox>, owner: string, waitMs = WAIT_MS) {
     super({ enableJsonResponse: false });
     this.#mailboxes = mailboxes;
     this.#owner = owner;
+    this.#waitMs = waitMs;
   }
 
   override async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
@@ -130,7 +132,7 @@ export class AskingTransport extends WebStandardStreamableHTTPServerTransport {
     const key = randomKey();
     const mailbox = this.#mailboxes.get(this.#mailboxes.idFromName(key));
     // Opened before the question leaves, so that even the fastest answer finds it waiting.
-    if (!(await mailbox.open(this.#owner, WAIT_MS))) throw new Error("The mailbox for this question was in use");
+    if (!(await mailbox.open(this.#owner, this.#waitMs))) throw new Error("The mailbox for this question was in use");
     const wireId = ASK_PREFIX + key;
     this.#asked.set(message.id, wireId);
     await super.send({ ...message, id: wireId }, options);
@@ -149,7 +151,7 @@ export class AskingTransport extends WebStandardStreamableHTTPServerTransport {
       return;
     }
     // No answer in time: the client hears that the question is withdrawn, the tool gets an error.
-    const seconds = Math.round(WAIT_MS / 1000);
+    const seconds = this.#waitMs / 1000;
     await super
       .send(
         {
