@@ -7,7 +7,7 @@ import {
 import { McpServer } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Secrets } from "../src/config.js";
-import { AskingTransport, initialized } from "../src/mcp/legacy-push.js";
+import { AskingTransport } from "../src/mcp/legacy-push.js";
 import { readSession, sessionIdFor } from "../src/mcp/legacy-session.js";
 import * as generated from "../src/mcp/registry.gen.js";
 import { useRegistry } from "../src/mcp/server.js";
@@ -262,6 +262,19 @@ describe("clients that did not declare the capability are served as before", () 
     expect(body.result.isError).toBe(true);
   });
 
+  it("a session claiming capabilities the SDK refuses at initialize is served as one that declared none", async () => {
+    const claim = { p: "2025-11-25", c: { sampling: { tools: 5 } }, n: "x" };
+    const sessionId = `v1.${btoa(JSON.stringify(claim)).replaceAll("=", "")}`;
+    const response = await post(
+      { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "test_sampling", arguments: { prompt: "x" } } },
+      { headers: { ...LEGACY, "Mcp-Session-Id": sessionId } },
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { result: { isError: boolean; content: { text: string }[] } };
+    expect(body.result.isError).toBe(true);
+    expect(body.result.content[0]!.text).toContain("no client capabilities are available");
+  });
+
   it("declared elicitation only: a tool that needs sampling gets the error, not a question", async () => {
     const sessionId = await sessionFor({ elicitation: {} });
     const response = await post(
@@ -359,9 +372,9 @@ describe("bounded waits", () => {
       }),
     );
     const session = readSession(sessionIdFor(initializeBody({ elicitation: {} }), false)!)!;
-    expect(await initialized(server, session)).toBe(true);
     const transport = new AskingTransport(env.MAILBOX, "tester", 200);
     await server.connect(transport);
+    expect(await transport.replayInitialize(session)).toBe(true);
     const response = await transport.handleRequest(
       new Request("http://localhost/mcp", {
         method: "POST",

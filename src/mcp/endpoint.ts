@@ -9,7 +9,7 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import { rendersApps } from "./apps-negotiation.js";
-import { AskingTransport, answersIn, deliverAnswers, initialized, mayAsk, ownerOf } from "./legacy-push.js";
+import { AskingTransport, answersIn, deliverAnswers, mayAsk, ownerOf } from "./legacy-push.js";
 import { jsonUnlessStreamed } from "./legacy-response.js";
 import { type LegacySession, readSession, sessionIdFor } from "./legacy-session.js";
 import { createMcpServer, type McpRequest } from "./server.js";
@@ -127,11 +127,11 @@ async function serveLegacy(
 ): Promise<Response> {
   const server = factory({ era: "legacy", requestInfo: request });
   const context = contexts.get(request)!;
-  const transport =
-    mayAsk(parsedBody, client.session, stream, context.env) && (await initialized(server, client.session))
-      ? new AskingTransport(context.env.MAILBOX, ownerOf(context.user, authInfo, client.sessionId ?? ""))
-      : new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
+  const transport = mayAsk(parsedBody, client.session, stream, context.env)
+    ? new AskingTransport(context.env.MAILBOX, ownerOf(context.user, authInfo, client.sessionId ?? ""))
+    : new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
   await server.connect(transport);
+  if (transport instanceof AskingTransport && client.session) await transport.replayInitialize(client.session);
   // A client that goes away aborts what its request started: closing the server aborts its
   // handlers' signals (`ctx.signal`), and the exchange ends with 499 (nobody reads it), as on the
   // modern path.

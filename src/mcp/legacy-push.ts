@@ -11,7 +11,6 @@ import {
 import type { User } from "../auth/user.js";
 import { canBeAsked, type LegacySession } from "./legacy-session.js";
 import type { Mailbox, Outcome } from "./mailbox.js";
-import { askInProcess } from "./server.js";
 
 /**
  * Server-to-client requests for 2025-era clients, on a stateless Worker.
@@ -23,8 +22,8 @@ import { askInProcess } from "./server.js";
  * answers, if the client declared the capability at `initialize`. Two things make that work here:
  *
  * 1. The per-request server learns what the client declared: the session id carries it
- *    (src/mcp/legacy-session.ts), and `initialized` replays the client's initialize to the fresh
- *    server in process, through the SDK's own handler, before it serves the call.
+ *    (src/mcp/legacy-session.ts), and the transport replays the client's initialize to the fresh
+ *    server (`replayInitialize`), through the SDK's own handler, before it serves the call.
  * 2. The answer comes back in another POST, possibly to another isolate. Each question gets an id
  *    with a fresh random key (`ask.<key>`); the isolate that asked waits on the Durable Object of
  *    that name (src/mcp/mailbox.ts), and the POST that carries the answer delivers it there
@@ -45,6 +44,8 @@ export const ANSWER_MAX_BYTES = 256 * 1024;
 /** The JSON-RPC ids of this server's questions: the prefix, then the mailbox's key. */
 const ASK_PREFIX = "ask.";
 const KEY = /^[A-Za-z0-9_-]{22}$/;
+/** The id of the replayed initialize: the client's own ids never reach this transport's `send` unanswered. */
+const REPLAY_ID = "replayed-initialize";
 
 /** The methods whose handlers may ask (`inputRequired` is valid on these three only). */
 const ASKING_METHODS = new Set(["tools/call", "prompts/get", "resources/read"]);
@@ -76,29 +77,6 @@ export function mayAsk(
 }
 
 /**
- * Replays the client's initialize to this request's fresh server, in process, so that the SDK
- * knows the client's capabilities and revision as a stateful server would. The server is left
- * closed, ready to connect to the request's transport. False if the SDK refused the claim.
- */
-export async function initialized(server: McpServer, session: LegacySession): Promise<boolean> {
-  try {
-    await askInProcess(server, [
-      {
-        method: "initialize",
-        params: {
-          protocolVersion: session.protocolVersion,
-          capabilities: session.capabilities,
-          clientInfo: { name: "2025-era session", version: "0" },
-        },
-      },
-    ]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
  * The 2025 transport of one call whose handler may ask the client: each request the SDK sends
  * goes out under an `ask.<key>` id, and the answer, when the mailbox has it, comes back in under
  * the SDK's own id, as if it had arrived on this connection.
@@ -110,6 +88,7 @@ export class AskingTransport extends WebStandardStreamableHTTPServerTransport {
   /** The SDK's id of each question asked → its id on the wire. */
   readonly #asked = new Map<string | number, string>();
   #closed = false;
+  #replayed: ((answer: JSONRPCMessage) => void) | undefined;
 
   constructor(mailboxes: DurableObjectNamespace<Mailbox>, owner: string, waitMs = WAIT_MS) {
     super({ enableJsonResponse: false });
@@ -118,7 +97,35 @@ export class AskingTransport extends WebStandardStreamableHTTPServerTransport {
     this.#waitMs = waitMs;
   }
 
+  /**
+   * Replays the client's initialize to the server this transport is connected to, so that the
+   * SDK knows the client's capabilities and revision as a stateful server would (and checks the
+   * claim as it checks any initialize). Its answer goes nowhere. False if the SDK refused it:
+   * then nothing is asked, and the call is served as for a client that declared nothing.
+   */
+  async replayInitialize(session: LegacySession): Promise<boolean> {
+    const answer = new Promise<JSONRPCMessage>((resolve) => {
+      this.#replayed = resolve;
+    });
+    this.onmessage?.({
+      jsonrpc: "2.0",
+      id: REPLAY_ID,
+      method: "initialize",
+      params: {
+        protocolVersion: session.protocolVersion,
+        capabilities: session.capabilities,
+        clientInfo: { name: "2025-era session", version: "0" },
+      },
+    });
+    return isJSONRPCResultResponse(await answer);
+  }
+
   override async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (this.#replayed && "id" in message && message.id === REPLAY_ID && !("method" in message)) {
+      this.#replayed(message);
+      this.#replayed = undefined;
+      return;
+    }
     if (isJSONRPCRequest(message)) return this.#ask(message, options);
     return super.send(this.#renamedCancellation(message), options);
   }
