@@ -90,18 +90,25 @@ export async function serveMcp({
   if (answers) return deliverAnswers(answers, context.env, ownerOf(context.user, authInfo, sessionId ?? ""));
   const legacy = await isLegacyRequest(request, parsedBody);
   const apps = rendersApps(parsedBody, legacy ? "legacy" : "modern", session);
-  contexts.set(request, { ...context, apps });
   if (legacy) {
     const stream = responseMode === "sse" || (acceptsStream === true && wantsProgress(parsedBody));
     // A single request from a client that takes both: JSON unless the handler reports first (logs).
     const adaptive = !stream && acceptsStream === true && !Array.isArray(parsedBody);
-    return serveLegacy(request, parsedBody, authInfo, stream || adaptive, adaptive, { session, sessionId, apps });
+    const asking = mayAsk(parsedBody, session, stream || adaptive, context.env);
+    contexts.set(request, { ...context, apps, ...(asking && { askable: session.capabilities }) });
+    return serveLegacy(request, parsedBody, authInfo, stream || adaptive, adaptive, {
+      session: asking ? session : undefined,
+      sessionId,
+      apps,
+    });
   }
+  contexts.set(request, { ...context, apps });
   return modern[responseMode].fetch(request, { parsedBody, authInfo });
 }
 
 /** What the 2025 leg knows of the client beyond this request: its session, and whether it renders apps. */
 interface LegacyClient {
+  /** Set when this call can ask the client for input (`mayAsk`). */
   session: LegacySession | undefined;
   sessionId: string | null;
   apps: boolean;
@@ -127,7 +134,7 @@ async function serveLegacy(
 ): Promise<Response> {
   const server = factory({ era: "legacy", requestInfo: request });
   const context = contexts.get(request)!;
-  const transport = mayAsk(parsedBody, client.session, stream, context.env)
+  const transport = client.session
     ? new AskingTransport(context.env.MAILBOX, ownerOf(context.user, authInfo, client.sessionId ?? ""))
     : new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
   await server.connect(transport);
