@@ -319,6 +319,12 @@ describe("the answer travels in its own request, and only the asker's answer is 
     const huge = await answer(id, sessionId, { action: "accept", content: { username: "x".repeat(300_000) } });
     expect(huge.status).toBe(413);
     await huge.body?.cancel();
+    // Something that is not an answer is refused, and does not use the question up either.
+    const malformed = await post(
+      { jsonrpc: "2.0", id, result: "yes" },
+      { headers: { ...LEGACY, "Mcp-Session-Id": sessionId } },
+    );
+    expect(malformed.status).toBe(400);
 
     // None of that used the question up: the rightful answer, in a request of its own, is taken.
     const rightful = await answer(id, sessionId);

@@ -151,9 +151,15 @@ export class AskingTransport extends WebStandardStreamableHTTPServerTransport {
   async #answer(id: string | number, wireId: string, outcome: Outcome, options?: TransportSendOptions) {
     this.#asked.delete(id);
     if (this.#closed) return;
-    const answer = "answered" in outcome ? asResponse(outcome.answered, id) : undefined;
-    if (answer) {
-      this.onmessage?.(answer);
+    if ("answered" in outcome) {
+      // Checked on delivery already; a response under the SDK's own id, nothing else kept.
+      this.onmessage?.(
+        asResponse(outcome.answered, id) ?? {
+          jsonrpc: "2.0",
+          id,
+          error: { code: -32600, message: "The client's answer was not a JSON-RPC response" },
+        },
+      );
       return;
     }
     // No answer in time: the client hears that the question is withdrawn, the tool gets an error.
@@ -207,13 +213,22 @@ export function answersIn(body: unknown): Record<string, unknown>[] | undefined 
 
 /**
  * Delivers each answer to the question it answers. 202 when all were taken; 413 for an answer
- * over ANSWER_MAX_BYTES; otherwise 400, the same for a question that is unknown, already
- * answered, timed out or someone else's, so that nothing can be learnt by trying ids.
+ * over ANSWER_MAX_BYTES; 400 for one that is not a JSON-RPC response, and 400 too, the same for
+ * all, for a question that is unknown, already answered, timed out or someone else's, so that
+ * nothing can be learnt by trying ids.
  */
 export async function deliverAnswers(answers: Record<string, unknown>[], env: Env, owner: string): Promise<Response> {
   for (const answer of answers) {
-    if (JSON.stringify(answer).length > ANSWER_MAX_BYTES) {
+    if (utf8.encode(JSON.stringify(answer)).byteLength > ANSWER_MAX_BYTES) {
       return refusal(413, -32000, `Payload Too Large: an answer must be at most ${ANSWER_MAX_BYTES} bytes`);
+    }
+    // Checked here, so that a malformed answer is refused and leaves the question open.
+    if (!isJSONRPCResultResponse(answer) && !isJSONRPCErrorResponse(answer)) {
+      return refusal(
+        400,
+        -32600,
+        "Invalid Request: an answer must be a JSON-RPC response (a result object or an error)",
+      );
     }
   }
   for (const answer of answers) {
@@ -235,6 +250,8 @@ export async function deliverAnswers(answers: Record<string, unknown>[], env: En
   }
   return new Response(null, { status: 202 });
 }
+
+const utf8 = new TextEncoder();
 
 function refusal(status: number, code: number, message: string): Response {
   return Response.json({ jsonrpc: "2.0", id: null, error: { code, message } }, { status });

@@ -26,8 +26,8 @@ export interface LegacySession {
 
 /** Longer ids are not ours (a client sends back what it got; ours stay well under this). */
 export const MAX_SESSION_ID_LENGTH = 1024;
-/** Each kept capability's JSON, at most: real ones are a few bytes (`{}`, `{"form":{}}`). */
-const MAX_CAPABILITY_JSON = 200;
+/** Each kept capability's JSON, at most: real ones are a few bytes (`{}`, `{"form":{}}`); three fit the id. */
+const MAX_CAPABILITY_JSON = 128;
 const PREFIX = "v1.";
 /** The id main gave before this encoding (apps only), still honoured for clients that hold one. */
 const APPS_ONLY_PREFIX = "mcp-apps.";
