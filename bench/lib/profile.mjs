@@ -5,6 +5,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { load } from "./load.mjs";
 
+/** `scenarios`: { id, label, server, request: { path, headers, body }, check } each. */
 export async function profileLoad({ served, out, durationMs, connections, scenarios }) {
   const results = [];
   for (const spec of scenarios) {
@@ -15,15 +16,7 @@ export async function profileLoad({ served, out, durationMs, connections, scenar
       await inspector.send("Profiler.start");
       await load({
         url: served.urls[spec.server],
-        request: {
-          path: "/mcp",
-          headers: {
-            "Content-Type": "application/json",
-            Accept: "application/json, text/event-stream",
-            ...(spec.token ? { Authorization: `Bearer ${spec.token}` } : {}),
-          },
-          body: spec.body,
-        },
+        request: spec.request,
         check: spec.check,
         connections,
         durationMs,
