@@ -94,12 +94,14 @@ describe("OAuth discovery: from a bare 401 to the authorization server", () => {
   });
 
   it("keeps the server card, the landing page and the consent routes public", async () => {
-    for (const path of ["/.well-known/mcp/server-card.json", "/mcp/server-card", "/"]) {
+    for (const path of ["/.well-known/mcp/server-card.json", "/mcp/server-card", "/.well-known/mcp/server-card", "/"]) {
       const response = await server()(path);
       expect(response.status, path).toBe(200);
     }
-    const card = await server()("/mcp/server-card").then((r) => r.json<Record<string, unknown>>());
-    expect(card.authentication).toEqual({ required: true, schemes: ["oauth2"] });
+    const smithery = await server()("/.well-known/mcp/server-card.json").then((r) => r.json<Record<string, unknown>>());
+    expect(smithery.authentication).toEqual({ required: true, schemes: ["oauth2"] });
+    const card = await server()("/mcp/server-card").then((r) => r.json<{ remotes: unknown[] }>());
+    expect(card.remotes).toMatchObject([{ authentication: { required: true, schemes: ["oauth2"] } }]);
   });
 
   it("answers a CORS preflight for /mcp so browser clients can reach the 401", async () => {

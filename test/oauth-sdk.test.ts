@@ -1,3 +1,8 @@
+import {
+  Client as ModernClient,
+  type OAuthClientProvider as ModernProvider,
+  StreamableHTTPClientTransport as ModernTransport,
+} from "@modelcontextprotocol/client";
 import { auth, type OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -57,8 +62,13 @@ const fetchFn = workerFetch(withPassphrase);
 
 /** What a person does in the browser the SDK opened: approve with the passphrase. */
 async function approveInBrowser(provider: MemoryProvider): Promise<string> {
+  return (await callbackFromBrowser(provider)).get("code")!;
+}
+
+/** The query of the redirect back to the client: code, state and `iss` (RFC 9207). */
+async function callbackFromBrowser(provider: MemoryProvider): Promise<URLSearchParams> {
   const redirect = await consent(new Browser(), provider.authorizationUrl!.href);
-  return new URL(redirect.headers.get("Location")!).searchParams.get("code")!;
+  return new URL(redirect.headers.get("Location")!).searchParams;
 }
 
 async function connect(provider: MemoryProvider): Promise<Client> {
@@ -112,6 +122,25 @@ describe("the SDK client's own OAuth support against the Worker", () => {
     const connected = await connect(provider);
     expect((await connected.listTools()).tools.length).toBeGreaterThan(0);
     await connected.close();
+  });
+
+  it("the v2 client pinned to 2026-07-28: server/discover → 401 → authorization URL → finishAuth → connected", async () => {
+    const provider = new MemoryProvider();
+    const options = { authProvider: provider as unknown as ModernProvider, fetch: fetchFn };
+    const pinned = { versionNegotiation: { mode: { pin: "2026-07-28" } } };
+    const transport = new ModernTransport(new URL(MCP_URL), options);
+    await expect(new ModernClient({ name: "sdk-oauth", version: "1.0.0" }, pinned).connect(transport)).rejects.toThrow(
+      /Unauthorized/i,
+    );
+    expect(provider.authorizationUrl?.searchParams.get("resource")).toBe(MCP_URL);
+    // The 2.x client checks the authorization response's issuer (RFC 9207): it takes the whole callback.
+    await transport.finishAuth(await callbackFromBrowser(provider));
+    const client = new ModernClient({ name: "sdk-oauth", version: "1.0.0" }, pinned);
+    await client.connect(new ModernTransport(new URL(MCP_URL), options));
+    expect(client.getProtocolEra()).toBe("modern");
+    const me = await client.callTool({ name: "whoami", arguments: {} });
+    expect(me.structuredContent).toMatchObject({ authenticated: true, scopes: ["mcp", "profile"] });
+    await client.close();
   });
 
   it("uses a Client ID Metadata Document when the client has one (no registration)", async () => {

@@ -1,6 +1,7 @@
-import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
+import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
 import { errorOf, INITIALIZED, OPEN, PING, post, sseMessages, TOOLS_LIST } from "./helpers/http.js";
+import { modernPost } from "./helpers/modern.js";
 import { BASE, fetchWorker } from "./helpers/worker.js";
 
 // Protocol hygiene of POST /mcp (Streamable HTTP transport rules), through the Worker's real
@@ -78,6 +79,12 @@ describe("Origin validation", () => {
 });
 
 describe("MCP-Protocol-Version", () => {
+  it("serves 2026-07-28 (the 1.x SDK's transport refused it with 400)", async () => {
+    const response = await modernPost("tools/list");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ result: { tools: expect.any(Array), resultType: "complete" } });
+  });
+
   it.each(SUPPORTED_PROTOCOL_VERSIONS)("accepts %s", async (version) => {
     const response = await post(TOOLS_LIST, { headers: { "MCP-Protocol-Version": version } });
     expect(response.status).toBe(200);

@@ -1,11 +1,14 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createSessionReader, readSession } from "../src/session/read.js";
 import { sessionJsonSchema } from "../src/session/schema.js";
 import { SMITHERY_LIMITS, smitheryLimitProblems } from "../src/session/smithery-limits.js";
-import { legacyValidator as jsonSchemaValidator } from "./helpers/legacy-client.js";
+import { CLIENT_KINDS } from "./helpers/clients.js";
+import {
+  LegacyClient as Client,
+  legacyValidator as jsonSchemaValidator,
+  LegacyHttpTransport as StreamableHTTPClientTransport,
+} from "./helpers/legacy-client.js";
 import { BASE, fetchWorker, workerFetch } from "./helpers/worker.js";
 
 const open = { MCP_AUTH: "none" } as const;
@@ -132,11 +135,16 @@ describe("the session schema keeps within Smithery's limits", () => {
   });
 });
 
-describe("session settings reach the tools, through the Worker", () => {
+describe.each(CLIENT_KINDS)("session settings reach the tools, through the Worker ($label)", (kind) => {
+  const connectAs = (query = "", headers: Record<string, string> = {}) =>
+    kind.connect({ url: `${BASE}/mcp${query}`, headers });
+
   it("temperatureUnit (query) is convert_temperature's target when the call names none", async () => {
-    const client = await connect("?temperatureUnit=fahrenheit");
+    const client = await connectAs("?temperatureUnit=fahrenheit");
     const { tools } = await client.listTools();
-    expect(tools.find((t) => t.name === "convert_temperature")!.inputSchema.required).toEqual(["value", "from"]);
+    expect(
+      (tools.find((t) => t.name === "convert_temperature")!.inputSchema as { required?: string[] }).required,
+    ).toEqual(["value", "from"]);
     const result = await client.callTool({ name: "convert_temperature", arguments: { value: 100, from: "celsius" } });
     expect(result.structuredContent).toEqual({ value: 212, unit: "fahrenheit", text: "100 °C = 212 °F" });
     // An explicit unit still wins.
@@ -149,7 +157,7 @@ describe("session settings reach the tools, through the Worker", () => {
   });
 
   it("without settings, the defaults apply (what Smithery's scanner gets)", async () => {
-    const client = await connect();
+    const client = await connectAs();
     const result = await client.callTool({
       name: "convert_temperature",
       arguments: { value: 212, from: "fahrenheit" },
@@ -160,12 +168,12 @@ describe("session settings reach the tools, through the Worker", () => {
 
   it("githubToken (header x-github-token) is sent to GitHub as a bearer token; none without it", async () => {
     const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => githubAnswer());
-    const withToken = await connect("", { "x-github-token": TOKEN });
+    const withToken = await connectAs("", { "x-github-token": TOKEN });
     await withToken.callTool({ name: "github_repo", arguments: { owner: "cloudflare", repo: "workers-sdk" } });
     expect(new Headers(spy.mock.calls[0]![1]!.headers).get("Authorization")).toBe(`Bearer ${TOKEN}`);
     await withToken.close();
 
-    const anonymous = await connect("", { "x-github-token": "" });
+    const anonymous = await connectAs("", { "x-github-token": "" });
     await anonymous.callTool({ name: "github_repo", arguments: { owner: "cloudflare", repo: "workers-sdk" } });
     expect(new Headers(spy.mock.calls[1]![1]!.headers).has("Authorization")).toBe(false);
     await anonymous.close();
@@ -173,7 +181,7 @@ describe("session settings reach the tools, through the Worker", () => {
 
   it("a token GitHub refuses becomes a tool error that says which setting to fix", async () => {
     vi.spyOn(globalThis, "fetch").mockResolvedValue(Response.json({ message: "Bad credentials" }, { status: 401 }));
-    const client = await connect("", { "x-github-token": TOKEN });
+    const client = await connectAs("", { "x-github-token": TOKEN });
     const result = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toContain("GitHub refused the token this connection set (x-github-token)");
@@ -182,10 +190,10 @@ describe("session settings reach the tools, through the Worker", () => {
 
   it("the rate-limit error suggests a token only when none is set", async () => {
     vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("{}", { status: 403 }));
-    const anonymous = await connect();
+    const anonymous = await connectAs();
     const a = await anonymous.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
     expect(JSON.stringify(a.content)).toContain("x-github-token setting");
-    const authed = await connect("", { "x-github-token": TOKEN });
+    const authed = await connectAs("", { "x-github-token": TOKEN });
     const b = await authed.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
     expect(JSON.stringify(b.content)).not.toContain("x-github-token setting");
     await anonymous.close();

@@ -7,11 +7,15 @@ import {
   type ServerCapabilities,
   type Tool,
 } from "@modelcontextprotocol/server";
-import { askInProcess, createMcpServer, LIST_METHODS } from "../mcp/server.js";
+import { discoverInProcess, LEGACY_REVISIONS } from "../mcp/endpoint.js";
+import { askInProcess, createMcpServer, LIST_METHODS, type McpRequest } from "../mcp/server.js";
 import { DEFAULT_SESSION } from "../session/read.js";
 
-/** What a client sees after initialize and the four list calls. */
+/** What clients of both eras see: server/discover, initialize, and the four list calls. */
 export interface CapabilitySnapshot {
+  /** Every revision the endpoint serves, newest first: server/discover's, then the 2025-era ones. */
+  supportedProtocolVersions: string[];
+  /** The newest 2025-era revision, what initialize answers a current 2025 client with. */
   protocolVersion: string;
   serverInfo: Implementation;
   capabilities: ServerCapabilities;
@@ -38,10 +42,9 @@ export function getCapabilitySnapshot(env: Env): Promise<CapabilitySnapshot> {
 
 async function takeSnapshot(env: Env): Promise<CapabilitySnapshot> {
   // Who asks does not matter for what is offered: the lists are the same for every caller.
-  const server = createMcpServer(
-    { env, auth: "none", user: undefined, scopes: [], session: DEFAULT_SESSION },
-    "legacy",
-  );
+  const context: McpRequest = { env, auth: "none", user: undefined, scopes: [], session: DEFAULT_SESSION };
+  const discover = await discoverInProcess(context);
+  const server = createMcpServer(context, "legacy");
   const [init, ...lists] = await askInProcess(server, [
     {
       method: "initialize",
@@ -67,6 +70,7 @@ async function takeSnapshot(env: Env): Promise<CapabilitySnapshot> {
     instructions?: string;
   };
   return {
+    supportedProtocolVersions: [...discover.supportedVersions, ...LEGACY_REVISIONS],
     protocolVersion,
     serverInfo,
     capabilities,

@@ -1,6 +1,6 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { AUTHORIZE_PATH, CALLBACK_PATH } from "../auth/provider.js";
-import { SERVER_CARD_PATHS, serveServerCard } from "../card/route.js";
+import { MCP_SERVER_CARD_PATHS, SMITHERY_CARD_PATH, serveMcpServerCard, serveSmitheryCard } from "../card/route.js";
 import { getConfig } from "../config.js";
 import { lazy } from "../lazy.js";
 import { jsonRpcError } from "./json-rpc-error.js";
@@ -31,7 +31,8 @@ export function createApp(): Hono<AppEnv> {
   // its requests need (the MCP SDK alone builds hundreds of Zod schemas when loaded), and the OAuth
   // flow, discovery and the cached card never load the SDK. See docs/performance.md.
   app.get("/", async (c) => (await landing()).serveLanding(c));
-  for (const path of SERVER_CARD_PATHS) app.get(path, serveServerCard);
+  app.get(SMITHERY_CARD_PATH, serveSmitheryCard);
+  for (const path of MCP_SERVER_CARD_PATHS) app.get(path, serveMcpServerCard);
 
   // The consent page and upstream callback (MCP_AUTH=oauth; the provider serves the rest of OAuth).
   app.use(AUTHORIZE_PATH, oauthOnly);

@@ -1,5 +1,4 @@
 import type {
-  CacheHint,
   CallToolResult,
   GetPromptResult,
   InputRequiredResult,
@@ -124,5 +123,3 @@ export function definePrompt<Args extends Schema>(prompt: PromptDefinition<Args>
 export function toolError(message: string): ToolErrorResult {
   return { isError: true, content: [{ type: "text", text: message }] };
 }
-
-export type { CacheHint };

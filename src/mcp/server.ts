@@ -11,6 +11,7 @@ import { resourceCacheHint, serverCacheHints } from "./cache.js";
 import type { AnyPrompt, AnyTool, Era, McpContext, ResourceDefinition } from "./define.js";
 import { serverInfo } from "./info.js";
 import { prompts, resources, tools } from "./registry.gen.js";
+import { withCachedJsonSchema } from "./schemas.js";
 
 /** What one request brings to its handlers: everything in McpContext but the per-call parts. */
 export type McpRequest = Omit<McpContext, "era" | "signal" | "mcp"> & { auth: AuthMode };
@@ -37,8 +38,9 @@ type ListMethod = "tools/list" | "resources/list" | "resources/templates/list" |
 /**
  * A fresh MCP server for one request, in either era, with every tool, resource and prompt in the
  * registry. The SDK needs a new instance per request (createMcpHandler refuses to reuse one);
- * what is the same for every request is built once per isolate: the tools' zod objects live in
- * their files, and the list answers are computed once (see `cachedLists`).
+ * what is the same for every request is built once per isolate: the zod objects live in their
+ * files, their JSON Schemas are kept (src/mcp/schemas.ts), and the list answers are computed once
+ * (see `cachedList`).
  */
 export function createMcpServer(request: McpRequest, era: Era): McpServer {
   const server = buildServer(request, era);
@@ -73,8 +75,8 @@ function registerTool(server: McpServer, tool: AnyTool, request: McpRequest, era
     {
       title: tool.title,
       description: tool.description,
-      inputSchema: tool.inputSchema,
-      outputSchema: tool.outputSchema,
+      inputSchema: withCachedJsonSchema(tool.inputSchema),
+      outputSchema: tool.outputSchema && withCachedJsonSchema(tool.outputSchema),
       annotations: tool.annotations,
     },
     (args: Record<string, unknown>, mcp: ServerContext) => tool.handler(args, contextFor(request, era, mcp)),
@@ -106,7 +108,7 @@ function registerResource(server: McpServer, resource: ResourceDefinition, reque
 function registerPrompt(server: McpServer, prompt: AnyPrompt, request: McpRequest, era: Era): void {
   server.registerPrompt(
     prompt.name,
-    { title: prompt.title, description: prompt.description, argsSchema: prompt.argsSchema },
+    { title: prompt.title, description: prompt.description, argsSchema: withCachedJsonSchema(prompt.argsSchema) },
     (args: Record<string, unknown>, mcp: ServerContext) => prompt.get(args, contextFor(request, era, mcp)),
   );
 }
@@ -127,7 +129,10 @@ const lists = new Map<ListMethod, Promise<Record<string, unknown>>>();
 function cachedList(method: ListMethod, request: McpRequest): Promise<Record<string, unknown>> {
   let list = lists.get(method);
   if (!list) {
-    list = askOnce(buildServer(request, "legacy"), method);
+    // String keys only: the SDK's answer arrived in process, not serialized, and still carries the
+    // cache hint it attached for the first request's auth mode (on a symbol key). Each request's
+    // own server attaches the right one on the way out.
+    list = askOnce(buildServer(request, "legacy"), method).then((result) => Object.fromEntries(Object.entries(result)));
     lists.set(method, list);
     list.catch(() => lists.delete(method));
   }

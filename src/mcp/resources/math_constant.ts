@@ -16,6 +16,8 @@ export default defineResource({
   title: "Mathematical constant",
   description: `The value of a named constant: ${Object.keys(constants).join(", ")}.`,
   mimeType: "text/plain",
+  // Constants are constant: clients may keep them for a day.
+  cache: { ttlMs: 24 * 60 * 60_000 },
   complete: {
     name: (prefix) => Object.keys(constants).filter((n) => n.startsWith(prefix)),
   },

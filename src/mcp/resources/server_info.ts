@@ -11,6 +11,8 @@ export default defineResource({
   title: "About this server",
   description: "Name, version and the tools this server offers, as JSON.",
   mimeType: "application/json",
+  // Changes only when the Worker is deployed again, and is the same for every caller.
+  cache: { ttlMs: 5 * 60_000 },
   read(uri) {
     const body = {
       name: serverInfo.name,

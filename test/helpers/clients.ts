@@ -1,0 +1,77 @@
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { LegacyClient, LegacyHttpTransport, legacyValidator } from "./legacy-client.js";
+import { BASE, workerFetch } from "./worker.js";
+
+/** What the tests ask of a client: the calls both SDK lines offer with the same shapes. */
+export interface McpClient {
+  listTools(): Promise<{
+    tools: {
+      name: string;
+      inputSchema: { properties?: Record<string, unknown> };
+      outputSchema?: { properties?: Record<string, unknown> };
+      annotations?: Record<string, unknown>;
+    }[];
+  }>;
+  callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<{
+    isError?: boolean;
+    content?: unknown;
+    structuredContent?: Record<string, unknown>;
+    [k: string]: unknown;
+  }>;
+  listResources(): Promise<{ resources: { uri: string; [k: string]: unknown }[] }>;
+  listResourceTemplates(): Promise<{ resourceTemplates: { uriTemplate: string; [k: string]: unknown }[] }>;
+  readResource(params: { uri: string }): Promise<{ contents: ({ text: string } | { blob: string })[] }>;
+  listPrompts(): Promise<{ prompts: { name: string; [k: string]: unknown }[] }>;
+  getPrompt(params: { name: string; arguments?: Record<string, string> }): Promise<{ messages: unknown[] }>;
+  complete(params: {
+    ref: { type: "ref/resource"; uri: string };
+    argument: { name: string; value: string };
+  }): Promise<{ completion: { values: string[] } }>;
+  getServerVersion(): { name: string; version: string } | undefined;
+  getServerCapabilities(): Record<string, unknown> | undefined;
+  close(): Promise<void>;
+}
+
+export interface ClientKind {
+  label: string;
+  era: "modern" | "legacy";
+  /** Connects to `url` through `fetch` (the Worker's own), with extra request headers. */
+  connect(options?: { url?: string; fetch?: typeof fetch; headers?: Record<string, string> }): Promise<McpClient>;
+}
+
+const open = { MCP_AUTH: "none" } as const;
+
+/**
+ * The two kinds of client every capability is proven with: the v2 SDK client pinned to
+ * 2026-07-28 (server/discover, per-request _meta, no initialize) and the 1.x SDK client, a real
+ * 2025-era client (initialize, 2025-11-25).
+ */
+export const CLIENT_KINDS: readonly ClientKind[] = [
+  {
+    label: "v2 client pinned to 2026-07-28",
+    era: "modern",
+    async connect({ url = `${BASE}/mcp`, fetch = workerFetch(open), headers } = {}) {
+      const client = new Client(
+        { name: "test-client", version: "1.0.0" },
+        { versionNegotiation: { mode: { pin: "2026-07-28" } } },
+      );
+      await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch, requestInit: { headers } }));
+      if (client.getProtocolEra() !== "modern") throw new Error("the pinned client did not speak 2026-07-28");
+      return client as unknown as McpClient;
+    },
+  },
+  {
+    label: "1.x client (2025-11-25)",
+    era: "legacy",
+    async connect({ url = `${BASE}/mcp`, fetch = workerFetch(open), headers } = {}) {
+      const client = new LegacyClient(
+        { name: "test-client", version: "1.0.0" },
+        { jsonSchemaValidator: legacyValidator },
+      );
+      const transport = new LegacyHttpTransport(new URL(url), { fetch, requestInit: { headers } });
+      await client.connect(transport);
+      if (transport.protocolVersion !== "2025-11-25") throw new Error(`negotiated ${transport.protocolVersion}`);
+      return client as unknown as McpClient;
+    },
+  },
+];
