@@ -79,7 +79,7 @@ export function render(r) {
   if (r.profiles) {
     lines.push("Load profiles (self time, unminified builds)");
     for (const p of r.profiles) {
-      lines.push(`  ${p.label} → ${p.file}`);
+      lines.push(p.error ? `  ${p.label}: no profile (${p.error})` : `  ${p.label} → ${p.file}`);
       for (const f of p.hot.slice(0, 12)) lines.push(`    ${f.percent.toFixed(1).padStart(5)}%  ${f.fn}`);
     }
     lines.push("");

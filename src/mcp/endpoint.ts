@@ -28,12 +28,12 @@ export interface EndpointRequest {
  * Each request's context, found by the factory the SDK calls with that request (`requestInfo`).
  * A WeakMap keeps the handlers below built once per isolate: nothing per request is captured.
  */
-const contexts = new WeakMap<Request, McpRequest>();
+const contexts = new WeakMap<Request, { context: McpRequest; parsedBody: unknown }>();
 
 function factory({ era, requestInfo }: McpRequestContext) {
-  const context = requestInfo && contexts.get(requestInfo);
-  if (!context) throw new Error("MCP request without its context: go through serveMcp");
-  return createMcpServer(context, era);
+  const entry = requestInfo && contexts.get(requestInfo);
+  if (!entry) throw new Error("MCP request without its context: go through serveMcp");
+  return createMcpServer(entry.context, era, entry.parsedBody);
 }
 
 /**
@@ -65,7 +65,7 @@ const modern = {
  * SDK never reads the request body again.
  */
 export async function serveMcp({ request, parsedBody, context, authInfo, responseMode }: EndpointRequest) {
-  contexts.set(request, context);
+  contexts.set(request, { context, parsedBody });
   if (await isLegacyRequest(request, parsedBody)) return serveLegacy(request, parsedBody, authInfo, responseMode);
   return modern[responseMode].fetch(request, { parsedBody, authInfo });
 }
