@@ -33,11 +33,15 @@ export function render(r) {
       .map((p) => `${p.name} ${kib(p.bytes)}`)
       .join(", ")}`;
   const spread = (s) => `${s.medianActiveMs.toFixed(1)} ms (${s.minActiveMs.toFixed(1)}–${s.maxActiveMs.toFixed(1)})`;
+  const capped = (s) => `${s.medianCappedMs.toFixed(1)} ms (${s.minCappedMs.toFixed(1)}–${s.maxCappedMs.toFixed(1)})`;
+  const cpu = (s) => `${s.medianCpuMs.toFixed(1)} ms (${s.minCpuMs.toFixed(1)}–${s.maxCpuMs.toFixed(1)})`;
   lines.push(bundleLine("Bundle    ", r.bundle));
   if (r.baselineBundle) lines.push(bundleLine("Baseline  ", r.baselineBundle));
   lines.push(
-    `Startup   active CPU, median of ${r.startup.runs.length} \`wrangler check startup\`: ${spread(r.startup)}${r.baselineStartup ? `; baseline ${spread(r.baselineStartup)}` : ""}`,
-    `Cold      startup + first /mcp tools/list of a new isolate: 2025-era ${spread(r.cold.legacy)}, 2026-07-28 ${spread(r.cold.modern)}${r.cold.baseline ? `; baseline ${spread(r.cold.baseline)}` : ""}`,
+    `Startup   \`wrangler check startup\` ×${r.startup.runs.length}, median, waits for a CPU capped: ${capped(r.startup)}${r.baselineStartup ? `; baseline ${capped(r.baselineStartup)}` : ""}`,
+    `          as wrangler prints it (active): ${spread(r.startup)}${r.baselineStartup ? `; baseline ${spread(r.baselineStartup)}` : ""}`,
+    `Cold      new isolate + first /mcp tools/list, workerd CPU: 2025-era ${cpu(r.cold.legacy)}, 2026-07-28 ${cpu(r.cold.modern)}${r.cold.baseline ? `; baseline ${cpu(r.cold.baseline)}` : ""}`,
+    `          profile active time: 2025-era ${spread(r.cold.legacy)}, 2026-07-28 ${spread(r.cold.modern)}${r.cold.baseline ? `; baseline ${spread(r.cold.baseline)}` : ""}`,
     "",
   );
 

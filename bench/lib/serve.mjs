@@ -98,7 +98,7 @@ async function kvBindingNames(root) {
 }
 
 /** workerd processes that are children of this process (Miniflare spawns one). */
-async function workerdPids() {
+export async function workerdPids() {
   if (process.platform !== "linux") return [];
   const pids = [];
   for (const entry of await readdir("/proc")) {
@@ -119,6 +119,25 @@ async function processCpuMs(pid) {
   try {
     const stat = parseStat(await readFile(`/proc/${pid}/stat`, "utf8"));
     return ((stat.utime + stat.stime) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time (ms, nanosecond precision) all threads of a process have run so far, from the
+ * scheduler's own accounting (/proc/<pid>/task/<tid>/schedstat); undefined if unknown. Unlike a
+ * sampling profile's "active" time, it does not count time the process waited for a CPU, which on
+ * a shared machine can be most of the wall time.
+ */
+export async function processRunMs(pid) {
+  try {
+    let ns = 0;
+    for (const tid of await readdir(`/proc/${pid}/task`)) {
+      const text = await readFile(`/proc/${pid}/task/${tid}/schedstat`, "utf8").catch(() => "0");
+      ns += Number(text.split(" ")[0]);
+    }
+    return ns / 1e6;
   } catch {
     return undefined;
   }

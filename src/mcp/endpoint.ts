@@ -1,12 +1,12 @@
 import {
   type AuthInfo,
   createMcpHandler,
-  isLegacyRequest,
   type McpRequestContext,
   ProtocolError,
   SUPPORTED_PROTOCOL_VERSIONS,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import { isLegacy } from "./era.js";
 import { createMcpServer, type McpRequest } from "./server.js";
 
 /**
@@ -60,13 +60,13 @@ const modern = {
 };
 
 /**
- * Serves one POST, in the era the request is in, chosen by the SDK's own classifier
- * (`isLegacyRequest`, the code `createMcpHandler` routes with) on the already parsed body: the
- * SDK never reads the request body again.
+ * Serves one POST, in the era the request is in, chosen by the SDK's own rules (`isLegacyRequest`,
+ * the code `createMcpHandler` routes with; src/mcp/era.ts) on the already parsed body: the SDK
+ * never reads the request body again.
  */
 export async function serveMcp({ request, parsedBody, context, authInfo, responseMode }: EndpointRequest) {
   contexts.set(request, { context, parsedBody });
-  if (await isLegacyRequest(request, parsedBody)) return serveLegacy(request, parsedBody, authInfo, responseMode);
+  if (await isLegacy(request, parsedBody)) return serveLegacy(request, parsedBody, authInfo, responseMode);
   return modern[responseMode].fetch(request, { parsedBody, authInfo });
 }
 

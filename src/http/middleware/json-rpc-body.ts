@@ -54,9 +54,20 @@ function batchProblem(rpc: unknown): string | undefined {
   return undefined;
 }
 
+// A client sends the same Accept header on every request: remember the last few answers.
+const negotiated = new Map<string, "json" | "sse" | undefined>();
+
 /** JSON when the client takes it (one round trip, no stream to hold open), else SSE. */
 export function negotiate(accept: string | undefined): "json" | "sse" | undefined {
   if (!accept) return "json"; // no Accept header means anything is acceptable (RFC 9110)
+  if (negotiated.has(accept)) return negotiated.get(accept);
+  const mode = negotiateUncached(accept);
+  if (negotiated.size >= 16) negotiated.clear();
+  negotiated.set(accept, mode);
+  return mode;
+}
+
+function negotiateUncached(accept: string): "json" | "sse" | undefined {
   const types = accept
     .split(",")
     .map((part) => part.split(";"))
