@@ -68,12 +68,10 @@ describe.each(CLIENT_KINDS)("with a token from the OAuth flow, $label", (kind) =
     await connect();
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(registry.tools.map((t) => t.name).sort());
-    for (const tool of tools) {
-      const call = CALLS[tool.name];
-      // A tool added after this test was written still gets called; its answer must not be an error.
-      const result = await client.callTool({ name: tool.name, arguments: call?.arguments ?? {} });
-      if (call) expect(result).toMatchObject(call.expect);
-      else expect(result.isError, `${tool.name}: ${JSON.stringify(result.content)}`).toBeFalsy();
+    // The examples; a fork's own tools are listed above and tested in their own files.
+    for (const [name, call] of Object.entries(CALLS)) {
+      if (!tools.some((t) => t.name === name)) continue;
+      expect(await client.callTool({ name, arguments: call.arguments })).toMatchObject(call.expect);
     }
   });
 

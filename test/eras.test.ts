@@ -1,9 +1,9 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { version } from "../package.json";
 import { OPEN, post, sseMessages } from "./helpers/http.js";
 import { answerOf, envelope, MODERN, modernPost } from "./helpers/modern.js";
-import { BASE, workerFetch } from "./helpers/worker.js";
+import { BASE, fetchWorker, workerFetch } from "./helpers/worker.js";
 
 const SERVER_INFO = { name: "mcp-worker-template", title: "MCP Worker Template", version };
 const SERVER_INFO_KEY = "io.modelcontextprotocol/serverInfo";
@@ -152,6 +152,22 @@ describe("2026-07-28: errors", () => {
     expect(message).toMatchObject({ id: 1, result: { resultType: "complete", tools: expect.any(Array) } });
   });
 
+  it("subscriptions/listen honours nothing and ends at once: nothing changes while the Worker runs", async () => {
+    const response = await modernPost("subscriptions/listen", {
+      notifications: { toolsListChanged: true, promptsListChanged: true, resourcesListChanged: true },
+    });
+    expect(response.status).toBe(200);
+    // sseMessages reads to the end: the stream closes by itself, it is not held open.
+    const messages = await sseMessages(response);
+    expect(messages).toEqual([
+      expect.objectContaining({
+        method: "notifications/subscriptions/acknowledged",
+        params: expect.objectContaining({ notifications: {} }),
+      }),
+      expect.objectContaining({ id: 1, result: expect.objectContaining({ resultType: "complete" }) }),
+    ]);
+  });
+
   it("a notification is accepted with 202", async () => {
     const response = await post(
       { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 1, _meta: envelope() } },
@@ -227,4 +243,105 @@ describe("clients that negotiate", () => {
     await expect(client.ping()).resolves.toBeDefined();
     await client.close();
   });
+});
+
+describe("no 2026-07-28 client mistake yields a 500", () => {
+  const call = { name: "convert_temperature", arguments: { value: 1, from: "celsius" } };
+  const cases: [string, () => Promise<Response>][] = [
+    ["_meta is a string", () => modernPost("tools/list", {}, { meta: "x" as never })],
+    ["_meta is null", () => modernPost("tools/list", {}, { meta: { _: null } })],
+    [
+      "the envelope's version is a number",
+      () => modernPost("tools/list", {}, { meta: envelope({ "io.modelcontextprotocol/protocolVersion": 2026 }) }),
+    ],
+    [
+      "the capabilities are an array",
+      () => modernPost("tools/list", {}, { meta: envelope({ "io.modelcontextprotocol/clientCapabilities": [] }) }),
+    ],
+    [
+      "no capabilities",
+      () =>
+        modernPost("tools/list", {}, { meta: envelope({ "io.modelcontextprotocol/clientCapabilities": undefined }) }),
+    ],
+    [
+      "Mcp-Name with a broken Base64 sentinel",
+      () => modernPost("tools/call", call, { headers: { "Mcp-Name": "=?base64?%%%?=" } }),
+    ],
+    ["a 64 KiB Mcp-Name", () => modernPost("tools/call", call, { headers: { "Mcp-Name": "a".repeat(64 * 1024) } })],
+    ["a 64 KiB Mcp-Method", () => modernPost("tools/list", {}, { headers: { "Mcp-Method": "a".repeat(64 * 1024) } })],
+    [
+      "a garbage MCP-Protocol-Version",
+      () => modernPost("tools/list", {}, { headers: { "MCP-Protocol-Version": "../\t%00" } }),
+    ],
+    [
+      "params is an array",
+      () =>
+        post(
+          { jsonrpc: "2.0", id: 1, method: "tools/list", params: [envelope()] },
+          { headers: { "MCP-Protocol-Version": MODERN, "Mcp-Method": "tools/list" } },
+        ),
+    ],
+    ["arguments is null", () => modernPost("tools/call", { name: "whoami", arguments: null })],
+    [
+      "inputResponses that are garbage",
+      () => modernPost("tools/call", { ...call, inputResponses: 7, requestState: {} }),
+    ],
+    ["requestState from nowhere", () => modernPost("tools/call", { ...call, requestState: "x".repeat(10_000) })],
+    ["subscriptions/listen", () => modernPost("subscriptions/listen", { filter: {} })],
+    ["an unknown method", () => modernPost("tools/destroy")],
+    [
+      "a response posted with an envelope",
+      () =>
+        post({ jsonrpc: "2.0", id: 1, result: { _meta: envelope() } }, { headers: { "MCP-Protocol-Version": MODERN } }),
+    ],
+  ];
+
+  it.each(cases)("%s", async (_label, send) => {
+    const response = await send();
+    expect(response.status).toBeLessThan(500);
+    if ((response.headers.get("Content-Type") ?? "").startsWith("text/event-stream")) await response.body?.cancel();
+    else await response.text();
+  });
+});
+
+describe("a client that goes away", () => {
+  it.each(["2026-07-28", "2025-11-25"])(
+    "%s: aborts the tool's work (ctx.signal) and the exchange ends with 499",
+    async (revision) => {
+      let upstream: AbortSignal | undefined;
+      const started = Promise.withResolvers<void>();
+      vi.spyOn(globalThis, "fetch").mockImplementation((_input, init) => {
+        upstream = init?.signal ?? undefined;
+        started.resolve();
+        // GitHub never answers: only the abort ends this call.
+        return new Promise((_, reject) => upstream!.addEventListener("abort", () => reject(upstream!.reason)));
+      });
+      const params = { name: "github_repo", arguments: { owner: "a", repo: "b" } };
+      const modern = revision === MODERN;
+      const body = {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "tools/call",
+        params: modern ? { ...params, _meta: envelope() } : params,
+      };
+      const headers = {
+        "Content-Type": "application/json",
+        Accept: "application/json, text/event-stream",
+        "MCP-Protocol-Version": revision,
+        ...(modern && { "Mcp-Method": "tools/call", "Mcp-Name": "github_repo" }),
+      };
+      const client = new AbortController();
+      const pending = fetchWorker(
+        `${BASE}/mcp`,
+        { method: "POST", headers, body: JSON.stringify(body), signal: client.signal },
+        OPEN,
+      );
+      await started.promise;
+      expect(upstream?.aborted).toBe(false);
+      client.abort();
+      await vi.waitFor(() => expect(upstream?.aborted).toBe(true));
+      expect((await pending).status).toBe(499);
+      vi.restoreAllMocks();
+    },
+  );
 });

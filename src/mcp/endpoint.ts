@@ -85,7 +85,20 @@ async function serveLegacy(
   const server = factory({ era: "legacy", requestInfo: request });
   const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: mode === "json" });
   await server.connect(transport);
-  return transport.handleRequest(forSdk(request), { parsedBody, authInfo });
+  // A client that goes away aborts what its request started: closing the server aborts its
+  // handlers' signals (`ctx.signal`), and the exchange ends with 499 (nobody reads it), as on the
+  // modern path.
+  const gone = new Promise<Response>((resolve) => {
+    request.signal.addEventListener(
+      "abort",
+      () => {
+        server.close().catch(() => {});
+        resolve(new Response(null, { status: 499 }));
+      },
+      { once: true },
+    );
+  });
+  return Promise.race([transport.handleRequest(forSdk(request), { parsedBody, authInfo }), gone]);
 }
 
 /**
@@ -98,7 +111,7 @@ function forSdk(request: Request): Request {
   if (accept.includes("application/json") && accept.includes("text/event-stream")) return request;
   const headers = new Headers(request.headers);
   headers.set("Accept", "application/json, text/event-stream");
-  return new Request(request.url, { method: request.method, headers });
+  return new Request(request.url, { method: request.method, headers, signal: request.signal });
 }
 
 /** The first revision of Streamable HTTP: older 2025-era revisions spoke HTTP+SSE, not this. */
