@@ -44,11 +44,7 @@ export function createSessionReader<S extends z.ZodObject>(schema: S) {
     const issues: SessionIssue[] = [];
     let given = false;
     for (const field of fields) {
-      const values = (
-        "header" in field.from ? [request.headers.get(field.from.header)] : (query?.getAll(field.from.query) ?? [])
-      )
-        .map((v) => v?.trim())
-        .filter((v): v is string => !!v);
+      const values = valuesOf(request, query, field.from);
       if (values.length === 0) continue;
       given = true;
       if (new Set(values).size > 1) {
@@ -80,6 +76,21 @@ export function createSessionReader<S extends z.ZodObject>(schema: S) {
     /** The request headers this schema reads (CORS must let browsers send them). */
     headers: fields.flatMap((f) => ("header" in f.from ? [f.from.header.toLowerCase()] : [])),
   });
+}
+
+const NONE: readonly string[] = [];
+
+/** A field's non-empty values, trimmed; allocates nothing for the usual absent header. */
+function valuesOf(request: Request, query: URLSearchParams | undefined, from: SessionSource): readonly string[] {
+  if ("header" in from) {
+    const value = request.headers.get(from.header)?.trim();
+    return value ? [value] : NONE;
+  }
+  if (!query) return NONE;
+  return query
+    .getAll(from.query)
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
 }
 
 function convert(value: string, type: unknown): unknown {
