@@ -114,7 +114,7 @@ function forSdk(request: Request): Request {
   return new Request(request.url, { method: request.method, headers, signal: request.signal });
 }
 
-/** The first revision of Streamable HTTP: older 2025-era revisions spoke HTTP+SSE, not this. */
+/** The first revision of Streamable HTTP: the older ones (2024-11-05) spoke HTTP+SSE instead. */
 const FIRST_STREAMABLE_HTTP = "2025-03-26";
 
 /** The 2025-era revisions this endpoint serves (through `initialize`), newest first. */
