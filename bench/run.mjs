@@ -63,6 +63,7 @@ const deadline = setTimeout(() => {
 deadline.unref();
 
 const PASSPHRASE = benchSecret();
+const baselineIds = new Set();
 const ERAS = { legacy: "2025", modern: "2026-07-28" };
 const AUTHS = { open: "no auth", oauth: "OAuth" };
 const OPS = { list: "tools/list", call: "tools/call" };
@@ -143,6 +144,9 @@ const cold = await measureColdRequest({
     ...(baseBuild && {
       baseline: { build: baseBuild, request: result.requests["v1-open"].legacy.list, check: listed },
     }),
+    ...(result.requests["v1-open"]?.modern && {
+      "baseline-modern": { build: baseBuild, request: result.requests["v1-open"].modern.list, check: listed },
+    }),
   },
 });
 
@@ -222,6 +226,14 @@ async function measure(served) {
     }
     log(`smoke test on ${server}: an MCP client lists the tools and calls one (${eras.join(", ")})…`);
     requests[server] = await smoke(served.urls[server], headers, eras);
+    if (server.startsWith("v1-")) {
+      // A baseline that speaks 2026-07-28 too (a commit of the 2.x line) is compared era with era.
+      try {
+        Object.assign(requests[server], await smoke(served.urls[server], headers, ["modern"]));
+      } catch {
+        // 2025 only (the 1.x line): both eras of this build are compared with its 2025 path.
+      }
+    }
     if (server === "open") {
       tool = requests.open.legacy.tool;
       await smokePages(served.urls.open, tool.name);
@@ -234,12 +246,9 @@ async function measure(served) {
     for (const [op, opLabel] of Object.entries(OPS)) {
       const group = [];
       const v1 = `v1-${auth}`;
-      if (requests[v1]) group.push({ server: v1, era: "legacy", build: "baseline" });
-      if (requests[auth]) {
-        group.push(
-          { server: auth, era: "legacy", build: "current" },
-          { server: auth, era: "modern", build: "current" },
-        );
+      for (const era of ["legacy", "modern"]) {
+        if (requests[v1]?.[era]) group.push({ server: v1, era, build: "baseline" });
+        if (requests[auth]) group.push({ server: auth, era, build: "current" });
       }
       for (const g of group) {
         const recorded = requests[g.server][g.era][op];
@@ -280,6 +289,7 @@ async function measure(served) {
   // request), …, and the floor once more at the end, so every run sits between two floor runs and
   // is compared with their mean, and with the baseline run beside it (the machine is shared: its
   // speed drifts, and adjacent runs drift together).
+  for (const spec of specs) if (spec.build === "baseline") baselineIds.add(spec.id);
   const runs = new Map(specs.map((s) => [s.id, []]));
   const floors = [];
   for (let r = 0; r < rounds; r++) {
@@ -296,7 +306,7 @@ async function measure(served) {
     const perRound = (fn) => (spec.id === "floor" ? undefined : list.map(fn));
     const ratios = perRound((run, r) => run.rps / floorMean(r, "rps"));
     const cpuRatios = perRound((run, r) => run.serverCpuUsPerReq / floorMean(r, "serverCpuUsPerReq"));
-    const base = spec.build === "current" && runs.get(`v1-${spec.auth}-${spec.op}-2025`);
+    const base = spec.build === "current" && runs.get(baselineIdFor(spec));
     const vsBaseline = base && list.map((run, r) => run.serverCpuUsPerReq / base[r].serverCpuUsPerReq);
     const rpsVsBaseline = base && list.map((run, r) => run.rps / base[r].rps);
     const all = [...list, warmup.get(spec.id)];
@@ -329,6 +339,12 @@ async function measure(served) {
     };
   });
   return { requests, tokens, tool: tool && { name: tool.name, arguments: tool.arguments }, specs, scenarios };
+}
+
+/** The baseline run a scenario is compared with: the same era when the baseline speaks it, else 2025. */
+function baselineIdFor({ auth, op, era }) {
+  const same = `v1-${auth}-${op}-${ERAS[era]}`;
+  return baselineIds.has(same) ? same : `v1-${auth}-${op}-2025`;
 }
 
 function bundleReport(b, oauthIncluded) {
@@ -369,10 +385,11 @@ function verdicts(r) {
       pass: ratio <= BUDGETS.startupRatio,
     });
     for (const era of ["legacy", "modern"]) {
-      const ratio = r.cold[era].medianCpuMs / r.cold.baseline.medianCpuMs;
+      const base = (era === "modern" && r.cold["baseline-modern"]) || r.cold.baseline;
+      const ratio = r.cold[era].medianCpuMs / base.medianCpuMs;
       list.push({
         name: `cold first /mcp, ${ERAS[era]}`,
-        baseline: r.cold.baseline.medianCpuMs,
+        baseline: base.medianCpuMs,
         value: r.cold[era].medianCpuMs,
         unit: "ms",
         ratio,
@@ -381,7 +398,7 @@ function verdicts(r) {
       });
     }
     for (const s of r.scenarios.filter((x) => x.cpuVsBaseline !== undefined)) {
-      const base = r.scenarios.find((x) => x.id === `v1-${s.auth}-${s.op}-2025`);
+      const base = r.scenarios.find((x) => x.id === baselineIdFor(s));
       list.push({
         name: `${OPS[s.op]} CPU/req, ${AUTHS[s.auth]}, ${ERAS[s.era]}`,
         baseline: base.serverCpuUsPerReq,
