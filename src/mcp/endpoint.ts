@@ -7,7 +7,7 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import { isLegacy } from "./era.js";
-import { createMcpServer, type McpRequest } from "./server.js";
+import { answersFromCache, createMcpServer, type McpRequest } from "./server.js";
 
 /**
  * The MCP endpoint, both protocol eras, on the SDK: what /mcp does once the router's middleware
@@ -85,6 +85,9 @@ async function serveLegacy(
   const server = factory({ era: "legacy", requestInfo: request });
   const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: mode === "json" });
   await server.connect(transport);
+  const handled = transport.handleRequest(forSdk(request), { parsedBody, authInfo });
+  // A list comes from the per-isolate cache: no work to abort, and no abort listener to pay for.
+  if (answersFromCache(parsedBody)) return handled;
   // A client that goes away aborts what its request started: closing the server aborts its
   // handlers' signals (`ctx.signal`), and the exchange ends with 499 (nobody reads it), as on the
   // modern path.
@@ -98,7 +101,7 @@ async function serveLegacy(
       { once: true },
     );
   });
-  return Promise.race([transport.handleRequest(forSdk(request), { parsedBody, authInfo }), gone]);
+  return Promise.race([handled, gone]);
 }
 
 /**

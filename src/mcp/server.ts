@@ -54,6 +54,12 @@ export function createMcpServer(request: McpRequest, era: Era, body?: unknown): 
   return server;
 }
 
+/** Whether a request is a list this server answers from its per-isolate cache (`cachedList`). */
+export function answersFromCache(body: unknown): boolean {
+  const method = typeof body === "object" && body !== null && (body as { method?: unknown }).method;
+  return typeof method === "string" && (LIST_METHODS as readonly string[]).includes(method);
+}
+
 /** Which tools, resources and prompts a request's server registers. */
 interface Registrations {
   tools: readonly AnyTool[];
@@ -82,7 +88,7 @@ function registrationsFor(body: unknown): Registrations {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return EVERYTHING;
   const { method, params } = body as { method?: unknown; params?: { name?: unknown } };
   if (typeof method !== "string") return EVERYTHING;
-  if ((LIST_METHODS as readonly string[]).includes(method)) return NOTHING;
+  if (answersFromCache(body)) return NOTHING;
   const name = typeof params?.name === "string" ? params.name : undefined;
   if (method === "tools/call") return { ...NOTHING, tools: (name && toolsByName.get(name)) || [] };
   if (method === "prompts/get") return { ...NOTHING, prompts: (name && promptsByName.get(name)) || [] };
