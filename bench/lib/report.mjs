@@ -38,7 +38,8 @@ export function render(r) {
   lines.push(bundleLine("Bundle    ", r.bundle));
   if (r.baselineBundle) lines.push(bundleLine("Baseline  ", r.baselineBundle));
   lines.push(
-    `Startup   \`wrangler check startup\` ×${r.startup.runs.length}, median, waits for a CPU capped: ${capped(r.startup)}${r.baselineStartup ? `; baseline ${capped(r.baselineStartup)}` : ""}`,
+    `Startup   evaluating the Worker's modules in a new isolate, workerd CPU: ${cpu(r.cold.startup)}${r.cold["baseline-startup"] ? `; baseline ${cpu(r.cold["baseline-startup"])}` : ""}`,
+    `          \`wrangler check startup\` ×${r.startup.runs.length}, median, waits for a CPU capped: ${capped(r.startup)}${r.baselineStartup ? `; baseline ${capped(r.baselineStartup)}` : ""}`,
     `          as wrangler prints it (active): ${spread(r.startup)}${r.baselineStartup ? `; baseline ${spread(r.baselineStartup)}` : ""}`,
     `Cold      new isolate + first /mcp tools/list, workerd CPU: 2025-era ${cpu(r.cold.legacy)}, 2026-07-28 ${cpu(r.cold.modern)}${r.cold.baseline ? `; baseline ${cpu(r.cold.baseline)}` : ""}`,
     `          profile active time: 2025-era ${spread(r.cold.legacy)}, 2026-07-28 ${spread(r.cold.modern)}${r.cold.baseline ? `; baseline ${spread(r.cold.baseline)}` : ""}`,

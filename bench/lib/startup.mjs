@@ -117,7 +117,8 @@ export function median(sorted) {
  * A cold start as a client meets it: a new isolate evaluates the Worker and serves one /mcp
  * request. The Worker loads its MCP code on first use, so startup alone does not show that cost;
  * this profiles both together, the way `wrangler check startup` profiles startup alone.
- * `targets`: id → { build, request: { headers, body }, check(text) }; runs alternate between them.
+ * `targets`: id → { build, request: { headers, body } | null, check(text) }; runs alternate between
+ * them. A target without a request measures the evaluation of the Worker's modules alone.
  */
 export async function measureColdRequest({ root, out, targets, runs, entryPort, inspectorPort }) {
   const { Miniflare, convertV4MiniflareOptions } = loadMiniflare(root);
@@ -127,7 +128,9 @@ export async function measureColdRequest({ root, out, targets, runs, entryPort, 
   for (let i = 0; i < runs; i++) {
     for (const [id, { build, request, check }] of Object.entries(targets)) {
       const main = build.metadata.main_module;
-      const entry = `
+      // Without a request: the Worker's module evaluation alone (its startup), measured the same way.
+      const entry = request
+        ? `
         export default {
           async fetch(_request, env, ctx) {
             const { default: worker } = await import(${JSON.stringify(`./${main}`)});
@@ -135,6 +138,13 @@ export async function measureColdRequest({ root, out, targets, runs, entryPort, 
             const response = await worker.fetch(new Request("http://localhost/mcp", init), env, ctx);
             const body = await response.text();
             return new Response(body, { status: response.status });
+          },
+        };`
+        : `
+        export default {
+          async fetch() {
+            await import(${JSON.stringify(`./${main}`)});
+            return new Response("evaluated");
           },
         };`;
       const { bindings } = bindingsOf(build.metadata);
