@@ -1,7 +1,6 @@
 import {
   type AuthInfo,
   createMcpHandler,
-  isLegacyRequest,
   type McpRequestContext,
   type McpServer,
   ProtocolError,
@@ -9,10 +8,11 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import { rendersApps } from "./apps-negotiation.js";
+import { isLegacy } from "./era.js";
 import { AskingTransport, answersIn, deliverAnswers, mayAsk, ownerOf } from "./legacy-push.js";
 import { jsonUnlessStreamed } from "./legacy-response.js";
 import { type LegacySession, readSession, sessionIdFor } from "./legacy-session.js";
-import { createMcpServer, type McpRequest } from "./server.js";
+import { answersFromCache, createMcpServer, type McpRequest } from "./server.js";
 
 /**
  * The MCP endpoint, both protocol eras, on the SDK: what /mcp does once the router's middleware
@@ -38,12 +38,12 @@ export interface EndpointRequest {
  * Each request's context, found by the factory the SDK calls with that request (`requestInfo`).
  * A WeakMap keeps the handlers below built once per isolate: nothing per request is captured.
  */
-const contexts = new WeakMap<Request, McpRequest>();
+const contexts = new WeakMap<Request, { context: McpRequest; parsedBody: unknown }>();
 
 function factory({ era, requestInfo }: McpRequestContext) {
-  const context = requestInfo && contexts.get(requestInfo);
-  if (!context) throw new Error("MCP request without its context: go through serveMcp");
-  return createMcpServer(context, era);
+  const entry = requestInfo && contexts.get(requestInfo);
+  if (!entry) throw new Error("MCP request without its context: go through serveMcp");
+  return createMcpServer(entry.context, era, entry.parsedBody);
 }
 
 /**
@@ -70,9 +70,9 @@ const modern = {
 };
 
 /**
- * Serves one POST, in the era the request is in, chosen by the SDK's own classifier
- * (`isLegacyRequest`, the code `createMcpHandler` routes with) on the already parsed body: the
- * SDK never reads the request body again.
+ * Serves one POST, in the era the request is in, chosen by the SDK's own rules (`isLegacyRequest`,
+ * the code `createMcpHandler` routes with; src/mcp/era.ts) on the already parsed body: the SDK
+ * never reads the request body again.
  */
 export async function serveMcp({
   request,
@@ -88,21 +88,22 @@ export async function serveMcp({
   // The client's answer to a question this server asked it mid-call (src/mcp/legacy-push.ts).
   const answers = answersIn(parsedBody);
   if (answers) return deliverAnswers(answers, context.env, ownerOf(context.user, authInfo, sessionId ?? ""));
-  const legacy = await isLegacyRequest(request, parsedBody);
+  const legacy = await isLegacy(request, parsedBody);
   const apps = rendersApps(parsedBody, legacy ? "legacy" : "modern", session);
   if (legacy) {
     const stream = responseMode === "sse" || (acceptsStream === true && wantsProgress(parsedBody));
     // A single request from a client that takes both: JSON unless the handler reports first (logs).
     const adaptive = !stream && acceptsStream === true && !Array.isArray(parsedBody);
     const asking = mayAsk(parsedBody, session, stream || adaptive, context.env);
-    contexts.set(request, { ...context, apps, ...(asking && { askable: session.capabilities }) });
+    const askable = asking ? { askable: session.capabilities } : {};
+    contexts.set(request, { context: { ...context, apps, ...askable }, parsedBody });
     return serveLegacy(request, parsedBody, authInfo, stream || adaptive, adaptive, {
       session: asking ? session : undefined,
       sessionId,
       apps,
     });
   }
-  contexts.set(request, { ...context, apps });
+  contexts.set(request, { context: { ...context, apps }, parsedBody });
   return modern[responseMode].fetch(request, { parsedBody, authInfo });
 }
 
@@ -133,12 +134,24 @@ async function serveLegacy(
   client: LegacyClient,
 ): Promise<Response> {
   const server = factory({ era: "legacy", requestInfo: request });
-  const context = contexts.get(request)!;
+  const { context } = contexts.get(request)!;
   const transport = client.session
     ? new AskingTransport(context.env.MAILBOX, ownerOf(context.user, authInfo, client.sessionId ?? ""))
     : new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
   await server.connect(transport);
   if (transport instanceof AskingTransport && client.session) await transport.replayInitialize(client.session);
+  const answered = (async () => {
+    let response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
+    if (adaptive) response = await jsonUnlessStreamed(response);
+    // A client that declared at initialize what later requests need (MCP Apps, or a way to answer
+    // questions): the session id it will send back says so (src/mcp/legacy-session.ts). Nothing
+    // is stored; any other client gets no session id.
+    const sessionId = response.ok ? sessionIdFor(parsedBody, client.apps) : undefined;
+    if (sessionId) response.headers.set("Mcp-Session-Id", sessionId);
+    return stream ? closeOnCancel(response, server) : response;
+  })();
+  // A list comes from the per-isolate cache: no work to abort, and no abort listener to pay for.
+  if (answersFromCache(parsedBody)) return answered;
   // A client that goes away aborts what its request started: closing the server aborts its
   // handlers' signals (`ctx.signal`), and the exchange ends with 499 (nobody reads it), as on the
   // modern path.
@@ -152,16 +165,6 @@ async function serveLegacy(
       { once: true },
     );
   });
-  const answered = (async () => {
-    let response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
-    if (adaptive) response = await jsonUnlessStreamed(response);
-    // A client that declared at initialize what later requests need (MCP Apps, or a way to answer
-    // questions): the session id it will send back says so (src/mcp/legacy-session.ts). Nothing
-    // is stored; any other client gets no session id.
-    const sessionId = response.ok ? sessionIdFor(parsedBody, client.apps) : undefined;
-    if (sessionId) response.headers.set("Mcp-Session-Id", sessionId);
-    return stream ? closeOnCancel(response, server) : response;
-  })();
   return Promise.race([answered, gone]);
 }
 
