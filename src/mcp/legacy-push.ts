@@ -45,6 +45,7 @@ const ASK_PREFIX = "ask.";
 const KEY = /^[A-Za-z0-9_-]{22}$/;
 /** The id of the replayed initialize: the client's own ids never reach this transport's `send` unanswered. */
 const REPLAY_ID = "replayed-initialize";
+const REPLAY_TIMEOUT_MS = 2_000;
 
 /** The methods whose handlers may ask (`inputRequired` is valid on these three only). */
 const ASKING_METHODS = new Set(["tools/call", "prompts/get", "resources/read"]);
@@ -87,7 +88,7 @@ export class AskingTransport extends WebStandardStreamableHTTPServerTransport {
   /** The SDK's id of each question asked → its id on the wire. */
   readonly #asked = new Map<string | number, string>();
   #closed = false;
-  #replayed: ((answer: JSONRPCMessage) => void) | undefined;
+  #replayed: ((answer: JSONRPCMessage | undefined) => void) | undefined;
 
   constructor(mailboxes: DurableObjectNamespace<Mailbox>, owner: string, waitMs = WAIT_MS) {
     super({ enableJsonResponse: false });
@@ -103,8 +104,11 @@ export class AskingTransport extends WebStandardStreamableHTTPServerTransport {
    * then nothing is asked, and the call is served as for a client that declared nothing.
    */
   async replayInitialize(session: LegacySession): Promise<boolean> {
-    const answer = new Promise<JSONRPCMessage>((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The SDK answers at once; should it ever drop the message instead, the call goes on unasked.
+    const answer = new Promise<JSONRPCMessage | undefined>((resolve) => {
       this.#replayed = resolve;
+      timer = setTimeout(resolve, REPLAY_TIMEOUT_MS);
     });
     this.onmessage?.({
       jsonrpc: "2.0",
@@ -116,7 +120,10 @@ export class AskingTransport extends WebStandardStreamableHTTPServerTransport {
         clientInfo: { name: "2025-era session", version: "0" },
       },
     });
-    return isJSONRPCResultResponse(await answer);
+    const replayed = await answer;
+    if (timer !== undefined) clearTimeout(timer);
+    this.#replayed = undefined;
+    return isJSONRPCResultResponse(replayed);
   }
 
   override async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
