@@ -1,4 +1,4 @@
-// Checks that dependencies in src/ point one way (docs/architecture.md): no import cycle between
+// Checks that dependencies in src/ point one way (README, Layout): no import cycle between
 // modules, and no import against the layers, entry -> http -> (auth, card -> mcp) -> shared.
 // Every import counts: `import type` too (a type from a layer above is still knowledge of it) and
 // `import()` (a lazy load is still a dependency). `npm test` runs it; it prints each problem and
