@@ -148,6 +148,13 @@ const settings = {
   ),
 };
 
+/** Every variable the Worker reads (wrangler.toml [vars] and secrets), as `settings` names them. */
+export const SETTING_NAMES: readonly string[] = namesIn(settings);
+
+function namesIn(tree: Settings): string[] {
+  return Object.values(tree).flatMap((node) => ("schema" in node ? [node.name as string] : namesIn(node as Settings)));
+}
+
 /** Every setting the Worker reads, validated once per isolate (the shape of `settings` above). */
 export type Config = Parsed<typeof settings>;
 /** `oauth`: /mcp needs a bearer token from this server's OAuth flow. `none`: /mcp is public. */
