@@ -9,6 +9,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { discoverInProcess, LEGACY_REVISIONS } from "../mcp/endpoint.js";
 import { askInProcess, createMcpServer, LIST_METHODS, type McpRequest } from "../mcp/server.js";
+import { memo } from "../memo.js";
 import { DEFAULT_SESSION } from "../session/read.js";
 
 /** What clients of both eras see: server/discover, initialize, and the four list calls. */
@@ -26,19 +27,14 @@ export interface CapabilitySnapshot {
   prompts: Prompt[];
 }
 
-let snapshot: Promise<CapabilitySnapshot> | undefined;
-
 /**
  * Asks the real server, in process, what it offers: the same handlers that answer clients over
- * HTTP, so the card can never drift from tools/list. Once per isolate; a failure is not cached.
+ * HTTP, so the card can never drift from tools/list. Once per isolate, whichever `env` asks first
+ * (what is offered is the same for every caller); a failure is not kept.
  */
-export function getCapabilitySnapshot(env: Env): Promise<CapabilitySnapshot> {
-  snapshot ??= takeSnapshot(env).catch((error: unknown) => {
-    snapshot = undefined;
-    throw error;
-  });
-  return snapshot;
-}
+export const getCapabilitySnapshot: (env: Env) => Promise<CapabilitySnapshot> = memo(takeSnapshot, {
+  key: () => "isolate",
+});
 
 async function takeSnapshot(env: Env): Promise<CapabilitySnapshot> {
   // Who asks does not matter for what is offered: the lists are the same for every caller.
