@@ -7,7 +7,7 @@ import {
   type TransportSendOptions,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
-import type { User } from "../auth/user.js";
+import type { User } from "../types.js";
 import { canBeAsked, type LegacySession } from "./legacy-session.js";
 import type { Mailbox, Outcome } from "./mailbox.js";
 
