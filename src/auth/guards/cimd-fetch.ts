@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { readBounded } from "../../read-bounded.js";
 
 /**
  * Client ID Metadata Documents are fetched by @cloudflare/workers-oauth-provider (1.2.3) with a
@@ -70,25 +71,8 @@ async function fetchOnce(inner: typeof fetch, input: RequestInfo | URL, init?: R
     await response.body?.cancel();
     return { status: 413, statusText: "Too large", headers: [], body: new ArrayBuffer(0) };
   }
-  const reader = response.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BYTES) {
-      await reader.cancel();
-      return { status: 413, statusText: "Too large", headers: [], body: new ArrayBuffer(0) };
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const body = await readBounded(response.body, MAX_BYTES);
+  if (!body) return { status: 413, statusText: "Too large", headers: [], body: new ArrayBuffer(0) };
   return {
     status: response.status,
     statusText: response.statusText,

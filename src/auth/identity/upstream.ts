@@ -1,4 +1,5 @@
 import { authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
+import { readBounded } from "../../read-bounded.js";
 import { ROUTES } from "../../routes.js";
 import type { User } from "../../types.js";
 import { grantAccess } from "../grant.js";
@@ -230,21 +231,8 @@ async function readAtMost(response: Response, limit: number): Promise<string | u
     await response.body?.cancel();
     return undefined;
   }
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
+  const bytes = await readBounded(response.body, limit);
+  return bytes && new TextDecoder().decode(bytes);
 }
 
 function base64url(bytes: Uint8Array): string {

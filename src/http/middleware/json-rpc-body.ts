@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { readBounded } from "../../read-bounded.js";
 import type { AppEnv } from "../../types.js";
 import { jsonRpcError } from "../json-rpc-error.js";
 
@@ -107,31 +108,13 @@ async function readLimited(request: Request, limit: number): Promise<string | un
   if (!request.body) return "";
   // A declared length (already checked against the limit): the runtime delivers exactly that many
   // bytes, so one native read is safe and much cheaper than the loop below, which is for bodies
-  // of unknown length. The size is checked again in case the header lied.
+  // of unknown length (readBounded). The size is checked again in case the header lied.
   if (request.headers.has("Content-Length")) {
     const bytes = await request.arrayBuffer();
     return bytes.byteLength > limit ? undefined : utf8.decode(bytes);
   }
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return utf8.decode(bytes);
+  const bytes = await readBounded(request.body, limit);
+  return bytes && utf8.decode(bytes);
 }
 
 function tooLarge(limit: number): Response {
