@@ -4,11 +4,18 @@ import type { OAuthConfig } from "../config.js";
 import { tools } from "../mcp/tools.gen.js";
 
 /** Scopes tools ask for with `requiredScope`: adding a tool file adds its scope to the catalogue. */
-const toolScopes: ReadonlyMap<string, string> = new Map(
-  tools.flatMap((t) => (t.requiredScope ? [[t.name, t.requiredScope] as const] : [])),
-);
+let toolScopes = scopesOf(tools);
+let catalogues = new WeakMap<OAuthConfig, readonly string[]>();
 
-const catalogues = new WeakMap<OAuthConfig, readonly string[]>();
+function scopesOf(list: readonly { name: string; requiredScope?: string }[]): ReadonlyMap<string, string> {
+  return new Map(list.flatMap((t) => (t.requiredScope ? [[t.name, t.requiredScope] as const] : [])));
+}
+
+/** The scopes of `next` instead of src/mcp/tools/'s: `useRegistry` (src/mcp/server.ts) swaps both. */
+export function useToolScopes(next: readonly { name: string; requiredScope?: string }[]): void {
+  toolScopes = scopesOf(next);
+  catalogues = new WeakMap();
+}
 
 /** Everything this server can grant (RFC 8414 `scopes_supported`): the baseline plus tools' scopes. */
 export function scopeCatalogue(config: OAuthConfig): readonly string[] {

@@ -8,7 +8,14 @@ import {
   type Tool,
 } from "@modelcontextprotocol/server";
 import { discoverInProcess, LEGACY_REVISIONS } from "../mcp/endpoint.js";
-import { askInProcess, createMcpServer, LIST_METHODS, type McpRequest } from "../mcp/server.js";
+import {
+  askInProcess,
+  createMcpServer,
+  LIST_METHODS,
+  type McpRequest,
+  type Registry,
+  servedRegistry,
+} from "../mcp/server.js";
 import { DEFAULT_SESSION } from "../session/read.js";
 
 /** What clients of both eras see: server/discover, initialize, and the four list calls. */
@@ -27,12 +34,16 @@ export interface CapabilitySnapshot {
 }
 
 let snapshot: Promise<CapabilitySnapshot> | undefined;
+/** What `snapshot` was taken of: a swapped registry (`useRegistry`) is asked again. */
+let snapshotOf: Registry | undefined;
 
 /**
  * Asks the real server, in process, what it offers: the same handlers that answer clients over
  * HTTP, so the card can never drift from tools/list. Once per isolate; a failure is not cached.
  */
 export function getCapabilitySnapshot(env: Env): Promise<CapabilitySnapshot> {
+  if (snapshotOf !== servedRegistry()) snapshot = undefined;
+  snapshotOf = servedRegistry();
   snapshot ??= takeSnapshot(env).catch((error: unknown) => {
     snapshot = undefined;
     throw error;

@@ -13,6 +13,7 @@ import {
   type ServerCapabilities,
   type ServerContext,
 } from "@modelcontextprotocol/server";
+import { useToolScopes } from "../auth/scopes.js";
 import { type AuthMode, getConfig } from "../config.js";
 import { resourceCacheHint, serverCacheHints, viewCacheHint } from "./cache.js";
 import {
@@ -71,6 +72,12 @@ export function useRegistry(next: Registry): void {
   LIST_METHODS = listMethodsOf(next);
   apps = next.tools.filter(isApp);
   lists.clear();
+  useToolScopes(next.tools);
+}
+
+/** The registry being served: what the server card's snapshot was taken of (src/card/snapshot.ts). */
+export function servedRegistry(): Registry {
+  return registry;
 }
 
 function capabilitiesOf({ tools, resources, prompts, capabilities }: Registry): ServerCapabilities {
