@@ -14,7 +14,7 @@
 //   npm run conformance -- --verbose     # also every failing check's message, and the suite's output
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -42,6 +42,16 @@ const FIXTURE_FREE = {
     "caching",
     "input-required-result-unsupported-methods",
   ],
+};
+/**
+ * The default build offers only the kinds src/mcp/ has (a fork may delete every example): a
+ * scenario that needs a kind it has none of is not run against it. The fixtures offer them all.
+ */
+const NEEDS = {
+  "tools-list": ["tools", "apps"],
+  "resources-list": ["resources", "apps"],
+  "prompts-list": ["prompts"],
+  "sep-2164-resource-not-found": ["resources", "apps"],
 };
 const READY_TIMEOUT_MS = 60_000;
 /** One requirement set takes seconds; this only stops a wedged run. */
@@ -81,7 +91,7 @@ try {
     rows.push(await runSet(fixtures, revision, scoredScenarios(revision)));
   }
   for (const revision of REVISIONS) {
-    rows.push(await runSet(template, revision, FIXTURE_FREE[revision]));
+    rows.push(await runSet(template, revision, FIXTURE_FREE[revision].filter(offeredByTheTemplate)));
   }
 } catch (error) {
   console.error(`\n${error.message}`);
@@ -120,6 +130,19 @@ console.log(
   `\n${failed ? `${failed} unexpected result(s).` : "No unexpected results."} ${Math.round((Date.now() - started) / 1000)} s`,
 );
 process.exit(failed ? 1 : 0);
+
+/** Whether src/mcp/ has a capability of a kind the scenario needs (as scripts/registry.mjs counts them). */
+function offeredByTheTemplate(scenario) {
+  const kinds = NEEDS[scenario];
+  if (!kinds) return true;
+  return kinds.some((kind) => {
+    const dir = join(root, "src", "mcp", kind);
+    return (
+      existsSync(dir) &&
+      readdirSync(dir).some((f) => /\.ts$/.test(f) && !/\.(test|spec|d)\.ts$/.test(f) && !f.startsWith("_"))
+    );
+  });
+}
 
 /**
  * The fixtures are for the suite only: the default build's bundle (what `wrangler deploy` would

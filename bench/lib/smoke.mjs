@@ -15,15 +15,13 @@ async function smokeEra(url, headers, versionNegotiation) {
   await client.connect(transport);
   try {
     const { tools } = await client.listTools();
-    if (!tools.some((t) => t.name === "convert_temperature")) {
-      throw new Error(`tools/list has no convert_temperature: ${tools.map((t) => t.name).join(", ")}`);
+    // bench_add: the bench's own tool (bench/worker.ts), there whatever src/mcp/ holds.
+    if (!tools.some((t) => t.name === "bench_add")) {
+      throw new Error(`tools/list has no bench_add: ${tools.map((t) => t.name).join(", ")}`);
     }
-    const result = await client.callTool({
-      name: "convert_temperature",
-      arguments: { value: 100, from: "celsius", to: "fahrenheit" },
-    });
-    if (result.isError || result.structuredContent?.value !== 212) {
-      throw new Error(`convert_temperature answered ${JSON.stringify(result)}`);
+    const result = await client.callTool({ name: "bench_add", arguments: { a: 1, b: 2 } });
+    if (result.isError || result.structuredContent?.sum !== 3) {
+      throw new Error(`bench_add answered ${JSON.stringify(result)}`);
     }
     return { tools: tools.length };
   } finally {
@@ -35,12 +33,12 @@ async function smokeEra(url, headers, versionNegotiation) {
 export async function smokePages(url) {
   const landing = await fetch(new URL("/", url));
   const html = await landing.text();
-  if (landing.status !== 200 || !html.includes("convert_temperature")) {
+  if (landing.status !== 200 || !html.includes("bench_add")) {
     throw new Error(`GET / answered ${landing.status}: ${html.slice(0, 200)}`);
   }
   const card = await fetch(new URL("/.well-known/mcp/server-card.json", url));
   const json = await card.json().catch(() => undefined);
-  if (card.status !== 200 || !json?.tools?.some((t) => t.name === "convert_temperature")) {
+  if (card.status !== 200 || !json?.tools?.some((t) => t.name === "bench_add")) {
     throw new Error(`GET /.well-known/mcp/server-card.json answered ${card.status}`);
   }
 }

@@ -1,4 +1,4 @@
-// A minimal MCP Apps host, for trying views locally and for the browser test (test/browser/):
+// A minimal MCP Apps host, for trying views locally and for the browser tests (src/mcp/apps/*.browser.test.mjs):
 // an MCP client that declares the io.modelcontextprotocol/ui extension, calls one tool, reads the
 // ui:// resource the tool names, and shows it in a sandboxed iframe through the extension's
 // AppBridge. The view's requests reach the server only through here, and only for tools it may call.
