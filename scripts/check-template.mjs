@@ -52,10 +52,13 @@ const results = await Promise.all([
     for (const helper of EXAMPLE_HELPERS) rmSync(join(dir, helper), { force: true });
     return seeingTheRegistry(dir);
   }),
-  check("README tool", (dir) => {
-    writeFileSync(join(dir, readmeTool.path), readmeTool.source);
-    return README_TESTS;
-  }),
+  // A fork that followed the README has the file already: `npm test` checks it there.
+  existsSync(join(root, readmeTool.path))
+    ? (console.log(`README tool: ${readmeTool.path} exists already; npm test checks it`), true)
+    : check("README tool", (dir) => {
+        writeFileSync(join(dir, readmeTool.path), readmeTool.source);
+        return README_TESTS;
+      }),
 ]);
 if (!keep) rmSync(work, { recursive: true, force: true });
 else console.log(`copies kept in ${work}`);
@@ -113,10 +116,6 @@ async function addToolExample() {
     process.exit(1);
   }
   const [, path, source] = found;
-  if (existsSync(join(root, path))) {
-    console.error(`${path} exists already: the README's example must add a tool the template does not have.`);
-    process.exit(1);
-  }
   return { path, source };
 }
 
