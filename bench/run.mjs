@@ -1,16 +1,20 @@
 #!/usr/bin/env node
-// npm run bench [-- --json] [--duration 3] [--rounds 3] [--connections 8] [--startup-runs 5]
-//                [--port 8831] [--profile]
+// npm run bench [-- --json] [--baseline <ref>|none] [--duration 3] [--rounds 3] [--connections 8]
+//                [--startup-runs 5] [--port 8831] [--profile]
 //
-// Builds the Worker as `wrangler deploy` would upload it, measures its size and startup CPU, then
-// load-tests POST /mcp (tools/list, tools/call) with and without OAuth, side by side with a
-// do-nothing Worker served the same way, and checks the budgets in docs/performance.md.
-// Everything runs on loopback and stops by itself; the exit code is 1 when a budget is missed.
+// Builds the Worker as `wrangler deploy` would upload it, and the baseline (bench/config.mjs:
+// another commit, checked out and built the same way), then measures both side by side in one
+// run: upload size, startup CPU, the cold first /mcp request, and per-request CPU of tools/list
+// and tools/call in each protocol era, with and without OAuth, interleaved with a do-nothing
+// Worker served by the same workerd. Checks the budgets of docs/performance.md (issue 8: no
+// slower, no bigger than the baseline). Everything runs on loopback and stops by itself; the
+// exit code is 1 when a budget is missed.
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/client";
+import { BASELINE_REF } from "./config.mjs";
+import { prepareBaseline } from "./lib/baseline.mjs";
 import { buildWorker } from "./lib/build.mjs";
 import { load } from "./lib/load.mjs";
 import { getOAuthToken } from "./lib/oauth.mjs";
@@ -27,10 +31,11 @@ const out = join(root, "bench", "out");
 const { values: opt } = parseArgs({
   options: {
     json: { type: "boolean", default: false },
+    baseline: { type: "string", default: BASELINE_REF },
     duration: { type: "string", default: "3" },
     rounds: { type: "string", default: "3" },
     connections: { type: "string", default: "8" },
-    "startup-runs": { type: "string", default: "5" },
+    "startup-runs": { type: "string", default: "7" },
     port: { type: "string", default: "8831" },
     profile: { type: "boolean", default: false },
   },
@@ -41,63 +46,44 @@ const connections = bounded(opt.connections, 1, 64, "--connections");
 const startupRuns = bounded(opt["startup-runs"], 1, 15, "--startup-runs");
 const port = bounded(opt.port, 1024, 65000, "--port");
 
+/** Issue 8, point 8. Ratios are this build ÷ the baseline, measured in the same run. */
 export const BUDGETS = {
-  openListRatio: 0.85,
-  authListRatio: 0.7,
-  gzipKiB: 200,
-  startupMs: 20,
+  gzipKiB: 114.5,
+  startupRatio: 1,
+  coldRatio: 1,
+  cpuRatio: 1,
 };
 
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
 // Hard stop: whatever happens, the bench ends (and its servers with it).
 const deadline = setTimeout(() => {
-  log("took longer than 10 minutes; giving up");
+  log("took longer than 20 minutes; giving up");
   process.exit(2);
-}, 10 * 60_000);
+}, 20 * 60_000);
 deadline.unref();
 
 const PASSPHRASE = benchSecret();
-const MCP_HEADERS = {
-  "Content-Type": "application/json",
-  Accept: "application/json, text/event-stream",
-  "MCP-Protocol-Version": LATEST_PROTOCOL_VERSION,
-};
-const LIST = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
-const CALL = JSON.stringify({
-  jsonrpc: "2.0",
-  id: 2,
-  method: "tools/call",
-  params: { name: "bench_add", arguments: { a: 1, b: 2 } },
-});
-// bench/worker.ts adds bench_add to whatever tools src/mcp/ holds: the calls never need an example.
-const listed = (text) => text.includes('"result"') && text.includes('"bench_add"');
-const converted = (text) =>
-  text.includes('"structuredContent"') && text.includes('"sum":3') && !text.includes('"isError":true');
+const baselineIds = new Set();
+const ERAS = { legacy: "2025", modern: "2026-07-28" };
+const AUTHS = { open: "no auth", oauth: "OAuth" };
+const OPS = { list: "tools/list", call: "tools/call" };
 
 log("building the Worker (wrangler deploy --dry-run)…");
 const build = await buildWorker({ root, out });
-log(
-  `upload ${(build.rawBytes / 1024).toFixed(1)} KiB, gzip ${(build.gzipBytes / 1024).toFixed(1)} KiB; startup profile ×${startupRuns} (wrangler check startup)…`,
-);
-const startup = await measureStartup({ root, out, bundlePath: build.bundlePath, runs: startupRuns });
-log(`cold start + first tools/list, profiled ×${startupRuns}…`);
-const cold = await measureColdRequest({
-  root,
-  build,
-  runs: startupRuns,
-  entryPort: port + 3,
-  inspectorPort: port + 1000,
-  request: { method: "POST", headers: MCP_HEADERS, body: LIST },
-});
+log(`upload ${(build.rawBytes / 1024).toFixed(1)} KiB, gzip ${(build.gzipBytes / 1024).toFixed(1)} KiB`);
+const baseline = opt.baseline === "none" ? undefined : await prepareBaseline({ root, out, ref: opt.baseline, log });
+let baseBuild;
+if (baseline) {
+  log(`building the baseline ${baseline.ref} (${baseline.sha.slice(0, 12)}) with its own wrangler…`);
+  baseBuild = await buildWorker({ root: baseline.root, out: join(out, "baseline-build") });
+  log(
+    `baseline upload ${(baseBuild.rawBytes / 1024).toFixed(1)} KiB, gzip ${(baseBuild.gzipBytes / 1024).toFixed(1)} KiB`,
+  );
+}
 
-const servers = {
-  open: { port: port + 1, vars: { MCP_AUTH: "none" } },
-  oauth: { port: port + 2, vars: { MCP_AUTH: "oauth", AUTH_PASSPHRASE: PASSPHRASE } },
-};
-const reference = { port: port + 4, kvPort: port + 5, result: JSON.stringify(JSON.parse(cold.answer).result) };
-log(`serving the do-nothing Worker, two references and the Worker (no auth, OAuth) on 127.0.0.1:${port}-${port + 5}…`);
-const served = await serve({ root, build, floorPort: port, servers, reference, entryPort: port + 3 });
-
+const servers = serversFor(build, baseBuild);
+log(`serving the do-nothing Worker and ${Object.keys(servers).join(", ")} on 127.0.0.1:${port}-${port + 5}…`);
+const served = await serve({ root, floorPort: port, servers, entryPort: port + 3 });
 let result;
 try {
   result = await measure(served);
@@ -106,33 +92,67 @@ try {
 }
 
 if (opt.profile) {
-  log("profiling the load on an unminified build (readable function names)…");
+  log("profiling the load on unminified builds (readable function names)…");
   const plain = await buildWorker({ root, out, minify: false });
+  const basePlain =
+    baseline && (await buildWorker({ root: baseline.root, out: join(out, "baseline-build"), minify: false }));
   const again = await serve({
     root,
-    build: plain,
     floorPort: port,
-    servers,
-    reference,
+    servers: serversFor(plain, basePlain),
     entryPort: port + 3,
     inspectorPort: port + 1000,
   });
   try {
-    // A new workerd has new (empty) KV storage: the token comes from its own OAuth flow.
-    const token = result.oauth.available ? (await getOAuthToken(again.urls.oauth, PASSPHRASE)).accessToken : undefined;
+    // A new workerd has new (empty) KV storage: the tokens come from its own OAuth flows.
+    const tokens = {};
+    for (const server of ["oauth", "v1-oauth"]) {
+      if (result.tokens[server]) tokens[server] = (await getOAuthToken(again.urls[server], PASSPHRASE)).accessToken;
+    }
     result.profiles = await profileLoad({
       served: again,
       out,
       durationMs: Math.max(durationMs, 3000),
       connections,
-      scenarios: result.scenarios
-        .filter((s) => !["floor", "reference", "kv-reference"].includes(s.server) && s.measured)
-        .map((s) => ({ ...s.spec, token: s.spec.server === "oauth" ? token : undefined })),
+      scenarios: result.specs
+        .filter((s) => s.server !== "floor")
+        .map((s) => ({ ...s, request: requestFor(s, tokens[s.server]) })),
     });
   } finally {
     await again.dispose();
   }
 }
+
+log(`startup profile ×${startupRuns} (wrangler check startup), alternating builds…`);
+const startup = await measureStartup({
+  root,
+  out,
+  bundles: { current: build.bundlePath, ...(baseBuild && { baseline: baseBuild.bundlePath }) },
+  runs: startupRuns,
+});
+log(`module evaluation, and cold start + first /mcp request, ×${startupRuns} per era and build…`);
+const listed = (text) => text.includes('"tools"');
+const cold = await measureColdRequest({
+  root,
+  out,
+  runs: startupRuns,
+  entryPort: port + 3,
+  inspectorPort: port + 1000,
+  targets: {
+    modern: { build, request: result.requests.open.modern.list, check: listed },
+    legacy: { build, request: result.requests.open.legacy.list, check: listed },
+    ...(baseBuild && {
+      baseline: { build: baseBuild, request: result.requests["v1-open"].legacy.list, check: listed },
+    }),
+    startup: { build, request: null, check: (text) => text === "evaluated" },
+    ...(baseBuild && {
+      "baseline-startup": { build: baseBuild, request: null, check: (text) => text === "evaluated" },
+    }),
+    ...(result.requests["v1-open"]?.modern && {
+      "baseline-modern": { build: baseBuild, request: result.requests["v1-open"].modern.list, check: listed },
+    }),
+  },
+});
 
 const report = {
   machine: {
@@ -149,17 +169,15 @@ const report = {
     startupRuns,
     servedBy: "workerd via Miniflare, direct loopback sockets",
   },
-  bundle: {
-    rawBytes: build.rawBytes,
-    gzipBytes: build.gzipBytes,
-    wranglerReported: build.wranglerReported,
-    oauthIncluded: result.oauth.available,
-    byPackage: build.byPackage.slice(0, 12),
-  },
-  startup: { ...startup, runs: startup.runs.map(({ hot, ...r }) => r) },
-  coldToolsList: cold,
-  oauth: { available: result.oauth.available, tokenFlow: result.oauth.flow },
-  scenarios: result.scenarios.map(({ spec, ...s }) => s),
+  baseline: baseline && { ref: baseline.ref, sha: baseline.sha },
+  tool: result.tool,
+  bundle: bundleReport(build, result.tokens.oauth),
+  baselineBundle: baseBuild && bundleReport(baseBuild, result.tokens["v1-oauth"]),
+  startup: stripHot(startup.current),
+  baselineStartup: startup.baseline && stripHot(startup.baseline),
+  startupHot: startup.current.hot,
+  cold,
+  scenarios: result.scenarios,
   profiles: result.profiles,
 };
 report.budgets = verdicts(report);
@@ -169,88 +187,141 @@ if (opt.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else process.stdout.write(render(report));
 process.exit(report.pass ? 0 : 1);
 
+function serversFor(current, base) {
+  const none = { MCP_AUTH: "none" };
+  const oauth = { MCP_AUTH: "oauth", AUTH_PASSPHRASE: PASSPHRASE };
+  return {
+    open: { port: port + 1, vars: none, build: current, root },
+    oauth: { port: port + 2, vars: oauth, build: current, root },
+    ...(base && {
+      "v1-open": { port: port + 4, vars: none, build: base, root: baseline.root },
+      "v1-oauth": { port: port + 5, vars: oauth, build: base, root: baseline.root },
+    }),
+  };
+}
+
+/** The recorded client request of a scenario, with its bearer token when it has one. */
+function requestFor(spec, token) {
+  return {
+    path: "/mcp",
+    headers: token ? { ...spec.recorded.headers, Authorization: `Bearer ${token}` } : spec.recorded.headers,
+    body: spec.recorded.body,
+  };
+}
+
 async function measure(served) {
-  const oauth = { available: false, token: undefined, flow: undefined };
-  log("smoke test: an MCP client lists tools and calls bench_add on the built Worker…");
-  await smoke(served.urls.open);
-  await smokePages(served.urls.open);
-  try {
-    const token = await getOAuthToken(served.urls.oauth, PASSPHRASE);
-    if (token) {
-      Object.assign(oauth, { available: true, token: token.accessToken, flow: token.steps });
-      await smoke(served.urls.oauth, { Authorization: `Bearer ${token.accessToken}` });
+  // What the SDK's client sends, per server and era (recorded by the smoke test), and the tokens.
+  const requests = {};
+  const tokens = {};
+  let tool;
+  for (const server of Object.keys(servers)) {
+    const eras = server.startsWith("v1-") ? ["legacy"] : ["legacy", "modern"];
+    let headers = {};
+    if (server.endsWith("oauth")) {
+      let token;
+      try {
+        token = await getOAuthToken(served.urls[server], PASSPHRASE);
+      } catch (error) {
+        throw new Error(`the OAuth flow failed on ${server}: ${error.message}`);
+      }
+      if (!token) continue; // this build has no OAuth in front of /mcp
+      tokens[server] = token.accessToken;
+      headers = { Authorization: `Bearer ${token.accessToken}` };
     }
-  } catch (error) {
-    throw new Error(`the OAuth flow failed on the built Worker: ${error.message}`);
+    log(`smoke test on ${server}: an MCP client lists the tools and calls one (${eras.join(", ")})…`);
+    requests[server] = await smoke(served.urls[server], headers, eras);
+    if (server.startsWith("v1-")) {
+      // A baseline that speaks 2026-07-28 too (a commit of the 2.x line) is compared era with era.
+      try {
+        Object.assign(requests[server], await smoke(served.urls[server], headers, ["modern"]));
+      } catch {
+        // 2025 only (the 1.x line): both eras of this build are compared with its 2025 path.
+      }
+    }
+    if (server === "open") {
+      tool = requests.open.legacy.tool;
+      await smokePages(served.urls.open, tool.name);
+    }
   }
 
-  const specs = [
-    { id: "floor", label: "do-nothing Worker", server: "floor", body: LIST, check: (t) => t.includes('"result"') },
-    { id: "reference", label: "hand-rolled tools/list (reference)", server: "reference", body: LIST, check: listed },
-    {
-      id: "kv-reference",
-      label: "one KV read (reference)",
-      server: "kv-reference",
-      body: LIST,
-      check: (t) => t.includes('"result"'),
-    },
-    { id: "open-list", label: "tools/list, no auth", server: "open", body: LIST, check: listed },
-    { id: "open-call", label: "tools/call, no auth", server: "open", body: CALL, check: converted },
-    { id: "oauth-list", label: "tools/list, OAuth", server: "oauth", body: LIST, check: listed },
-    { id: "oauth-call", label: "tools/call, OAuth", server: "oauth", body: CALL, check: converted },
-  ];
-  const active = specs.filter((s) => s.server !== "oauth" || oauth.available);
+  const floor = { id: "floor", label: "do-nothing Worker", server: "floor" };
+  const specs = [floor];
+  for (const [auth, authLabel] of Object.entries(AUTHS)) {
+    for (const [op, opLabel] of Object.entries(OPS)) {
+      const group = [];
+      const v1 = `v1-${auth}`;
+      for (const era of ["legacy", "modern"]) {
+        if (requests[v1]?.[era]) group.push({ server: v1, era, build: "baseline" });
+        if (requests[auth]) group.push({ server: auth, era, build: "current" });
+      }
+      for (const g of group) {
+        const recorded = requests[g.server][g.era][op];
+        const benchTool = requests[g.server][g.era].tool;
+        specs.push({
+          ...g,
+          id: `${g.build === "baseline" ? "v1" : "v2"}-${auth}-${op}-${ERAS[g.era]}`,
+          label: `${opLabel}, ${authLabel}, ${g.build === "baseline" ? "baseline" : "this build"}, ${ERAS[g.era]}`,
+          auth,
+          op,
+          recorded,
+          check:
+            op === "list"
+              ? (text) => text.includes('"result"') && text.includes(`"${benchTool.name}"`)
+              : benchTool.check,
+        });
+      }
+    }
+  }
   const runOne = (spec, ms) =>
     load({
-      url:
-        { floor: served.floorUrl, reference: served.referenceUrl, "kv-reference": served.kvReferenceUrl }[
-          spec.server
-        ] ?? served.urls[spec.server],
-      request: {
-        path: "/mcp",
-        headers: spec.server === "oauth" ? { ...MCP_HEADERS, Authorization: `Bearer ${oauth.token}` } : MCP_HEADERS,
-        body: spec.body,
-      },
-      check: spec.check,
+      url: spec.server === "floor" ? served.floorUrl : served.urls[spec.server],
+      request:
+        spec.server === "floor"
+          ? { path: "/mcp", headers: requests.open.legacy.list.headers, body: requests.open.legacy.list.body }
+          : requestFor(spec, tokens[spec.server]),
+      check: spec.server === "floor" ? (t) => t.includes('"result"') : spec.check,
       connections,
       durationMs: ms,
       cpuMs: served.cpuMs,
     });
 
   log("warming up…");
-  const warmup = [];
-  for (const spec of active) warmup.push({ spec, run: await runOne(spec, Math.min(1000, durationMs)) });
+  const warmup = new Map();
+  for (const spec of specs) warmup.set(spec.id, await runOne(spec, Math.min(1000, durationMs)));
 
-  // Rounds: the floor, then each scenario, …, and the floor once more at the end, so every
-  // scenario run sits between two floor runs and is compared with their mean (the machine is
-  // shared: its speed drifts, and adjacent runs drift together).
-  const runs = new Map(active.map((s) => [s.id, []]));
+  // Rounds: the floor, then each scenario (a baseline run next to this build's runs of the same
+  // request), …, and the floor once more at the end, so every run sits between two floor runs and
+  // is compared with their mean, and with the baseline run beside it (the machine is shared: its
+  // speed drifts, and adjacent runs drift together).
+  for (const spec of specs) if (spec.build === "baseline") baselineIds.add(spec.id);
+  const runs = new Map(specs.map((s) => [s.id, []]));
   const floors = [];
   for (let r = 0; r < rounds; r++) {
     log(`round ${r + 1}/${rounds}…`);
-    floors.push(await runOne(specs[0], durationMs));
-    for (const spec of active.slice(1)) runs.get(spec.id).push(await runOne(spec, durationMs));
+    floors.push(await runOne(floor, durationMs));
+    for (const spec of specs.slice(1)) runs.get(spec.id).push(await runOne(spec, durationMs));
   }
-  floors.push(await runOne(specs[0], durationMs));
+  floors.push(await runOne(floor, durationMs));
   runs.set("floor", floors);
 
   const scenarios = specs.map((spec) => {
-    if (!active.includes(spec)) return { id: spec.id, label: spec.label, server: spec.server, measured: false, spec };
     const list = runs.get(spec.id);
-    const ratios =
-      spec.id === "floor" ? undefined : list.map((run, r) => run.rps / ((floors[r].rps + floors[r + 1].rps) / 2));
-    const cpuRatios =
-      spec.id === "floor" || list.some((run) => run.serverCpuUsPerReq === undefined)
-        ? undefined
-        : list.map(
-            (run, r) => run.serverCpuUsPerReq / ((floors[r].serverCpuUsPerReq + floors[r + 1].serverCpuUsPerReq) / 2),
-          );
-    const all = [...list, ...warmup.filter((w) => w.spec === spec).map((w) => w.run)];
+    const floorMean = (r, key) => (floors[r][key] + floors[r + 1][key]) / 2;
+    const perRound = (fn) => (spec.id === "floor" ? undefined : list.map(fn));
+    const ratios = perRound((run, r) => run.rps / floorMean(r, "rps"));
+    const cpuRatios = perRound((run, r) => run.serverCpuUsPerReq / floorMean(r, "serverCpuUsPerReq"));
+    const base = spec.build === "current" && runs.get(baselineIdFor(spec));
+    const vsBaseline = base && list.map((run, r) => run.serverCpuUsPerReq / base[r].serverCpuUsPerReq);
+    const rpsVsBaseline = base && list.map((run, r) => run.rps / base[r].rps);
+    const all = [...list, warmup.get(spec.id)];
     return {
       id: spec.id,
       label: spec.label,
       server: spec.server,
-      measured: true,
+      build: spec.build,
+      era: spec.era,
+      auth: spec.auth,
+      op: spec.op,
       rps: median(list.map((x) => x.rps)),
       p50Ms: median(list.map((x) => x.p50Ms)),
       p99Ms: median(list.map((x) => x.p99Ms)),
@@ -259,60 +330,100 @@ async function measure(served) {
       ratioMax: ratios && Math.max(...ratios),
       serverCpuUsPerReq: median(list.map((x) => x.serverCpuUsPerReq ?? Number.NaN)),
       cpuRatio: cpuRatios && median(cpuRatios),
+      cpuVsBaseline: vsBaseline ? median(vsBaseline) : undefined,
+      cpuVsBaselineMin: vsBaseline ? Math.min(...vsBaseline) : undefined,
+      cpuVsBaselineMax: vsBaseline ? Math.max(...vsBaseline) : undefined,
+      rpsVsBaseline: rpsVsBaseline ? median(rpsVsBaseline) : undefined,
       clientCpuUsPerReq: median(list.map((x) => x.clientCpuUsPerReq)),
       requests: all.reduce((n, x) => n + x.requests, 0),
       non2xx: all.reduce((n, x) => n + x.non2xx, 0),
       errors: all.reduce((n, x) => n + x.errors, 0),
       problems: all.flatMap((x) => x.firstProblems).slice(0, 3),
       runs: list.map((x) => ({ rps: x.rps, p50Ms: x.p50Ms, p99Ms: x.p99Ms, serverCpuUsPerReq: x.serverCpuUsPerReq })),
-      spec,
     };
   });
-  return { oauth, scenarios };
+  return { requests, tokens, tool: tool && { name: tool.name, arguments: tool.arguments }, specs, scenarios };
+}
+
+/** The baseline run a scenario is compared with: the same era when the baseline speaks it, else 2025. */
+function baselineIdFor({ auth, op, era }) {
+  const same = `v1-${auth}-${op}-${ERAS[era]}`;
+  return baselineIds.has(same) ? same : `v1-${auth}-${op}-2025`;
+}
+
+function bundleReport(b, oauthIncluded) {
+  return {
+    rawBytes: b.rawBytes,
+    gzipBytes: b.gzipBytes,
+    wranglerReported: b.wranglerReported,
+    oauthIncluded: Boolean(oauthIncluded),
+    byPackage: b.byPackage.slice(0, 12),
+  };
+}
+
+function stripHot({ hot, ...rest }) {
+  return { ...rest, runs: rest.runs.map(({ hot: _, ...r }) => r) };
 }
 
 function verdicts(r) {
-  const s = Object.fromEntries(r.scenarios.map((x) => [x.id, x]));
-  const measured = r.scenarios.filter((x) => x.measured);
-  const failures = measured.reduce((n, x) => n + x.errors + x.non2xx, 0);
-  return [
-    {
-      name: `tools/list without auth ≥ ${BUDGETS.openListRatio} × floor req/s`,
-      value: s["open-list"].ratio,
-      shown: s["open-list"].ratio.toFixed(2),
-      pass: s["open-list"].ratio >= BUDGETS.openListRatio,
-    },
-    s["oauth-list"].measured
-      ? {
-          name: `tools/list with OAuth ≥ ${BUDGETS.authListRatio} × floor req/s`,
-          value: s["oauth-list"].ratio,
-          shown: s["oauth-list"].ratio.toFixed(2),
-          pass: s["oauth-list"].ratio >= BUDGETS.authListRatio,
-        }
-      : {
-          name: `tools/list with OAuth ≥ ${BUDGETS.authListRatio} × floor req/s`,
-          shown: "not measured: this build has no OAuth",
-          pass: undefined,
-        },
-    {
-      name: `bundle ≤ ${BUDGETS.gzipKiB} KiB gzip${r.bundle.oauthIncluded ? " (OAuth included)" : ""}`,
-      value: r.bundle.gzipBytes / 1024,
-      shown: `${(r.bundle.gzipBytes / 1024).toFixed(1)} KiB${r.bundle.oauthIncluded ? "" : " (without OAuth: this build has none)"}`,
-      pass: r.bundle.gzipBytes / 1024 <= BUDGETS.gzipKiB,
-    },
-    {
-      name: `startup ≤ ${BUDGETS.startupMs} ms active CPU (median of ${r.startup.runs.length})`,
-      value: r.startup.medianActiveMs,
-      shown: `${r.startup.medianActiveMs.toFixed(1)} ms`,
-      pass: r.startup.medianActiveMs <= BUDGETS.startupMs,
-    },
-    {
-      name: "zero errors and zero non-2xx under load",
-      value: failures,
-      shown: `${failures} of ${measured.reduce((n, x) => n + x.requests, 0)} requests`,
-      pass: failures === 0,
-    },
-  ];
+  const list = [];
+  const kib = (b) => b / 1024;
+  list.push({
+    name: "upload, gzip",
+    baseline: r.baselineBundle && kib(r.baselineBundle.gzipBytes),
+    value: kib(r.bundle.gzipBytes),
+    unit: "KiB",
+    ratio: r.baselineBundle && r.bundle.gzipBytes / r.baselineBundle.gzipBytes,
+    budget: `≤ ${BUDGETS.gzipKiB} KiB`,
+    pass: kib(r.bundle.gzipBytes) <= BUDGETS.gzipKiB,
+  });
+  if (r.baselineStartup) {
+    const ratio = r.cold.startup.medianCpuMs / r.cold["baseline-startup"].medianCpuMs;
+    list.push({
+      name: `startup CPU (median of ${r.cold.startup.cpuRuns.length})`,
+      baseline: r.cold["baseline-startup"].medianCpuMs,
+      value: r.cold.startup.medianCpuMs,
+      unit: "ms",
+      ratio,
+      budget: `≤ ${BUDGETS.startupRatio.toFixed(2)} ×`,
+      pass: ratio <= BUDGETS.startupRatio,
+    });
+    for (const era of ["legacy", "modern"]) {
+      const base = (era === "modern" && r.cold["baseline-modern"]) || r.cold.baseline;
+      const ratio = r.cold[era].medianCpuMs / base.medianCpuMs;
+      list.push({
+        name: `cold first /mcp, ${ERAS[era]}`,
+        baseline: base.medianCpuMs,
+        value: r.cold[era].medianCpuMs,
+        unit: "ms",
+        ratio,
+        budget: `≤ ${BUDGETS.coldRatio.toFixed(2)} ×`,
+        pass: ratio <= BUDGETS.coldRatio,
+      });
+    }
+    for (const s of r.scenarios.filter((x) => x.cpuVsBaseline !== undefined)) {
+      const base = r.scenarios.find((x) => x.id === baselineIdFor(s));
+      list.push({
+        name: `${OPS[s.op]} CPU/req, ${AUTHS[s.auth]}, ${ERAS[s.era]}`,
+        baseline: base.serverCpuUsPerReq,
+        value: s.serverCpuUsPerReq,
+        unit: "µs",
+        ratio: s.cpuVsBaseline,
+        range: [s.cpuVsBaselineMin, s.cpuVsBaselineMax],
+        budget: `≤ ${BUDGETS.cpuRatio.toFixed(2)} ×`,
+        pass: s.cpuVsBaseline <= BUDGETS.cpuRatio,
+      });
+    }
+  }
+  const failures = r.scenarios.reduce((n, x) => n + x.errors + x.non2xx, 0);
+  list.push({
+    name: "errors and non-2xx under load",
+    value: failures,
+    unit: `of ${r.scenarios.reduce((n, x) => n + x.requests, 0)}`,
+    budget: "0",
+    pass: failures === 0,
+  });
+  return list;
 }
 
 function bounded(text, min, max, name) {

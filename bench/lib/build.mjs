@@ -18,9 +18,7 @@ export async function buildWorker({ root, out, minify }) {
   const metafile = `${dir}.meta.json`;
   await rm(dir, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
-  // bench/worker.ts: the template's Worker plus the bench's own tool (what the tools/call times).
-  const entry = join(root, "bench", "worker.ts");
-  const args = ["deploy", entry, "--dry-run", "--outdir", dir, "--outfile", bundlePath, "--metafile", metafile];
+  const args = ["deploy", "--dry-run", "--outdir", dir, "--outfile", bundlePath, "--metafile", metafile];
   if (minify === false) args.push("--no-minify");
   const output = await run(process.execPath, [wranglerBin(root), ...args], root);
   const reported = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output);

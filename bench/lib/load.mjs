@@ -9,7 +9,14 @@ import { Pool } from "undici";
  * @param check (status, text) => true when the answer is the expected one
  */
 export async function load({ url, request, check, connections, durationMs, maxRequests = 1_000_000, cpuMs }) {
-  const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  // A request that takes longer than 10 s counts as an error instead of stalling the bench.
+  const pool = new Pool(url, {
+    connections,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
   const latencies = [];
   let ok = 0;
   let non2xx = 0;

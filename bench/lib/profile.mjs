@@ -5,38 +5,40 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { load } from "./load.mjs";
 
+/** `scenarios`: { id, label, server, request: { path, headers, body }, check } each. */
 export async function profileLoad({ served, out, durationMs, connections, scenarios }) {
   const results = [];
   for (const spec of scenarios) {
-    const inspector = await connect(served.inspectorUrl(spec.server));
     try {
-      await inspector.send("Profiler.enable");
-      await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
-      await inspector.send("Profiler.start");
-      await load({
-        url: served.urls[spec.server],
-        request: {
-          path: "/mcp",
-          headers: {
-            "Content-Type": "application/json",
-            Accept: "application/json, text/event-stream",
-            ...(spec.token ? { Authorization: `Bearer ${spec.token}` } : {}),
-          },
-          body: spec.body,
-        },
-        check: spec.check,
-        connections,
-        durationMs,
-      });
-      const { profile } = await inspector.send("Profiler.stop");
-      const file = join(out, `load-${spec.id}.cpuprofile`);
-      await writeFile(file, JSON.stringify(profile));
-      results.push({ id: spec.id, label: spec.label, file, hot: selfTime(profile) });
-    } finally {
-      inspector.close();
+      results.push(await profileOne({ served, out, durationMs, connections, spec }));
+    } catch (error) {
+      // One lost profile does not cost the run its figures.
+      results.push({ id: spec.id, label: spec.label, error: error.message, hot: [] });
     }
   }
   return results;
+}
+
+async function profileOne({ served, out, durationMs, connections, spec }) {
+  const inspector = await connect(served.inspectorUrl(spec.server));
+  try {
+    await inspector.send("Profiler.enable");
+    await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
+    await inspector.send("Profiler.start");
+    await load({
+      url: served.urls[spec.server],
+      request: spec.request,
+      check: spec.check,
+      connections,
+      durationMs,
+    });
+    const { profile } = await inspector.send("Profiler.stop");
+    const file = join(out, `load-${spec.id}.cpuprofile`);
+    await writeFile(file, JSON.stringify(profile));
+    return { id: spec.id, label: spec.label, file, hot: selfTime(profile) };
+  } finally {
+    inspector.close();
+  }
 }
 
 /** Self time per function, as a share of the time the isolate was busy. */
@@ -61,6 +63,7 @@ function selfTime(profile) {
 export async function connect(url) {
   const ws = new WebSocket(url);
   await new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error(`the inspector at ${url} did not open within 10 s`)), 10_000).unref();
     ws.addEventListener("open", resolve, { once: true });
     ws.addEventListener("error", () => reject(new Error(`cannot reach the inspector at ${url}`)), { once: true });
   });
@@ -75,10 +78,21 @@ export async function connect(url) {
     else waiter.resolve(message.result);
   });
   return {
-    send(method, params = {}) {
+    /** One DevTools command; gives up after `timeoutMs` (an inspector can drop a reply). */
+    send(method, params = {}, timeoutMs = 30_000) {
       const id = ++next;
       ws.send(JSON.stringify({ id, method, params }));
-      return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error(`the inspector did not answer ${method} within ${timeoutMs / 1000} s`));
+        }, timeoutMs);
+        const settle = (fn) => (value) => {
+          clearTimeout(timer);
+          fn(value);
+        };
+        pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
+      });
     },
     close: () => ws.close(),
   };

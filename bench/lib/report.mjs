@@ -1,76 +1,109 @@
-// The human-readable report: one table of load results, the size and startup figures, and the
-// budget verdicts.
+// The human-readable report: the budgets (this build ÷ the baseline, side by side in one run),
+// then the load table, the size and startup figures.
 
 export function render(r) {
   const lines = [];
   const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
+  const base = r.baseline ? `baseline ${r.baseline.ref} (${r.baseline.sha.slice(0, 12)})` : "no baseline";
   lines.push(
-    `MCP Worker bench — ${r.machine.cpus} × ${r.machine.cpu ?? "CPU"}, Node ${r.machine.node}, workerd ${r.machine.workerd}`,
-    `served by workerd (Miniflare) on direct loopback sockets; ${r.settings.connections} connections, ${r.settings.rounds} rounds × ${r.settings.durationMs / 1000} s per scenario, interleaved with the do-nothing Worker`,
-    "",
-    `Bundle   ${kib(r.bundle.rawBytes)} raw, ${kib(r.bundle.gzipBytes)} gzip${r.bundle.oauthIncluded ? " (OAuth included)" : ""}` +
-      `   largest: ${r.bundle.byPackage
-        .slice(0, 4)
-        .map((p) => `${p.name} ${kib(p.bytes)}`)
-        .join(", ")}`,
-    `Startup  ${r.startup.medianActiveMs.toFixed(1)} ms active CPU, median of ${r.startup.runs.length} \`wrangler check startup\` runs (${r.startup.minActiveMs.toFixed(1)}–${r.startup.maxActiveMs.toFixed(1)})`,
-    `Cold     ${r.coldToolsList.medianActiveMs.toFixed(1)} ms active CPU for startup + the first tools/list of a new isolate (MCP code loads on first use), median of ${r.coldToolsList.runs.length} (${r.coldToolsList.minActiveMs.toFixed(1)}–${r.coldToolsList.maxActiveMs.toFixed(1)})`,
+    `MCP Worker bench — ${r.machine.cpus} × ${r.machine.cpu ?? "CPU"}, Node ${r.machine.node}, workerd ${r.machine.workerd}, load ${r.machine.loadavg.map((x) => x.toFixed(1)).join(" ")}`,
+    `this build vs ${base}, one workerd, direct loopback sockets; ${r.settings.connections} connections, ${r.settings.rounds} rounds × ${r.settings.durationMs / 1000} s per scenario, interleaved with the do-nothing Worker; tool: ${r.tool?.name}`,
     "",
   );
 
-  const header = [
-    "scenario",
-    "req/s",
-    "p50 ms",
-    "p99 ms",
-    "× floor",
-    "(min–max)",
-    "CPU µs/req",
-    "× floor CPU",
-    "non-2xx",
-    "errors",
-  ];
-  const rows = r.scenarios.map((s) =>
-    s.measured
-      ? [
-          s.label,
-          s.rps.toFixed(0),
-          s.p50Ms.toFixed(2),
-          s.p99Ms.toFixed(2),
-          s.ratio === undefined ? "1.00" : s.ratio.toFixed(2),
-          s.ratio === undefined ? "" : `${s.ratioMin.toFixed(2)}–${s.ratioMax.toFixed(2)}`,
-          Number.isNaN(s.serverCpuUsPerReq) ? "?" : s.serverCpuUsPerReq.toFixed(0),
-          s.cpuRatio === undefined ? (s.id === "floor" ? "1.00" : "?") : s.cpuRatio.toFixed(2),
-          String(s.non2xx),
-          String(s.errors),
-        ]
-      : [s.label, "not measured (no OAuth in this build)", "", "", "", "", "", "", "", ""],
+  lines.push(
+    ...table(
+      ["budget (issue 8)", "baseline", "this build", "× baseline", "(min–max)", "budget", ""],
+      r.budgets.map((b) => [
+        b.name,
+        b.baseline === undefined ? "" : `${fmt(b.baseline, b.unit)} ${b.unit}`,
+        `${fmt(b.value, b.unit)} ${b.unit}`,
+        b.ratio === undefined ? "" : b.ratio.toFixed(2),
+        b.range ? `${b.range[0].toFixed(2)}–${b.range[1].toFixed(2)}` : "",
+        b.budget,
+        b.pass === undefined ? "n/a" : b.pass ? "PASS" : "FAIL",
+      ]),
+    ),
+    "",
   );
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...rows.filter((row) => row[2] !== "").map((row) => row[i].length)),
+
+  const bundleLine = (label, b) =>
+    `${label}${kib(b.rawBytes)} raw, ${kib(b.gzipBytes)} gzip${b.oauthIncluded ? " (OAuth included)" : ""}   largest: ${b.byPackage
+      .slice(0, 5)
+      .map((p) => `${p.name} ${kib(p.bytes)}`)
+      .join(", ")}`;
+  const spread = (s) => `${s.medianActiveMs.toFixed(1)} ms (${s.minActiveMs.toFixed(1)}–${s.maxActiveMs.toFixed(1)})`;
+  const capped = (s) => `${s.medianCappedMs.toFixed(1)} ms (${s.minCappedMs.toFixed(1)}–${s.maxCappedMs.toFixed(1)})`;
+  const cpu = (s) => `${s.medianCpuMs.toFixed(1)} ms (${s.minCpuMs.toFixed(1)}–${s.maxCpuMs.toFixed(1)})`;
+  lines.push(bundleLine("Bundle    ", r.bundle));
+  if (r.baselineBundle) lines.push(bundleLine("Baseline  ", r.baselineBundle));
+  lines.push(
+    `Startup   evaluating the Worker's modules in a new isolate, workerd CPU: ${cpu(r.cold.startup)}${r.cold["baseline-startup"] ? `; baseline ${cpu(r.cold["baseline-startup"])}` : ""}`,
+    `          \`wrangler check startup\` ×${r.startup.runs.length}, median, waits for a CPU capped: ${capped(r.startup)}${r.baselineStartup ? `; baseline ${capped(r.baselineStartup)}` : ""}`,
+    `          as wrangler prints it (active): ${spread(r.startup)}${r.baselineStartup ? `; baseline ${spread(r.baselineStartup)}` : ""}`,
+    `Cold      new isolate + first /mcp tools/list, workerd CPU: 2025-era ${cpu(r.cold.legacy)}, 2026-07-28 ${cpu(r.cold.modern)}${r.cold.baseline ? `; baseline ${cpu(r.cold.baseline)}` : ""}`,
+    `          profile active time: 2025-era ${spread(r.cold.legacy)}, 2026-07-28 ${spread(r.cold.modern)}${r.cold.baseline ? `; baseline ${spread(r.cold.baseline)}` : ""}`,
+    "",
   );
-  const fmt = (row) =>
-    row[2] === "" && row[1].startsWith("not")
-      ? `${row[0].padEnd(widths[0])}  ${row[1]}`
-      : row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  lines.push(fmt(header), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(fmt), "");
+
+  lines.push(
+    ...table(
+      [
+        "scenario",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "× floor",
+        "CPU µs/req",
+        "× floor CPU",
+        "× baseline CPU",
+        "(min–max)",
+        "non-2xx",
+        "errors",
+      ],
+      r.scenarios.map((s) => [
+        s.label,
+        s.rps.toFixed(0),
+        s.p50Ms.toFixed(2),
+        s.p99Ms.toFixed(2),
+        s.ratio === undefined ? "1.00" : s.ratio.toFixed(2),
+        Number.isNaN(s.serverCpuUsPerReq) ? "?" : s.serverCpuUsPerReq.toFixed(0),
+        s.cpuRatio === undefined ? "1.00" : s.cpuRatio.toFixed(2),
+        s.cpuVsBaseline === undefined ? "" : s.cpuVsBaseline.toFixed(2),
+        s.cpuVsBaseline === undefined ? "" : `${s.cpuVsBaselineMin.toFixed(2)}–${s.cpuVsBaselineMax.toFixed(2)}`,
+        String(s.non2xx),
+        String(s.errors),
+      ]),
+    ),
+    "",
+  );
 
   for (const s of r.scenarios) {
     for (const p of s.problems ?? []) lines.push(`  ${s.label}: ${p}`);
   }
-
-  lines.push("Budgets");
-  for (const b of r.budgets) {
-    const mark = b.pass === undefined ? "n/a " : b.pass ? "PASS" : "FAIL";
-    lines.push(`  ${mark}  ${b.name}: ${b.shown}`);
-  }
   if (r.profiles) {
-    lines.push("", "Load profiles (self time, unminified build)");
+    lines.push("Load profiles (self time, unminified builds)");
     for (const p of r.profiles) {
-      lines.push(`  ${p.label} → ${p.file}`);
+      lines.push(p.error ? `  ${p.label}: no profile (${p.error})` : `  ${p.label} → ${p.file}`);
       for (const f of p.hot.slice(0, 12)) lines.push(`    ${f.percent.toFixed(1).padStart(5)}%  ${f.fn}`);
     }
+    lines.push("");
   }
-  lines.push("");
+  lines.push(r.pass ? "All budgets met." : "Some budgets are missed (FAIL above).", "");
   return lines.join("\n");
+}
+
+function fmt(value, unit) {
+  if (unit === "KiB" || unit === "ms") return value.toFixed(1);
+  return value.toFixed(0);
+}
+
+function table(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (row) =>
+    row
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join("  ")
+      .trimEnd();
+  return [line(header), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)];
 }

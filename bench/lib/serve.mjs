@@ -1,4 +1,5 @@
-// Serves the built Worker and the do-nothing Worker the same way: one workerd process (the
+// Serves the Workers under test (this build and the baseline, each with and without OAuth) and
+// the do-nothing Worker the same way: one workerd process (the
 // version `wrangler dev` uses, driven through Miniflare), each Worker on its own loopback socket
 // that goes straight into its isolate. There is no dev proxy or router Worker in front (as there
 // is with `wrangler dev`), so, as on Cloudflare, a request costs the runtime plus the Worker, and
@@ -13,55 +14,38 @@ import { loadMiniflare, wranglerModule } from "./paths.mjs";
 const HOST = "127.0.0.1";
 
 /**
- * @param build what buildWorker returned (modules, metadata from the upload form)
- * @param servers name → { port, vars } for each copy of the real Worker (vars override [vars])
+ * @param servers name → { port, vars, build, root } for each Worker under test: the build
+ *   (what buildWorker returned: modules, metadata from the upload form), the checkout it was built
+ *   from (for its wrangler.toml), and vars that override its [vars]. Every Worker gets its own
+ *   KV storage.
  */
-export async function serve({ root, build, floorPort, servers, reference, entryPort, inspectorPort }) {
+export async function serve({ root, floorPort, servers, entryPort, inspectorPort }) {
   const { Miniflare, convertV4MiniflareOptions } = loadMiniflare(root);
-  const meta = build.metadata;
-  const compat = {
-    compatibilityDate: meta.compatibility_date,
-    compatibilityFlags: meta.compatibility_flags ?? [],
-  };
   const floorScript = await readFile(new URL("../floor-worker.js", import.meta.url), "utf8");
-  const referenceScript = await readFile(new URL("../reference-worker.js", import.meta.url), "utf8");
-  const kvReferenceScript = await readFile(new URL("../kv-reference-worker.js", import.meta.url), "utf8");
-  const { bindings, kvNamespaces } = convertBindings(meta.bindings ?? [], await kvBindingNames(root));
+  const first = Object.values(servers)[0].build.metadata;
 
   const workers = [
     {
       name: "floor",
       modules: true,
       script: floorScript,
-      ...compat,
+      ...compatOf(first),
       unsafeDirectSockets: [{ host: HOST, port: floorPort }],
     },
-    {
-      name: "reference",
-      modules: true,
-      script: referenceScript,
-      ...compat,
-      bindings: { RESULT: reference.result },
-      unsafeDirectSockets: [{ host: HOST, port: reference.port }],
-    },
-    {
-      name: "kv-reference",
-      modules: true,
-      script: kvReferenceScript,
-      ...compat,
-      kvNamespaces: { KV: "bench-kv-reference" },
-      unsafeDirectSockets: [{ host: HOST, port: reference.kvPort }],
-    },
-    ...Object.entries(servers).map(([name, { port, vars }]) => ({
+  ];
+  for (const [name, server] of Object.entries(servers)) {
+    const meta = server.build.metadata;
+    const { bindings, kvNamespaces } = convertBindings(meta.bindings ?? [], await kvBindingNames(server.root));
+    workers.push({
       name,
       modulesRoot: "/",
-      modules: build.modules.map((m) => ({ ...m, path: `/${m.path}` })),
-      ...compat,
-      bindings: { ...bindings, ...vars },
+      modules: server.build.modules.map((m) => ({ ...m, path: `/${m.path}` })),
+      ...compatOf(meta),
+      bindings: { ...bindings, ...server.vars },
       kvNamespaces: Object.fromEntries(Object.entries(kvNamespaces).map(([binding, id]) => [binding, `${name}-${id}`])),
-      unsafeDirectSockets: [{ host: HOST, port }],
-    })),
-  ];
+      unsafeDirectSockets: [{ host: HOST, port: server.port }],
+    });
+  }
 
   const before = await workerdPids();
   const mf = new Miniflare(
@@ -73,29 +57,20 @@ export async function serve({ root, build, floorPort, servers, reference, entryP
     }),
   );
   await mf.ready;
-  // A record the size of the provider's token records (~0.6 KB of JSON).
-  const kv = await mf.getKVNamespace("KV", "kv-reference");
-  await kv.put(
-    "bench-token",
-    JSON.stringify({
-      userId: "u",
-      grant: { clientId: "c", scope: ["mcp"], encryptedProps: "x".repeat(400) },
-      wrappedEncryptionKey: "k".repeat(60),
-      expiresAt: 4e9,
-    }),
-  );
   const pid = (await workerdPids()).find((p) => !before.includes(p));
 
   return {
     floorUrl: `http://${HOST}:${floorPort}`,
-    referenceUrl: `http://${HOST}:${reference.port}`,
-    kvReferenceUrl: `http://${HOST}:${reference.kvPort}`,
     urls: Object.fromEntries(Object.entries(servers).map(([name, { port }]) => [name, `http://${HOST}:${port}`])),
     inspectorUrl: (name) => `ws://${HOST}:${inspectorPort}/core:user:${name}`,
     /** CPU time (user + system, ms) the workerd process has used so far; undefined if unknown. */
     cpuMs: () => (pid ? processCpuMs(pid) : Promise.resolve(undefined)),
     dispose: () => mf.dispose(),
   };
+}
+
+function compatOf(meta) {
+  return { compatibilityDate: meta.compatibility_date, compatibilityFlags: meta.compatibility_flags ?? [] };
 }
 
 /** The upload's bindings as Miniflare options (only the kinds this template declares). */
@@ -123,7 +98,7 @@ async function kvBindingNames(root) {
 }
 
 /** workerd processes that are children of this process (Miniflare spawns one). */
-async function workerdPids() {
+export async function workerdPids() {
   if (process.platform !== "linux") return [];
   const pids = [];
   for (const entry of await readdir("/proc")) {
@@ -144,6 +119,25 @@ async function processCpuMs(pid) {
   try {
     const stat = parseStat(await readFile(`/proc/${pid}/stat`, "utf8"));
     return ((stat.utime + stat.stime) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time (ms, nanosecond precision) all threads of a process have run so far, from the
+ * scheduler's own accounting (/proc/<pid>/task/<tid>/schedstat); undefined if unknown. Unlike a
+ * sampling profile's "active" time, it does not count time the process waited for a CPU, which on
+ * a shared machine can be most of the wall time.
+ */
+export async function processRunMs(pid) {
+  try {
+    let ns = 0;
+    for (const tid of await readdir(`/proc/${pid}/task`)) {
+      const text = await readFile(`/proc/${pid}/task/${tid}/schedstat`, "utf8").catch(() => "0");
+      ns += Number(text.split(" ")[0]);
+    }
+    return ns / 1e6;
   } catch {
     return undefined;
   }

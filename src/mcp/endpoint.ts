@@ -1,7 +1,6 @@
 import {
   type AuthInfo,
   createMcpHandler,
-  isLegacyRequest,
   type McpRequestContext,
   type McpServer,
   ProtocolError,
@@ -9,8 +8,9 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import { appsSessionId, initializeDeclaringApps, rendersApps } from "./apps-negotiation.js";
+import { isLegacy } from "./era.js";
 import { jsonUnlessStreamed } from "./legacy-response.js";
-import { createMcpServer, type McpRequest } from "./server.js";
+import { answersFromCache, createMcpServer, type McpRequest } from "./server.js";
 
 /**
  * The MCP endpoint, both protocol eras, on the SDK: what /mcp does once the router's middleware
@@ -36,12 +36,12 @@ export interface EndpointRequest {
  * Each request's context, found by the factory the SDK calls with that request (`requestInfo`).
  * A WeakMap keeps the handlers below built once per isolate: nothing per request is captured.
  */
-const contexts = new WeakMap<Request, McpRequest>();
+const contexts = new WeakMap<Request, { context: McpRequest; parsedBody: unknown }>();
 
 function factory({ era, requestInfo }: McpRequestContext) {
-  const context = requestInfo && contexts.get(requestInfo);
-  if (!context) throw new Error("MCP request without its context: go through serveMcp");
-  return createMcpServer(context, era);
+  const entry = requestInfo && contexts.get(requestInfo);
+  if (!entry) throw new Error("MCP request without its context: go through serveMcp");
+  return createMcpServer(entry.context, era, entry.parsedBody);
 }
 
 /**
@@ -68,9 +68,9 @@ const modern = {
 };
 
 /**
- * Serves one POST, in the era the request is in, chosen by the SDK's own classifier
- * (`isLegacyRequest`, the code `createMcpHandler` routes with) on the already parsed body: the
- * SDK never reads the request body again.
+ * Serves one POST, in the era the request is in, chosen by the SDK's own rules (`isLegacyRequest`,
+ * the code `createMcpHandler` routes with; src/mcp/era.ts) on the already parsed body: the SDK
+ * never reads the request body again.
  */
 export async function serveMcp({
   request,
@@ -80,9 +80,9 @@ export async function serveMcp({
   responseMode,
   acceptsStream,
 }: EndpointRequest) {
-  const legacy = await isLegacyRequest(request, parsedBody);
+  const legacy = await isLegacy(request, parsedBody);
   const apps = rendersApps(parsedBody, legacy ? "legacy" : "modern", request.headers.get("Mcp-Session-Id"));
-  contexts.set(request, { ...context, apps });
+  contexts.set(request, { context: { ...context, apps }, parsedBody });
   if (legacy) {
     const stream = responseMode === "sse" || (acceptsStream === true && wantsProgress(parsedBody));
     // A single request from a client that takes both: JSON unless the handler reports first (logs).
@@ -110,6 +110,16 @@ async function serveLegacy(
   const server = factory({ era: "legacy", requestInfo: request });
   const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
   await server.connect(transport);
+  const answered = (async () => {
+    let response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
+    if (adaptive) response = await jsonUnlessStreamed(response);
+    // A client that declared MCP Apps at initialize: the session id it will send back remembers it
+    // (src/mcp/apps-negotiation.ts). Nothing is stored; any other client gets no session id.
+    if (response.ok && initializeDeclaringApps(parsedBody)) response.headers.set("Mcp-Session-Id", appsSessionId());
+    return stream ? closeOnCancel(response, server) : response;
+  })();
+  // A list comes from the per-isolate cache: no work to abort, and no abort listener to pay for.
+  if (answersFromCache(parsedBody)) return answered;
   // A client that goes away aborts what its request started: closing the server aborts its
   // handlers' signals (`ctx.signal`), and the exchange ends with 499 (nobody reads it), as on the
   // modern path.
@@ -123,14 +133,6 @@ async function serveLegacy(
       { once: true },
     );
   });
-  const answered = (async () => {
-    let response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
-    if (adaptive) response = await jsonUnlessStreamed(response);
-    // A client that declared MCP Apps at initialize: the session id it will send back remembers it
-    // (src/mcp/apps-negotiation.ts). Nothing is stored; any other client gets no session id.
-    if (response.ok && initializeDeclaringApps(parsedBody)) response.headers.set("Mcp-Session-Id", appsSessionId());
-    return stream ? closeOnCancel(response, server) : response;
-  })();
   return Promise.race([answered, gone]);
 }
 

@@ -71,6 +71,9 @@ export function useRegistry(next: Registry): void {
   capabilities = capabilitiesOf(next);
   LIST_METHODS = listMethodsOf(next);
   apps = next.tools.filter(isApp);
+  EVERYTHING = next;
+  toolsByName = byName(next.tools);
+  promptsByName = byName(next.prompts);
   lists.clear();
   useToolScopes(next.tools);
 }
@@ -102,14 +105,14 @@ function listMethodsOf({ tools, resources, prompts }: Registry) {
 type ListMethod = "tools/list" | "resources/list" | "resources/templates/list" | "prompts/list";
 
 /**
- * A fresh MCP server for one request, in either era, with every tool, resource and prompt in the
- * registry. The SDK needs a new instance per request (createMcpHandler refuses to reuse one);
+ * A fresh MCP server for one request, in either era, with the tools, resources and prompts of the
+ * registry that the request can reach (`registrationsFor`; all of them without a body). The SDK needs a new instance per request (createMcpHandler refuses to reuse one);
  * what is the same for every request is built once per isolate: the zod objects live in their
  * files, their JSON Schemas are kept (src/mcp/schemas.ts), and the list answers are computed once
  * (see `cachedList`).
  */
-export function createMcpServer(request: McpRequest, era: Era): McpServer {
-  const server = buildServer(request, era);
+export function createMcpServer(request: McpRequest, era: Era, body?: unknown): McpServer {
+  const server = buildServer(request, era, registrationsFor(body));
   // The registry is fixed when the Worker is built, so the lists are the same for every request
   // and every caller: answer with the SDK's own answers, computed once. (A fork whose lists
   // depend on the caller removes this line, and makes their cache hints private: src/mcp/cache.ts.)
@@ -120,7 +123,52 @@ export function createMcpServer(request: McpRequest, era: Era): McpServer {
   return server;
 }
 
-function buildServer(request: McpRequest, era: Era): McpServer {
+/** Whether a request is a list this server answers from its per-isolate cache (`cachedList`). */
+export function answersFromCache(body: unknown): boolean {
+  const method = typeof body === "object" && body !== null && (body as { method?: unknown }).method;
+  return typeof method === "string" && (LIST_METHODS as readonly string[]).includes(method);
+}
+
+/** Which tools, resources and prompts a request's server registers. */
+interface Registrations {
+  tools: readonly AnyTool[];
+  resources: readonly ResourceDefinition[];
+  prompts: readonly AnyPrompt[];
+}
+
+const NOTHING: Registrations = { tools: [], resources: [], prompts: [] };
+let EVERYTHING: Registrations = registry;
+let toolsByName = byName(registry.tools);
+let promptsByName = byName(registry.prompts);
+
+function byName<T extends { name: string }>(items: readonly T[]): Map<string, readonly T[]> {
+  return new Map(items.map((item) => [item.name, [item]]));
+}
+
+/**
+ * What a request's server needs registered, from its (already parsed) body. The SDK builds a
+ * server for every request, and each registration costs closures, name checks and bookkeeping: on
+ * a request that uses one tool, or none, registering them all is most of what building the server
+ * costs. The answers are the same either way:
+ * - the lists come from the per-isolate cache (`cachedList`): nothing registered;
+ * - `tools/call` and `prompts/get` register the one they name (an unknown name is refused by the
+ *   SDK as before);
+ * - everything else registers everything: `initialize` and `server/discover` (capabilities follow
+ *   from the registrations: a resource template's completer adds `completions`), `resources/read`
+ *   (matched by URI), `completion/complete`, batches, notifications.
+ */
+function registrationsFor(body: unknown): Registrations {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return EVERYTHING;
+  const { method, params } = body as { method?: unknown; params?: { name?: unknown } };
+  if (typeof method !== "string") return EVERYTHING;
+  if (answersFromCache(body)) return NOTHING;
+  const name = typeof params?.name === "string" ? params.name : undefined;
+  if (method === "tools/call") return { ...NOTHING, tools: (name && toolsByName.get(name)) || [] };
+  if (method === "prompts/get") return { ...NOTHING, prompts: (name && promptsByName.get(name)) || [] };
+  return EVERYTHING;
+}
+
+function buildServer(request: McpRequest, era: Era, only: Registrations = EVERYTHING): McpServer {
   const server = new McpServer(
     { name: serverInfo.name, title: serverInfo.title, version: serverInfo.version },
     {
@@ -130,12 +178,12 @@ function buildServer(request: McpRequest, era: Era): McpServer {
       requestState: { verify: requestStateVerifier(request.env) },
     },
   );
-  for (const tool of registry.tools) {
+  for (const tool of only.tools) {
     if (isApp(tool) && request.apps) registerApp(server, tool, request, era);
     else registerTool(server, tool, request, era);
   }
-  for (const resource of registry.resources) registerResource(server, resource, request, era);
-  for (const prompt of registry.prompts) registerPrompt(server, prompt, request, era);
+  for (const resource of only.resources) registerResource(server, resource, request, era);
+  for (const prompt of only.prompts) registerPrompt(server, prompt, request, era);
   registry.extend?.(server);
   return server;
 }

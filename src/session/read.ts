@@ -32,17 +32,21 @@ export function createSessionReader<S extends z.ZodObject>(schema: S) {
     type: property.type,
   }));
 
+  // What a request that sets nothing gets (most requests: Smithery's scanner, clients without a
+  // form): validated once, frozen so no handler can change it for the next request.
+  let defaults: SessionResult<z.output<S>> | undefined;
+  const hasQueryFields = fields.some((f) => "query" in f.from);
+
   function read(request: Request): SessionResult<z.output<S>> {
-    const query = new URL(request.url).searchParams;
+    // Parse the URL only when a setting can be in it.
+    const query = hasQueryFields && request.url.includes("?") ? new URL(request.url).searchParams : undefined;
     const input: Record<string, unknown> = {};
     const issues: SessionIssue[] = [];
+    let given = false;
     for (const field of fields) {
-      const values = (
-        "header" in field.from ? [request.headers.get(field.from.header)] : query.getAll(field.from.query)
-      )
-        .map((v) => v?.trim())
-        .filter((v): v is string => !!v);
+      const values = valuesOf(request, query, field.from);
       if (values.length === 0) continue;
+      given = true;
       if (new Set(values).size > 1) {
         issues.push({ field: field.name, from: field.from, message: "given more than once, with different values" });
         continue;
@@ -50,8 +54,14 @@ export function createSessionReader<S extends z.ZodObject>(schema: S) {
       input[field.name] = convert(values[0]!, field.type);
     }
     if (issues.length > 0) return { ok: false, issues };
+    if (!given && defaults) return defaults;
 
     const parsed = schema.safeParse(input);
+    if (!given && parsed.success) {
+      const result: SessionResult<z.output<S>> = { ok: true, session: Object.freeze(parsed.data) as z.output<S> };
+      defaults = result;
+      return result;
+    }
     if (parsed.success) return { ok: true, session: parsed.data };
     return {
       ok: false,
@@ -66,6 +76,21 @@ export function createSessionReader<S extends z.ZodObject>(schema: S) {
     /** The request headers this schema reads (CORS must let browsers send them). */
     headers: fields.flatMap((f) => ("header" in f.from ? [f.from.header.toLowerCase()] : [])),
   });
+}
+
+const NONE: readonly string[] = [];
+
+/** A field's non-empty values, trimmed; allocates nothing for the usual absent header. */
+function valuesOf(request: Request, query: URLSearchParams | undefined, from: SessionSource): readonly string[] {
+  if ("header" in from) {
+    const value = request.headers.get(from.header)?.trim();
+    return value ? [value] : NONE;
+  }
+  if (!query) return NONE;
+  return query
+    .getAll(from.query)
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
 }
 
 function convert(value: string, type: unknown): unknown {

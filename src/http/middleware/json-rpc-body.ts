@@ -76,14 +76,24 @@ export function acceptsEventStream(accept: string | undefined): boolean {
   return acceptedTypes(accept).some((t) => t === "text/event-stream" || t === "text/*" || t === "*/*");
 }
 
+const ANYTHING = ["*/*"];
+// A client sends the same Accept header on every request: remember the last few parses.
+const parsedAccept = new Map<string, string[]>();
+
 /** The media ranges an Accept header allows (q=0 means "not this"); none means anything (RFC 9110). */
 function acceptedTypes(accept: string | undefined): string[] {
-  if (!accept) return ["*/*"];
-  return accept
-    .split(",")
-    .map((part) => part.split(";"))
-    .filter(([, ...params]) => !params.some((p) => /^\s*q\s*=\s*0(?:\.0*)?\s*$/.test(p)))
-    .map(([type]) => type!.trim().toLowerCase());
+  if (!accept) return ANYTHING;
+  let types = parsedAccept.get(accept);
+  if (!types) {
+    types = accept
+      .split(",")
+      .map((part) => part.split(";"))
+      .filter(([, ...params]) => !params.some((p) => /^\s*q\s*=\s*0(?:\.0*)?\s*$/.test(p)))
+      .map(([type]) => type!.trim().toLowerCase());
+    if (parsedAccept.size >= 16) parsedAccept.clear();
+    parsedAccept.set(accept, types);
+  }
+  return types;
 }
 
 // Decoding without `stream: true` keeps no state between calls, so one decoder serves every request.
