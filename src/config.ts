@@ -1,55 +1,6 @@
 import * as z from "zod";
 import { isLoopback } from "./loopback.js";
 
-/** `oauth`: /mcp needs a bearer token from this server's OAuth flow. `none`: /mcp is public. */
-export type AuthMode = "oauth" | "none";
-
-/**
- * Every setting the Worker reads, validated once per isolate. The values come from
- * wrangler.toml `[vars]` (and `.dev.vars` / `wrangler secret put` for secrets); the README's
- * configuration table documents each one.
- */
-export interface Config {
-  auth: AuthMode;
-  /** Canonical origin (e.g. https://mcp.example.com) or undefined to use each request's origin. */
-  publicUrl: URL | undefined;
-  /** Browser origins allowed to call /mcp besides the server's own (and localhost in dev). */
-  allowedOrigins: ReadonlySet<string>;
-  /** Largest request body /mcp accepts, in bytes. */
-  maxBodyBytes: number;
-  /** OAuth settings; read only when `auth` is `oauth`. */
-  oauth: OAuthConfig;
-  /** Signs multi round-trip `requestState` (src/mcp/request-state.ts); undefined when not set. */
-  requestStateSecret: string | undefined;
-}
-
-/** How users prove who they are on the consent page (src/auth/identity/). */
-export type IdentityKind = "passphrase" | "github" | "oidc";
-
-export interface OAuthConfig {
-  identity: IdentityKind;
-  /** Scopes every token carries; a 401 names them. Tools' `requiredScope`s add to the catalogue. */
-  scopes: readonly string[];
-  /** Access-token lifetime, seconds. */
-  accessTokenTtl: number;
-  /** Refresh-token lifetime, seconds (0: no refresh tokens). */
-  refreshTokenTtl: number;
-  /**
-   * Upstream sign-in only: who may sign in; empty lets anyone in. An entry with `@` is an email
-   * (lowercased) and matches only a verified email; any other entry matches only the account id
-   * (a GitHub login, case-insensitively; an OIDC `sub`, exactly).
-   */
-  allowedUsers: ReadonlySet<string>;
-  /** AUTH_IDENTITY=oidc: the issuer whose /.well-known/openid-configuration is used. */
-  oidcIssuer: URL | undefined;
-  /** Secrets (`wrangler secret put`, or .dev.vars); undefined when not set. */
-  secrets: {
-    passphrase: string | undefined;
-    upstreamClientId: string | undefined;
-    upstreamClientSecret: string | undefined;
-  };
-}
-
 /** Secrets are not in wrangler.toml, so `wrangler types` cannot know them. */
 export interface Secrets {
   AUTH_PASSPHRASE?: string;
@@ -122,39 +73,136 @@ const secret = z
   .optional()
   .transform((s) => (s?.trim() ? s : undefined));
 
-const schema = z
-  .object({
-    MCP_AUTH: z.enum(["oauth", "none"]).default("oauth"),
-    PUBLIC_URL: optionalUrl(
+/** How users prove who they are on the consent page: each has a file in src/auth/identity/. */
+export const IDENTITY_KINDS = ["passphrase", "github", "oidc"] as const;
+
+/**
+ * Every setting, once: where it comes from (a wrangler.toml var or a secret) and what it must
+ * be. `Config`, the type the code reads, is derived from this tree; the README's configuration
+ * table documents each variable.
+ */
+const settings = {
+  /** `oauth`: /mcp needs a bearer token from this server's OAuth flow. `none`: /mcp is public. */
+  auth: setting("MCP_AUTH", z.enum(["oauth", "none"]).default("oauth")),
+  /** Canonical origin (e.g. https://mcp.example.com) or undefined to use each request's origin. */
+  publicUrl: setting(
+    "PUBLIC_URL",
+    optionalUrl(
       (url) => url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname)),
       "must be an https origin (http only on localhost), e.g. https://mcp.example.com",
     ).transform((url) => url && new URL(url.origin)),
-    ALLOWED_ORIGINS: list.pipe(z.array(origin)),
-    MAX_BODY_BYTES: wholeNumber("bytes", 1024 * 1024, { min: 1024, max: 100 * 1024 * 1024 }),
-    AUTH_IDENTITY: z.enum(["passphrase", "github", "oidc"]).default("passphrase"),
-    OAUTH_SCOPES: z
-      .string()
-      .default("mcp profile")
-      .transform((s) => s.split(/[\s,]+/).filter(Boolean))
-      .pipe(z.array(scopeToken)),
-    // The provider's floor is 60 s (KV's shortest expiry).
-    ACCESS_TOKEN_TTL: wholeNumber("seconds", 3600, { min: 60, max: YEAR }),
-    REFRESH_TOKEN_TTL: wholeNumber("seconds", 30 * 86400, { min: 60, max: YEAR, zero: "no refresh tokens" }),
-    AUTH_ALLOWED_USERS: list.transform((xs) => xs.map((x) => (x.includes("@") ? x.toLowerCase() : x))),
-    OIDC_ISSUER: optionalUrl((url) => url.protocol === "https:", "must be the https URL of an OpenID Connect issuer"),
-    AUTH_PASSPHRASE: secret,
-    UPSTREAM_CLIENT_ID: secret,
-    UPSTREAM_CLIENT_SECRET: secret,
+  ),
+  /** Browser origins allowed to call /mcp besides the server's own (and localhost in dev). */
+  allowedOrigins: setting("ALLOWED_ORIGINS", list.pipe(z.array(origin)).transform(readonlySet)),
+  /** Largest request body /mcp accepts, in bytes. */
+  maxBodyBytes: setting("MAX_BODY_BYTES", wholeNumber("bytes", 1024 * 1024, { min: 1024, max: 100 * 1024 * 1024 })),
+  /** OAuth settings; read only when `auth` is `oauth`. */
+  oauth: {
+    /** How users prove who they are on the consent page (src/auth/identity/). */
+    identity: setting("AUTH_IDENTITY", z.enum(IDENTITY_KINDS).default("passphrase")),
+    /** Scopes every token carries; a 401 names them. Tools' `requiredScope`s add to the catalogue. */
+    scopes: setting(
+      "OAUTH_SCOPES",
+      z
+        .string()
+        .default("mcp profile")
+        .transform((s) => s.split(/[\s,]+/).filter(Boolean))
+        .pipe(z.array(scopeToken))
+        .transform((scopes): readonly string[] => scopes),
+    ),
+    /** Access-token lifetime, seconds. The provider's floor is 60 s (KV's shortest expiry). */
+    accessTokenTtl: setting("ACCESS_TOKEN_TTL", wholeNumber("seconds", 3600, { min: 60, max: YEAR })),
+    /** Refresh-token lifetime, seconds (0: no refresh tokens). */
+    refreshTokenTtl: setting(
+      "REFRESH_TOKEN_TTL",
+      wholeNumber("seconds", 30 * 86400, { min: 60, max: YEAR, zero: "no refresh tokens" }),
+    ),
+    /**
+     * Upstream sign-in only: who may sign in; empty lets anyone in. An entry with `@` is an email
+     * (lowercased) and matches only a verified email; any other entry matches only the account id
+     * (a GitHub login, case-insensitively; an OIDC `sub`, exactly).
+     */
+    allowedUsers: setting(
+      "AUTH_ALLOWED_USERS",
+      list.transform((xs) => readonlySet(xs.map((x) => (x.includes("@") ? x.toLowerCase() : x)))),
+    ),
+    /** AUTH_IDENTITY=oidc: the issuer whose /.well-known/openid-configuration is used. */
+    oidcIssuer: setting(
+      "OIDC_ISSUER",
+      optionalUrl((url) => url.protocol === "https:", "must be the https URL of an OpenID Connect issuer"),
+    ),
+    /** Secrets (`wrangler secret put`, or .dev.vars); undefined when not set. */
+    secrets: {
+      passphrase: setting("AUTH_PASSPHRASE", secret),
+      upstreamClientId: setting("UPSTREAM_CLIENT_ID", secret),
+      upstreamClientSecret: setting("UPSTREAM_CLIENT_SECRET", secret),
+    },
+  },
+  /** Signs multi round-trip `requestState` (src/mcp/request-state.ts); undefined when not set. */
+  requestStateSecret: setting(
+    "REQUEST_STATE_SECRET",
     // The SDK's codec needs a 256-bit HMAC key; `openssl rand -base64 32` gives 44 characters.
-    REQUEST_STATE_SECRET: secret.refine((s) => s === undefined || new TextEncoder().encode(s).byteLength >= 32, {
+    secret.refine((s) => s === undefined || new TextEncoder().encode(s).byteLength >= 32, {
       message: "must be at least 32 bytes long, e.g. from `openssl rand -base64 32`",
     }),
-  })
-  .superRefine((v, ctx) => {
-    if (v.MCP_AUTH === "oauth" && v.AUTH_IDENTITY === "oidc" && !v.OIDC_ISSUER) {
-      ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "is required when AUTH_IDENTITY is oidc" });
+  ),
+};
+
+/** Every variable the Worker reads (wrangler.toml [vars] and secrets), as `settings` names them. */
+export const SETTING_NAMES: readonly string[] = namesIn(settings);
+
+function namesIn(tree: Settings): string[] {
+  return Object.values(tree).flatMap((node) => ("schema" in node ? [node.name as string] : namesIn(node as Settings)));
+}
+
+/** Every setting the Worker reads, validated once per isolate (the shape of `settings` above). */
+export type Config = Parsed<typeof settings>;
+/** `oauth`: /mcp needs a bearer token from this server's OAuth flow. `none`: /mcp is public. */
+export type AuthMode = Config["auth"];
+export type OAuthConfig = Config["oauth"];
+
+/** Settings that only make sense together, checked once each is valid on its own. */
+function crossChecks(config: Config): Problem[] {
+  if (config.auth === "oauth" && config.oauth.identity === "oidc" && !config.oauth.oidcIssuer) {
+    return [{ name: "OIDC_ISSUER", message: "is required when AUTH_IDENTITY is oidc" }];
+  }
+  return [];
+}
+
+interface Setting<S extends z.ZodType> {
+  /** The variable (wrangler.toml [vars], or a secret) the value is read from. */
+  readonly name: keyof (Env & Secrets) & string;
+  readonly schema: S;
+}
+interface Settings {
+  readonly [key: string]: Setting<z.ZodType> | Settings;
+}
+type Parsed<T> = { readonly [K in keyof T]: T[K] extends Setting<infer S> ? z.output<S> : Parsed<T[K]> };
+type Problem = { name: string; message: string };
+
+function setting<S extends z.ZodType>(name: keyof (Env & Secrets) & string, schema: S): Setting<S> {
+  return { name, schema };
+}
+
+function readonlySet(values: readonly string[]): ReadonlySet<string> {
+  return new Set(values);
+}
+
+/** Reads every setting of `tree` from `env`; the problems name the variable (and list index). */
+function parse<T extends Settings>(tree: T, env: Record<string, unknown>, problems: Problem[]): Parsed<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, node] of Object.entries(tree)) {
+    if (!("schema" in node && "name" in node)) {
+      out[key] = parse(node as Settings, env, problems);
+      continue;
     }
-  });
+    const { name, schema } = node as Setting<z.ZodType>;
+    const parsed = schema.safeParse(env[name]);
+    if (parsed.success) out[key] = parsed.data;
+    else for (const i of parsed.error.issues) problems.push({ name: [name, ...i.path].join("."), message: i.message });
+  }
+  return out as Parsed<T>;
+}
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -166,32 +214,13 @@ const cache = new WeakMap<object, Config>();
 export function getConfig(env: Env & Secrets): Config {
   const hit = cache.get(env);
   if (hit) return hit;
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration (wrangler.toml [vars]): ${problems.join("; ")}`);
+  const problems: Problem[] = [];
+  const config = parse(settings, env as unknown as Record<string, unknown>, problems);
+  if (problems.length === 0) problems.push(...crossChecks(config));
+  if (problems.length > 0) {
+    const list = problems.map((p) => `${p.name}: ${p.message}`);
+    throw new ConfigError(`Invalid configuration (wrangler.toml [vars]): ${list.join("; ")}`);
   }
-  const v = parsed.data;
-  const config: Config = {
-    auth: v.MCP_AUTH,
-    publicUrl: v.PUBLIC_URL,
-    allowedOrigins: new Set(v.ALLOWED_ORIGINS),
-    maxBodyBytes: v.MAX_BODY_BYTES,
-    oauth: {
-      identity: v.AUTH_IDENTITY,
-      scopes: v.OAUTH_SCOPES,
-      accessTokenTtl: v.ACCESS_TOKEN_TTL,
-      refreshTokenTtl: v.REFRESH_TOKEN_TTL,
-      allowedUsers: new Set(v.AUTH_ALLOWED_USERS),
-      oidcIssuer: v.OIDC_ISSUER,
-      secrets: {
-        passphrase: v.AUTH_PASSPHRASE,
-        upstreamClientId: v.UPSTREAM_CLIENT_ID,
-        upstreamClientSecret: v.UPSTREAM_CLIENT_SECRET,
-      },
-    },
-    requestStateSecret: v.REQUEST_STATE_SECRET,
-  };
   cache.set(env, config);
   return config;
 }

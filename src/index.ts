@@ -12,7 +12,10 @@ const gateway = oauthGateway(app);
 
 /**
  * The Worker. MCP_AUTH=none serves the app as is; MCP_AUTH=oauth puts the OAuth provider in
- * front of it (see src/auth/). Both see a path spelled one way (src/http/normalize-path.ts).
+ * front of it (src/auth/gateway.ts), which checks the token on /mcp and hands the request on.
+ * Both see a path spelled one way (src/http/normalize-path.ts). From here a call to a tool goes
+ * down, never back up: src/http/app.ts (routes and checks) -> src/http/mcp.ts ->
+ * src/mcp/endpoint.ts (either protocol era) -> src/mcp/server.ts -> src/mcp/tools/<name>.ts.
  */
 export default {
   async fetch(request, env, ctx): Promise<Response> {

@@ -262,3 +262,25 @@ describe("error pages: HTML for browsers, JSON for API clients", () => {
     }
   });
 });
+
+describe("the headers every answer of the app carries (Hono's secure-headers)", () => {
+  it("API answers, pages and refusals alike: no sniffing, no framing, no referrer; pages keep their own policy", async () => {
+    const answers = [
+      await fetchWorker("/nope", undefined, OPEN), // JSON 404
+      await fetchWorker("/.well-known/mcp/server-card.json", undefined, OPEN), // the card
+      await fetchWorker("/mcp", { method: "GET" }, OPEN), // a JSON-RPC refusal
+      await fetchWorker("/", { headers: { Accept: BROWSER } }, OPEN), // the landing page
+    ];
+    for (const response of answers) {
+      expect(response.headers.get("X-Content-Type-Options"), response.url).toBe("nosniff");
+      expect(response.headers.get("X-Frame-Options"), response.url).toBe("DENY");
+      expect(response.headers.get("Referrer-Policy"), response.url).toBe("no-referrer");
+      expect(response.headers.get("Content-Security-Policy"), response.url).toContain("frame-ancestors 'none'");
+    }
+    // An API answer gets the strictest policy; the landing page its own, which allows its script by hash.
+    expect(answers[0]!.headers.get("Content-Security-Policy")).toBe(
+      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    expect(answers[3]!.headers.get("Content-Security-Policy")).toMatch(/script-src 'sha256-/);
+  });
+});

@@ -395,12 +395,20 @@ describe("passphrase sign-in", () => {
 
 describe("other methods on the application's OAuth pages", () => {
   it.each([
-    ["/authorize", "PUT", "GET, POST"],
-    ["/authorize", "DELETE", "GET, POST"],
-    ["/oauth/callback", "POST", "GET"],
+    // HEAD is answered wherever GET is (Hono), so Allow names it too.
+    ["/authorize", "PUT", "GET, HEAD, POST"],
+    ["/authorize", "DELETE", "GET, HEAD, POST"],
+    ["/oauth/callback", "POST", "GET, HEAD"],
   ])("%s answers %s with 405 and the methods it takes", async (path, method, allow) => {
     const response = await fetchWorker(`${ORIGIN}${path}`, { method }, { AUTH_PASSPHRASE: PASSPHRASE });
     expect(response.status).toBe(405);
     expect(response.headers.get("Allow")).toBe(allow);
+  });
+
+  it("with MCP_AUTH=none they do not exist, whatever the method (404, not 405)", async () => {
+    for (const method of ["GET", "POST", "PUT"]) {
+      const response = await fetchWorker(`${ORIGIN}/authorize`, { method }, { MCP_AUTH: "none" });
+      expect(response.status, method).toBe(404);
+    }
   });
 });

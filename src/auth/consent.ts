@@ -1,8 +1,8 @@
 import { type AuthRequest, authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
 import type { Context } from "hono";
-import { canonicalOrigin } from "../http/origin-url.js";
-import type { AppEnv } from "../http/types.js";
+import { bodyLimit } from "hono/body-limit";
 import { serverInfo } from "../mcp/info.js";
+import type { AppEnv } from "../types.js";
 import { checkBinding, newBinding } from "./consent-binding.js";
 import { LimiterUnavailable } from "./guards/limits.js";
 import { CODE_CHALLENGE, isClientIdShape } from "./guards/shapes.js";
@@ -14,6 +14,7 @@ import { grantedScopes } from "./scopes.js";
 import { type ConsentView, consentPage } from "./views/consent.js";
 
 const MAX_FORM_BYTES = 16 * 1024;
+const UNREADABLE_FORM = { title: "Bad request", message: "The consent form could not be read." };
 
 const SCOPE_DESCRIPTIONS: Record<string, string> = {
   mcp: "use this server's tools, resources and prompts",
@@ -21,8 +22,7 @@ const SCOPE_DESCRIPTIONS: Record<string, string> = {
 };
 
 function authContext(c: Context<AppEnv>): AuthContext {
-  const config = c.var.config;
-  const origin = canonicalOrigin(c.req.raw, config);
+  const { config, origin } = c.var;
   return { c, config, origin, helpers: oauthHelpers(config, origin, c.env) };
 }
 
@@ -72,7 +72,7 @@ export const answerConsent = page(async (ctx) => {
   }
   const identity = identityFor(ctx); // throws (a page naming the secret) while sign-in is not set up
   const form = await readForm(c.req.raw);
-  if (!form) return message(400, { title: "Bad request", message: "The consent form could not be read." });
+  if (!form) return message(400, UNREADABLE_FORM);
   const handle = String(form.get("handle") ?? "");
   const clearCookie = await checkBinding(c.req.raw, handle);
   if (!clearCookie) {
@@ -219,29 +219,23 @@ function postedFromAnotherSite(request: Request, origin: string): boolean {
   return from !== null && from !== "null" && from !== origin && from !== new URL(request.url).origin;
 }
 
+/**
+ * The consent form's size, before anything reads it (Hono's body-limit): a declared length is
+ * checked as it is, a body of unknown length (chunked) is counted as it arrives. Too large is
+ * an unreadable form.
+ */
+export const formLimit = bodyLimit({
+  maxSize: MAX_FORM_BYTES,
+  onError: () => message(400, UNREADABLE_FORM),
+});
+
 async function readForm(request: Request): Promise<FormData | undefined> {
   const type = request.headers.get("Content-Type")?.split(";")[0]?.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data") return undefined;
-  if (Number(request.headers.get("Content-Length")) > MAX_FORM_BYTES) return undefined;
   if (!request.body) return undefined;
-  // Counted as it arrives too: a body of unknown length (chunked) declares nothing to check.
-  const limited = new Response(request.body.pipeThrough(atMost(MAX_FORM_BYTES)), {
-    headers: { "Content-Type": request.headers.get("Content-Type")! },
-  });
   try {
-    return await limited.formData();
+    return await request.formData();
   } catch {
     return undefined;
   }
-}
-
-function atMost(limit: number): TransformStream<Uint8Array, Uint8Array> {
-  let size = 0;
-  return new TransformStream({
-    transform(chunk, controller) {
-      size += chunk.byteLength;
-      if (size > limit) controller.error(new RangeError(`the body is larger than ${limit} bytes`));
-      else controller.enqueue(chunk);
-    },
-  });
 }

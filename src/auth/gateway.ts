@@ -1,25 +1,23 @@
-import { SERVER_CARD_PATHS } from "../card/route.js";
 import type { Config } from "../config.js";
-import { isAllowedOrigin } from "../http/middleware/origin.js";
-import { canonicalOrigin } from "../http/origin-url.js";
-import { lazy } from "../lazy.js";
 import { isLoopback } from "../loopback.js";
+import { memo } from "../memo.js";
 import { prefersHtml } from "../negotiate.js";
+import { canonicalOrigin, isAllowedOrigin } from "../origin.js";
+import { ROUTES, SERVER_CARD_PATHS } from "../routes.js";
 import { asOnePageView } from "./guards/cimd-fetch.js";
 import { type Action, clientAddress, LimiterUnavailable, take } from "./guards/limits.js";
 import { type Answer, settingsOf, type TokenCall } from "./guards/refresh-guard.js";
 import { readRegistration } from "./guards/registration.js";
 import { ISSUED_TOKEN } from "./guards/shapes.js";
 import { readTokenRequest } from "./guards/token-request.js";
-import { AUTHORIZE_PATH, CALLBACK_PATH, MCP_PATH, oauthProvider, REGISTER_PATH, TOKEN_PATH } from "./provider.js";
+import { oauthProvider } from "./provider.js";
 
 type Fetch = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
 type Provider = ReturnType<typeof oauthProvider>;
 
-const PRM_ROOT = "/.well-known/oauth-protected-resource";
 const publicPaths: ReadonlySet<string> = new Set(SERVER_CARD_PATHS);
 // Pages load on first use, as in the app (docs/performance.md).
-const pages = lazy(() => import("./pages.js"));
+const pages = memo(() => import("./pages.js"));
 
 /**
  * MCP_AUTH=oauth: the OAuth provider in front of the app. It serves discovery, token and
@@ -79,7 +77,9 @@ export function oauthGateway(app: {
       );
     }
     // Clients that probe the root document first get the same one as the path-aware URL.
-    if (url.pathname === PRM_ROOT) request = new Request(`${origin}${PRM_ROOT}${MCP_PATH}`, request);
+    if (url.pathname === ROUTES.protectedResourceRoot) {
+      request = new Request(`${origin}${ROUTES.protectedResourceRoot}${ROUTES.mcp}`, request);
+    }
 
     try {
       const r = { provider, origin, config };
@@ -109,9 +109,9 @@ interface Route {
 async function route(request: Request, env: Env, ctx: ExecutionContext, r: Route): Promise<Response> {
   const path = new URL(request.url).pathname;
   const post = request.method === "POST";
-  if (path === TOKEN_PATH && post)
+  if (path === ROUTES.token && post)
     return (await limited(request, env, r, "token")) ?? tokenEndpoint(request, env, ctx, r);
-  if (path === REGISTER_PATH && post) {
+  if (path === ROUTES.register && post) {
     const registration = await readRegistration(request);
     if (!registration.ok) return registration.response;
     // Counted once it is known to be storable: the budget is in KV writes (./guards/limits.ts).
@@ -119,7 +119,7 @@ async function route(request: Request, env: Env, ctx: ExecutionContext, r: Route
     if (refused) return refused;
     return r.provider.fetch(new Request(request, { body: registration.body }), env, ctx);
   }
-  if (path === AUTHORIZE_PATH || path === CALLBACK_PATH) {
+  if (path === ROUTES.authorize || path === ROUTES.callback) {
     return (await limited(request, env, r, "authorize")) ?? r.provider.fetch(request, env, ctx);
   }
   if (isMcp(path)) {
@@ -129,7 +129,7 @@ async function route(request: Request, env: Env, ctx: ExecutionContext, r: Route
 }
 
 function isMcp(path: string): boolean {
-  return path === MCP_PATH || path.startsWith(`${MCP_PATH}/`);
+  return path === ROUTES.mcp || path.startsWith(`${ROUTES.mcp}/`);
 }
 
 async function limited(request: Request, env: Env, r: Route, action: Action): Promise<Response | undefined> {
@@ -187,7 +187,7 @@ function boundedBearer(request: Request): Request {
 
 /**
  * The provider reflects any `Origin` on /mcp. With cookies out of the picture that is not a
- * credential leak, but the app's rule (src/http/middleware/origin.ts) is the server's policy:
+ * credential leak, but the app's rule (src/origin.ts) is the server's policy:
  * an origin it does not allow gets no CORS headers, so its scripts cannot read the answers.
  */
 function mcpCors(response: Response, request: Request, config: Config): Response {

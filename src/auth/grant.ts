@@ -1,9 +1,8 @@
 import type { AuthRequest, OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import type { OAuthConfig } from "../config.js";
-import type { GrantProps } from "../http/types.js";
+import type { GrantProps, User } from "../types.js";
 import { redirect } from "./pages.js";
 import { grantedScopes } from "./scopes.js";
-import type { User } from "./user.js";
 
 /** Every code and token starts with the user id; ./guards/shapes.ts refuses longer ones. */
 const MAX_USER_ID = 200;

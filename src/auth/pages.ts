@@ -4,15 +4,14 @@ import { type MessageView, messagePage } from "./views/message.js";
 
 /**
  * Every OAuth page: no script at all (default-src 'none'), no framing (clickjacking a consent
- * page is the classic attack), not cached, no referrer leaking the authorization request.
+ * page is the classic attack), not cached. The router adds the headers every answer carries
+ * (Hono's secure-headers in src/http/app.ts: no sniffing, no framing, no referrer leaking the
+ * authorization request).
  */
-const SECURITY_HEADERS: Record<string, string> = {
+const PAGE_HEADERS: Record<string, string> = {
   "Content-Type": "text/html; charset=utf-8",
   "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
-  "X-Frame-Options": "DENY",
   "Cache-Control": "no-store",
-  "Referrer-Policy": "no-referrer",
-  "X-Content-Type-Options": "nosniff",
 };
 
 export async function htmlPage(
@@ -21,7 +20,7 @@ export async function htmlPage(
   extra?: Headers,
 ): Promise<Response> {
   const headers = new Headers(extra);
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
+  for (const [name, value] of Object.entries(PAGE_HEADERS)) headers.set(name, value);
   return new Response(String(await body), { status, headers });
 }
 

@@ -6,13 +6,8 @@ import {
 } from "@cloudflare/workers-oauth-provider";
 import type { Config } from "../config.js";
 import { serverInfo } from "../mcp/info.js";
+import { ROUTES } from "../routes.js";
 import { scopeCatalogue } from "./scopes.js";
-
-export const AUTHORIZE_PATH = "/authorize";
-export const TOKEN_PATH = "/oauth/token";
-export const REGISTER_PATH = "/oauth/register";
-export const CALLBACK_PATH = "/oauth/callback";
-export const MCP_PATH = "/mcp";
 
 export const UNUSED_REGISTRATION_TTL = 3600;
 
@@ -27,12 +22,12 @@ type Handler = { fetch(request: Request, env: Env, ctx: ExecutionContext): Respo
 function providerOptions(config: Config, origin: string, handler: Handler): OAuthProviderOptions<Env> {
   const oauth = config.oauth;
   return {
-    apiRoute: MCP_PATH,
+    apiRoute: ROUTES.mcp,
     apiHandler: handler,
     defaultHandler: handler,
-    authorizeEndpoint: AUTHORIZE_PATH,
-    tokenEndpoint: TOKEN_PATH,
-    clientRegistrationEndpoint: REGISTER_PATH,
+    authorizeEndpoint: ROUTES.authorize,
+    tokenEndpoint: ROUTES.token,
+    clientRegistrationEndpoint: ROUTES.register,
     clientIdMetadataDocumentEnabled: true,
     scopesSupported: [...scopeCatalogue(oauth)],
     requiredScopes: [...oauth.scopes],
@@ -42,7 +37,7 @@ function providerOptions(config: Config, origin: string, handler: Handler): OAut
     accessTokenTTL: oauth.accessTokenTtl,
     refreshTokenTTL: oauth.refreshTokenTtl,
     resourceMetadata: {
-      resource: `${origin}${MCP_PATH}`,
+      resource: `${origin}${ROUTES.mcp}`,
       authorization_servers: [origin],
       bearer_methods_supported: ["header"],
       resource_name: serverInfo.title,

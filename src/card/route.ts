@@ -1,14 +1,8 @@
 import type { Context } from "hono";
-import { canonicalOrigin } from "../http/origin-url.js";
-import type { AppEnv } from "../http/types.js";
+import { memo } from "../memo.js";
+import { ROUTES } from "../routes.js";
+import type { AppEnv } from "../types.js";
 import { buildServerCard, buildSmitheryCard } from "./server-card.js";
-
-/** Smithery reads this one (SEP-1649's shape). */
-export const SMITHERY_CARD_PATH = "/.well-known/mcp/server-card.json";
-/** SEP-2127: next to the endpoint, and at the well-known path. */
-export const MCP_SERVER_CARD_PATHS = ["/mcp/server-card", "/.well-known/mcp/server-card"] as const;
-/** Every card path: all public, even with MCP_AUTH=oauth. */
-export const SERVER_CARD_PATHS = [SMITHERY_CARD_PATH, ...MCP_SERVER_CARD_PATHS] as const;
 
 type Kind = "smithery" | "mcp";
 const MEDIA_TYPES: Record<Kind, string> = {
@@ -22,9 +16,12 @@ interface Rendered {
 }
 
 // One rendering per card kind, auth mode and origin the isolate serves (workers.dev and a custom
-// domain, say); bounded so a stream of odd Host headers cannot grow it.
-const rendered = new Map<string, Promise<Rendered>>();
-const MAX_RENDERINGS = 16;
+// domain, say; one isolate can see several env objects, tests do); bounded so a stream of odd
+// Host headers cannot grow it.
+const rendered = memo(render, {
+  key: (kind, origin, c) => `${kind} ${c.var.config.auth} ${origin}`,
+  max: 16,
+});
 
 const HEADERS = {
   "Cache-Control": "public, max-age=3600",
@@ -40,17 +37,7 @@ export const serveSmitheryCard = (c: Context<AppEnv>) => serveCard(c, "smithery"
 export const serveMcpServerCard = (c: Context<AppEnv>) => serveCard(c, "mcp");
 
 async function serveCard(c: Context<AppEnv>, kind: Kind): Promise<Response> {
-  const origin = canonicalOrigin(c.req.raw, c.var.config);
-  // The card depends on the auth mode too: one isolate can see several env objects (tests do).
-  const key = `${kind} ${c.var.config.auth} ${origin}`;
-  let card = rendered.get(key);
-  if (!card) {
-    if (rendered.size >= MAX_RENDERINGS) rendered.clear();
-    card = render(kind, origin, c);
-    rendered.set(key, card);
-    card.catch(() => rendered.delete(key));
-  }
-  const { body, etag } = await card;
+  const { body, etag } = await rendered(kind, c.var.origin, c);
   // The SEP-2127 card names the origin; without PUBLIC_URL it comes from the request's Host, which
   // a shared cache must not hand to others. Smithery's card names no origin.
   const namesHost = kind !== "smithery" && !c.var.config.publicUrl;
@@ -68,7 +55,7 @@ async function render(kind: Kind, origin: string, c: Context<AppEnv>): Promise<R
   const card =
     kind === "smithery"
       ? buildSmitheryCard(snapshot, c.var.config)
-      : buildServerCard(snapshot, `${origin}/mcp`, c.var.config);
+      : buildServerCard(snapshot, `${origin}${ROUTES.mcp}`, c.var.config);
   const body = JSON.stringify(card, null, 2);
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
   const etag = `"${btoa(String.fromCharCode(...new Uint8Array(digest).slice(0, 16))).replace(/=+$/, "")}"`;

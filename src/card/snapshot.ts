@@ -8,14 +8,8 @@ import {
   type Tool,
 } from "@modelcontextprotocol/server";
 import { discoverInProcess, LEGACY_REVISIONS } from "../mcp/endpoint.js";
-import {
-  askInProcess,
-  createMcpServer,
-  LIST_METHODS,
-  type McpRequest,
-  type Registry,
-  servedRegistry,
-} from "../mcp/server.js";
+import { askInProcess, createMcpServer, LIST_METHODS, type McpRequest, servedRegistry } from "../mcp/server.js";
+import { memo } from "../memo.js";
 import { DEFAULT_SESSION } from "../session/read.js";
 
 /** What clients of both eras see: server/discover, initialize, and the four list calls. */
@@ -33,23 +27,17 @@ export interface CapabilitySnapshot {
   prompts: Prompt[];
 }
 
-let snapshot: Promise<CapabilitySnapshot> | undefined;
-/** What `snapshot` was taken of: a swapped registry (`useRegistry`) is asked again. */
-let snapshotOf: Registry | undefined;
-
 /**
  * Asks the real server, in process, what it offers: the same handlers that answer clients over
- * HTTP, so the card can never drift from tools/list. Once per isolate; a failure is not cached.
+ * HTTP, so the card can never drift from tools/list. Once per isolate, whichever `env` asks first
+ * (what is offered is the same for every caller); a failure is not kept.
  */
-export function getCapabilitySnapshot(env: Env): Promise<CapabilitySnapshot> {
-  if (snapshotOf !== servedRegistry()) snapshot = undefined;
-  snapshotOf = servedRegistry();
-  snapshot ??= takeSnapshot(env).catch((error: unknown) => {
-    snapshot = undefined;
-    throw error;
-  });
-  return snapshot;
-}
+export const getCapabilitySnapshot: (env: Env) => Promise<CapabilitySnapshot> = memo(takeSnapshot, {
+  // One answer per registry served: the Worker's, or one a test or fixture Worker swapped in
+  // (`useRegistry`), which must not be answered with the other's lists.
+  key: () => servedRegistry(),
+  max: 4,
+});
 
 async function takeSnapshot(env: Env): Promise<CapabilitySnapshot> {
   // Who asks does not matter for what is offered: the lists are the same for every caller.

@@ -1,5 +1,6 @@
 import type { Config } from "../config.js";
 import { isLoopback } from "../loopback.js";
+import type { IdentityKind } from "../types.js";
 
 /**
  * What each MCP client needs to connect to this server: the exact command, file or link, built
@@ -48,7 +49,8 @@ export function clientSnippets(serverName: string, mcpUrl: string): ClientSnippe
 
 /** What a person is asked when a client connects, in the words the page shows. */
 export interface SignIn {
-  kind: "none" | "passphrase" | "dev" | "unconfigured" | "github" | "oidc";
+  /** The identity kind that will ask, or: no sign-in, the dev code on localhost, not set up yet. */
+  kind: IdentityKind | "none" | "dev" | "unconfigured";
   /** One sentence for the page. */
   summary: string;
 }

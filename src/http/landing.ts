@@ -2,18 +2,17 @@ import type { Context } from "hono";
 import { getCapabilitySnapshot } from "../card/snapshot.js";
 import { isLoopback } from "../loopback.js";
 import { serverInfo } from "../mcp/info.js";
+import { ROUTES } from "../routes.js";
+import type { AppEnv } from "../types.js";
 import { clientSnippets, signInFor } from "./connect.js";
-import { canonicalOrigin } from "./origin-url.js";
 import { htmlPage } from "./page.js";
-import type { AppEnv } from "./types.js";
 import { COPY_SCRIPT, landingPage } from "./views/landing.js";
 import { notFoundPage } from "./views/not-found.js";
 
 /** GET /: what this server is and how to connect each client to it. */
 export async function serveLanding(c: Context<AppEnv>): Promise<Response> {
-  const { config } = c.var;
-  const origin = canonicalOrigin(c.req.raw, config);
-  const mcpUrl = `${origin}/mcp`;
+  const { config, origin } = c.var;
+  const mcpUrl = `${origin}${ROUTES.mcp}`;
   const snapshot = await getCapabilitySnapshot(c.env);
   return htmlPage(
     landingPage({
@@ -21,7 +20,7 @@ export async function serveLanding(c: Context<AppEnv>): Promise<Response> {
       description: serverInfo.description,
       version: serverInfo.version,
       mcpUrl,
-      cardUrl: `${origin}/.well-known/mcp/server-card.json`,
+      cardUrl: `${origin}${ROUTES.smitheryCard}`,
       local: isLoopback(new URL(origin).hostname),
       signIn: signInFor(config, origin),
       clients: clientSnippets(serverInfo.name, mcpUrl),
@@ -39,5 +38,9 @@ export async function serveLanding(c: Context<AppEnv>): Promise<Response> {
 /** A browser's 404 (API clients get JSON from the router: the answer varies on Accept). */
 export function serveNotFound(c: Context<AppEnv>): Promise<Response> {
   const path = c.req.path.length > 200 ? `${c.req.path.slice(0, 200)}…` : c.req.path;
-  return htmlPage(notFoundPage({ path, home: "/" }), { status: 404, cacheControl: "no-store", vary: "Accept" });
+  return htmlPage(notFoundPage({ path, home: ROUTES.landing }), {
+    status: 404,
+    cacheControl: "no-store",
+    vary: "Accept",
+  });
 }

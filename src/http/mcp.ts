@@ -1,9 +1,8 @@
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
-import type { User } from "../auth/user.js";
 import { serveMcp } from "../mcp/endpoint.js";
+import type { AppEnv, GrantProps, User } from "../types.js";
 import { acceptsEventStream } from "./middleware/json-rpc-body.js";
-import type { AppEnv, GrantProps } from "./types.js";
 
 /** What the OAuth provider adds to the execution context of an authenticated request. */
 type AuthenticatedContext = ExecutionContext<Partial<GrantProps>> & {

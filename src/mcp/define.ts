@@ -8,8 +8,8 @@ import type {
   ToolAnnotations,
 } from "@modelcontextprotocol/server";
 import type * as z from "zod";
-import type { User } from "../auth/user.js";
 import type { Session } from "../session/schema.js";
+import type { User } from "../types.js";
 
 /** Which protocol era the request came in: `modern` is 2026-07-28, `legacy` the 2025 revisions. */
 export type Era = "modern" | "legacy";

@@ -13,7 +13,6 @@ import {
   type ServerCapabilities,
   type ServerContext,
 } from "@modelcontextprotocol/server";
-import { useToolScopes } from "../auth/scopes.js";
 import { type AuthMode, getConfig } from "../config.js";
 import { resourceCacheHint, serverCacheHints, viewCacheHint } from "./cache.js";
 import {
@@ -29,6 +28,7 @@ import { serverInfo } from "./info.js";
 import * as generated from "./registry.gen.js";
 import { requestStateVerifier } from "./request-state.js";
 import { withCachedJsonSchema } from "./schemas.js";
+import { serveTools } from "./served-tools.js";
 import { readView } from "./views.js";
 
 /**
@@ -75,7 +75,7 @@ export function useRegistry(next: Registry): void {
   toolsByName = byName(next.tools);
   promptsByName = byName(next.prompts);
   lists.clear();
-  useToolScopes(next.tools);
+  serveTools(next.tools);
 }
 
 /** The registry being served: what the server card's snapshot was taken of (src/card/snapshot.ts). */

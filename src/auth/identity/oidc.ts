@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { memo } from "../../memo.js";
 import { type UpstreamEndpoints, UpstreamError, type UpstreamProvider, upstreamJson } from "./upstream.js";
 
 const httpsUrl = z.url({ protocol: /^https$/ });
@@ -9,7 +10,7 @@ const discovery = z.object({
   userinfo_endpoint: httpsUrl,
 });
 // OpenID Connect Core §2: a `sub` is at most 255 ASCII characters. Display fields are clipped,
-// an over-long email is dropped: they travel in every access token (src/auth/user.ts).
+// an over-long email is dropped: they travel in every access token (src/types.ts).
 const clipped = (max: number) => z.string().transform((s) => s.slice(0, max));
 const userinfo = z.object({
   sub: z.string().min(1).max(255),
@@ -25,7 +26,7 @@ const userinfo = z.object({
 type Discovered = UpstreamEndpoints & { userinfo: string };
 
 // One discovery per issuer per isolate; a failure is not kept, so the next sign-in retries.
-const discovered = new Map<string, Promise<Discovered>>();
+const discovered = memo((issuer: URL, label: string) => discover(issuer, label), { key: (issuer) => issuer.href });
 
 /**
  * Any OpenID Connect provider (Google, Auth0, Okta, Cloudflare Access…), found through its
@@ -35,16 +36,7 @@ const discovered = new Map<string, Promise<Discovered>>();
  */
 export function oidc(issuer: URL): UpstreamProvider {
   const label = issuer.host;
-  const endpoints = (): Promise<Discovered> => {
-    const key = issuer.href;
-    let hit = discovered.get(key);
-    if (!hit) {
-      hit = discover(issuer, label);
-      discovered.set(key, hit);
-      hit.catch(() => discovered.delete(key));
-    }
-    return hit;
-  };
+  const endpoints = (): Promise<Discovered> => discovered(issuer, label);
   return {
     label,
     scope: "openid email profile",

@@ -1,7 +1,7 @@
 import { isLoopback } from "../../loopback.js";
+import type { User } from "../../types.js";
 import { grantAccess } from "../grant.js";
 import { clientAddress, LIMITS, refund, take } from "../guards/limits.js";
-import type { User } from "../user.js";
 import type { AuthContext, Identity, Verdict } from "./types.js";
 import { SignInNotConfigured, WeakPassphrase } from "./unconfigured.js";
 

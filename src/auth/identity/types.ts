@@ -1,7 +1,7 @@
 import type { ApprovedConsent, OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import type { Context } from "hono";
 import type { Config } from "../../config.js";
-import type { AppEnv } from "../../http/types.js";
+import type { AppEnv } from "../../types.js";
 
 /** Everything an OAuth page handler works with. */
 export interface AuthContext {

@@ -1,10 +1,10 @@
 import { authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
+import { ROUTES } from "../../routes.js";
+import type { User } from "../../types.js";
 import { grantAccess } from "../grant.js";
 import { clientAddress, take } from "../guards/limits.js";
 import { logValue } from "../guards/shapes.js";
 import { message, redirect } from "../pages.js";
-import { CALLBACK_PATH } from "../provider.js";
-import type { User } from "../user.js";
 import type { Identity } from "./types.js";
 
 const TIMEOUT_MS = 8000;
@@ -100,7 +100,7 @@ export function upstreamIdentity(upstream: UpstreamProvider): Identity {
       const url = new URL(endpoints.authorize);
       url.searchParams.set("response_type", "code");
       url.searchParams.set("client_id", config.oauth.secrets.upstreamClientId ?? "");
-      url.searchParams.set("redirect_uri", `${origin}${CALLBACK_PATH}`);
+      url.searchParams.set("redirect_uri", `${origin}${ROUTES.callback}`);
       url.searchParams.set("scope", upstream.scope);
       url.searchParams.set("state", state);
       url.searchParams.set("code_challenge", await s256(verifier));
@@ -127,7 +127,7 @@ export function upstreamIdentity(upstream: UpstreamProvider): Identity {
           {
             code,
             verifier: data.verifier,
-            redirectUri: `${origin}${CALLBACK_PATH}`,
+            redirectUri: `${origin}${ROUTES.callback}`,
             clientId: config.oauth.secrets.upstreamClientId ?? "",
             clientSecret: config.oauth.secrets.upstreamClientSecret ?? "",
           },

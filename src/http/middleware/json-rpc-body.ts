@@ -1,11 +1,15 @@
 import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../../types.js";
 import { jsonRpcError } from "../json-rpc-error.js";
-import type { AppEnv } from "../types.js";
 
 /**
  * Checks a POST to /mcp before anything is parsed, in the order a client can fix them:
  * media type (415), what it accepts (406), size (413, without reading more than the limit),
  * then JSON (400, -32700). Sets `rpc` (the parsed body) and `responseMode`.
+ *
+ * The size is checked here rather than by Hono's body-limit (which the consent form uses): past
+ * the limit that one stops reading but leaves the client's stream open, where this cancels it,
+ * and a client that goes away mid-body must get the JSON-RPC 400 below, not the router's 500.
  */
 export const jsonRpcBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const type = c.req.header("Content-Type");

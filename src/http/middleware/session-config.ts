@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { describeSource, readSession } from "../../session/read.js";
+import type { AppEnv } from "../../types.js";
 import { jsonRpcError } from "../json-rpc-error.js";
-import type { AppEnv } from "../types.js";
 
 /**
  * Reads this connection's settings (src/session/schema.ts) from the request's headers and query
