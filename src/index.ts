@@ -6,6 +6,7 @@ import { normalizePath } from "./http/normalize-path.js";
 // Durable Object classes (wrangler.toml [[durable_objects.bindings]]) are exported by the entry.
 export { RateLimiter } from "./auth/guards/rate-limiter.js";
 export { RefreshGuard } from "./auth/guards/refresh-guard.js";
+export { Mailbox } from "./mcp/mailbox.js";
 
 const app = createApp();
 const gateway = oauthGateway(app);

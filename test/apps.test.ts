@@ -2,6 +2,7 @@ import type { Client } from "@modelcontextprotocol/client";
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import { describe, expect, it } from "vitest";
 import { type AnyTool, isApp } from "../src/mcp/define.js";
+import { readSession } from "../src/mcp/legacy-session.js";
 import * as generated from "../src/mcp/registry.gen.js";
 import { serving } from "./fixtures/harness.js";
 import { CLIENT_KINDS } from "./helpers/clients.js";
@@ -113,7 +114,8 @@ describe("with the harness's app", () => {
       const first = await init(declaring);
       const second = await init(declaring);
       expect(first.status).toBe(200);
-      expect(first.headers.get("Mcp-Session-Id")).toMatch(/^mcp-apps\.[0-9a-f-]{36}$/);
+      // The session id says so (src/mcp/legacy-session.ts), and nothing is stored.
+      expect(readSession(first.headers.get("Mcp-Session-Id"))).toMatchObject({ apps: true });
       expect(second.headers.get("Mcp-Session-Id")).not.toBe(first.headers.get("Mcp-Session-Id"));
       expect((await init({})).headers.get("Mcp-Session-Id")).toBeNull();
       // Declaring the extension without the MCP App MIME type is not rendering apps.

@@ -1,6 +1,7 @@
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import { CLIENT_CAPABILITIES_META_KEY } from "@modelcontextprotocol/server";
 import type { Era } from "./define.js";
+import type { LegacySession } from "./legacy-session.js";
 
 /**
  * Whether the client renders MCP Apps: it declared the io.modelcontextprotocol/ui extension with
@@ -11,26 +12,15 @@ import type { Era } from "./define.js";
  * - 2026-07-28: in every request's `_meta` envelope (`io.modelcontextprotocol/clientCapabilities`).
  * - 2025 era: in `initialize` only. This server is stateless, so the next request would have
  *   forgotten it; instead the answer to that initialize carries an `Mcp-Session-Id` that says so
- *   (`appsSessionId`), which the 2025 transport makes the client send back on every request. It
- *   is no secret and grants nothing: a client that claims to render apps is only shown them.
+ *   (src/mcp/legacy-session.ts), which the 2025 transport makes the client send back on every
+ *   request. It is no secret and grants nothing: a client that claims to render apps is only
+ *   shown them.
  */
-export function rendersApps(body: unknown, era: Era, sessionId: string | null): boolean {
-  if (era === "legacy" && sessionId?.startsWith(APPS_SESSION_PREFIX)) return true;
+export function rendersApps(body: unknown, era: Era, session: LegacySession | undefined): boolean {
+  if (era === "legacy" && session?.apps) return true;
   const messages = Array.isArray(body) ? body : [body];
   return messages.length > 0 && messages.every((message) => declaresApps(capabilitiesOf(message, era)));
 }
-
-/** The 2025-era session id of a client that declared the extension at initialize. */
-export function appsSessionId(): string {
-  return `${APPS_SESSION_PREFIX}${crypto.randomUUID()}`;
-}
-
-/** Whether a 2025-era body is an initialize that declares the extension (it gets `appsSessionId`). */
-export function initializeDeclaringApps(body: unknown): boolean {
-  return isObject(body) && body.method === "initialize" && declaresApps(capabilitiesOf(body, "legacy"));
-}
-
-const APPS_SESSION_PREFIX = "mcp-apps.";
 
 function capabilitiesOf(message: unknown, era: Era): unknown {
   if (!isObject(message) || !isObject(message.params)) return undefined;

@@ -23,6 +23,14 @@ export interface McpContext {
   scopes: readonly string[];
   /** This connection's settings (src/session/schema.ts), validated, defaults filled in. */
   session: Session;
+  /**
+   * 2025 era: what this call can ask its client for in the middle of the call, by returning
+   * `inputRequired(...)` (src/mcp/legacy-push.ts): the capabilities the client declared at
+   * `initialize`, when this request can carry questions. Undefined when it cannot (the client
+   * declared none, or takes no event stream): then `inputRequired(...)` gets a tool error.
+   * (2026-07-28 clients declare theirs on every request, in `mcp.mcpReq.envelope`.)
+   */
+  askable?: { elicitation?: object; sampling?: object; roots?: object };
   /** Aborted when the client goes away (it closed the stream, or the request was cancelled). */
   signal: AbortSignal;
   /** The protocol era of this request. Most handlers never need it: the SDK speaks both. */

@@ -7,9 +7,11 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
-import { appsSessionId, initializeDeclaringApps, rendersApps } from "./apps-negotiation.js";
+import { rendersApps } from "./apps-negotiation.js";
 import { isLegacy } from "./era.js";
+import { AskingTransport, answersIn, deliverAnswers, mayAsk, ownerOf } from "./legacy-push.js";
 import { jsonUnlessStreamed } from "./legacy-response.js";
+import { type LegacySession, readSession, sessionIdFor } from "./legacy-session.js";
 import { answersFromCache, createMcpServer, type McpRequest } from "./server.js";
 
 /**
@@ -80,16 +82,37 @@ export async function serveMcp({
   responseMode,
   acceptsStream,
 }: EndpointRequest) {
+  // A 2025-era session id carries what the client declared at initialize (src/mcp/legacy-session.ts).
+  const sessionId = request.headers.get("Mcp-Session-Id");
+  const session = readSession(sessionId);
+  // The client's answer to a question this server asked it mid-call (src/mcp/legacy-push.ts).
+  const answers = answersIn(parsedBody);
+  if (answers) return deliverAnswers(answers, context.env, ownerOf(context.user, authInfo, sessionId ?? ""));
   const legacy = await isLegacy(request, parsedBody);
-  const apps = rendersApps(parsedBody, legacy ? "legacy" : "modern", request.headers.get("Mcp-Session-Id"));
-  contexts.set(request, { context: { ...context, apps }, parsedBody });
+  const apps = rendersApps(parsedBody, legacy ? "legacy" : "modern", session);
   if (legacy) {
     const stream = responseMode === "sse" || (acceptsStream === true && wantsProgress(parsedBody));
     // A single request from a client that takes both: JSON unless the handler reports first (logs).
     const adaptive = !stream && acceptsStream === true && !Array.isArray(parsedBody);
-    return serveLegacy(request, parsedBody, authInfo, stream || adaptive, adaptive);
+    const asking = mayAsk(parsedBody, session, stream || adaptive, context.env);
+    const askable = asking ? { askable: session.capabilities } : {};
+    contexts.set(request, { context: { ...context, apps, ...askable }, parsedBody });
+    return serveLegacy(request, parsedBody, authInfo, stream || adaptive, adaptive, {
+      session: asking ? session : undefined,
+      sessionId,
+      apps,
+    });
   }
+  contexts.set(request, { context: { ...context, apps }, parsedBody });
   return modern[responseMode].fetch(request, { parsedBody, authInfo });
+}
+
+/** What the 2025 leg knows of the client beyond this request: its session, and whether it renders apps. */
+interface LegacyClient {
+  /** Set when this call can ask the client for input (`mayAsk`). */
+  session: LegacySession | undefined;
+  sessionId: string | null;
+  apps: boolean;
 }
 
 /**
@@ -99,23 +122,32 @@ export async function serveMcp({
  * body when the client takes it, as the 1.x template did — no stream to hold open. `adaptive`: the
  * transport streams, and `jsonUnlessStreamed` turns the stream back into that JSON body unless the
  * handler sent something before its result (log messages), which then arrives as it was sent.
+ * A call from a client that can be asked for input (its session says so) is served by a server
+ * that knows it, on a transport that can ask (src/mcp/legacy-push.ts).
  */
 async function serveLegacy(
   request: Request,
   parsedBody: unknown,
   authInfo: AuthInfo | undefined,
   stream: boolean,
-  adaptive = false,
+  adaptive: boolean,
+  client: LegacyClient,
 ): Promise<Response> {
   const server = factory({ era: "legacy", requestInfo: request });
-  const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
+  const { context } = contexts.get(request)!;
+  const transport = client.session
+    ? new AskingTransport(context.env.MAILBOX, ownerOf(context.user, authInfo, client.sessionId ?? ""))
+    : new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
   await server.connect(transport);
+  if (transport instanceof AskingTransport && client.session) await transport.replayInitialize(client.session);
   const answered = (async () => {
     let response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
     if (adaptive) response = await jsonUnlessStreamed(response);
-    // A client that declared MCP Apps at initialize: the session id it will send back remembers it
-    // (src/mcp/apps-negotiation.ts). Nothing is stored; any other client gets no session id.
-    if (response.ok && initializeDeclaringApps(parsedBody)) response.headers.set("Mcp-Session-Id", appsSessionId());
+    // A client that declared at initialize what later requests need (MCP Apps, or a way to answer
+    // questions): the session id it will send back says so (src/mcp/legacy-session.ts). Nothing
+    // is stored; any other client gets no session id.
+    const sessionId = response.ok ? sessionIdFor(parsedBody, client.apps) : undefined;
+    if (sessionId) response.headers.set("Mcp-Session-Id", sessionId);
     return stream ? closeOnCancel(response, server) : response;
   })();
   // A list comes from the per-isolate cache: no work to abort, and no abort listener to pay for.

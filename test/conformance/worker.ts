@@ -7,4 +7,6 @@ import { conformanceRegistry } from "./fixtures/registry.js";
 
 useRegistry(conformanceRegistry);
 
+// Its Durable Objects: the 2025-era questions to the client wait in a Mailbox (src/mcp/legacy-push.ts).
+export { Mailbox } from "../../src/index.js";
 export default worker;

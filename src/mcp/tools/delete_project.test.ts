@@ -229,15 +229,32 @@ describe("delete_project's requestState", () => {
 });
 
 describe("delete_project, 2025-11-25 (the 1.x client, stateless)", () => {
-  it("answers at once, saying how to confirm, even to a client that declared elicitation", async () => {
+  it("asks a client that declared elicitation in the middle of the call, and deletes only if it accepts", async () => {
+    const { ElicitRequestSchema } = await import("@modelcontextprotocol/sdk/types.js");
     const client = await legacyClient({ capabilities: ELICITATION });
-    const elicit = vi.fn();
-    client.setRequestHandler((await import("@modelcontextprotocol/sdk/types.js")).ElicitRequestSchema, elicit);
+    const elicit = vi.fn(async (_request: { params: { message: string } }) => ({
+      action: "accept" as const,
+      content: { confirm: true },
+    }));
+    client.setRequestHandler(ElicitRequestSchema, elicit);
+    const done = await client.callTool({ name: "delete_project", arguments: { project: "demo" } });
+    expect(elicit).toHaveBeenCalledOnce();
+    expect(elicit.mock.calls[0]![0].params.message).toBe('Delete the project "demo"? This cannot be undone.');
+    expect(done.structuredContent).toEqual({ project: "demo", deleted: true, confirmation: expect.any(String) });
+
+    client.setRequestHandler(ElicitRequestSchema, async () => ({ action: "decline" as const }));
+    const kept = await client.callTool({ name: "delete_project", arguments: { project: "demo" } });
+    expect(kept.structuredContent).toEqual({ project: "demo", deleted: false });
+    expect(JSON.stringify(kept.content)).toContain("The user did not confirm");
+    await client.close();
+  });
+
+  it("answers a client that cannot be asked at once, saying how to confirm", async () => {
+    const client = await legacyClient();
     const refused = await client.callTool({ name: "delete_project", arguments: { project: "demo" } });
     expect(refused.isError).toBe(true);
     expect(JSON.stringify(refused.content)).toContain("call delete_project again with confirm: true");
     expect(JSON.stringify(refused.content)).toContain("Nothing was deleted");
-    expect(elicit).not.toHaveBeenCalled();
     const done = await client.callTool({ name: "delete_project", arguments: { project: "demo", confirm: true } });
     expect(done.structuredContent).toEqual({ project: "demo", deleted: true });
     await client.close();

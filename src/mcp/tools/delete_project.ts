@@ -12,12 +12,13 @@ const Confirmation = z.object({ confirm: z.boolean().describe("Yes, delete it") 
 /**
  * Asks the user before doing something that cannot be undone (here simulated: nothing is stored).
  *
- * 2026-07-28 clients that can show a form (the `elicitation` capability): the first call returns
- * `inputRequired(...)` with a question and a signed `requestState` (src/mcp/request-state.ts); the
- * client asks the user and calls again with the answer and the state, and only an accepted answer
- * to a valid state for this very call deletes. Other clients (the 2025 era is served statelessly
- * here, so the server cannot ask them mid-call) get a tool error saying how to confirm: ask the
- * user, then call again with `confirm: true`.
+ * Clients that can show a form (the `elicitation` capability): the first call returns
+ * `inputRequired(...)` with a question and a signed `requestState` (src/mcp/request-state.ts); a
+ * 2026-07-28 client asks the user and calls again with the answer and the state, and only an
+ * accepted answer to a valid state for this very call deletes. A 2025-era client that declared it
+ * at initialize is asked the same question in the middle of the call instead (the SDK sends
+ * `elicitation/create`; src/mcp/legacy-push.ts) and the same code runs with its answer. Other
+ * clients get a tool error saying how to confirm: ask the user, then call again with `confirm: true`.
  */
 export default defineTool({
   name: NAME,
@@ -93,13 +94,15 @@ export default defineTool({
 });
 
 /**
- * Whether the server can ask the user in this call: a 2026-07-28 request whose client declared
- * form elicitation (`{}` means form, for clients from before URL mode existed).
+ * Whether the server can ask the user in this call: the client declared form elicitation (`{}`
+ * means form, for clients from before URL mode existed), on this 2026-07-28 request, or at the
+ * 2025-era `initialize` of a session whose call can carry the question (`ctx.askable`).
  */
 function canAsk(ctx: McpContext): boolean {
-  if (ctx.era !== "modern") return false;
   const envelope = ctx.mcp.mcpReq.envelope as { [CLIENT_CAPABILITIES]?: ClientCapabilities } | undefined;
-  const elicitation = envelope?.[CLIENT_CAPABILITIES]?.elicitation;
+  const elicitation = (ctx.era === "modern" ? envelope?.[CLIENT_CAPABILITIES] : ctx.askable)?.elicitation as
+    | ClientCapabilities["elicitation"]
+    | undefined;
   return elicitation !== undefined && (elicitation.form !== undefined || elicitation.url === undefined);
 }
 
