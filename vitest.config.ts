@@ -13,7 +13,9 @@ execFileSync(process.execPath, ["scripts/views.mjs"], { stdio: "inherit" });
 export default defineConfig({
   plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } }), quietForeignSourcemaps()],
   test: {
-    include: ["test/**/*.test.ts"],
+    // The harness's tests in test/; a capability's own test beside its file
+    // (src/mcp/tools/whoami.test.ts): deleting an example deletes its test with it.
+    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     // Expected errors are captured, not printed; a failing test prints its own (see the file).
     setupFiles: ["./test/helpers/console.ts"],
     provide: { testLogs: Boolean(process.env.TEST_LOGS) },

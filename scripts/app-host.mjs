@@ -6,7 +6,7 @@
 //   npm run app:host                         # this page, on http://localhost:8788
 //   npm run app:host -- --worker http://localhost:8787 --port 8788
 //
-// Then open the printed URL: it calls temperature_table and shows its view. Add
+// Then open the printed URL: it calls the first tool with a view (an app) and shows it. Add
 // ?tool=NAME&args={...} for another tool. Loopback only; the Worker needs MCP_AUTH=none (the page
 // has no OAuth client).
 import { createServer } from "node:http";

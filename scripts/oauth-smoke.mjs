@@ -2,7 +2,8 @@
 // From a bare 401 to a working token, using only what the server advertises, the way an MCP
 // client and a person at the consent page would: discovery, dynamic client registration, PKCE,
 // the consent form with the passphrase, the code exchange, MCP calls with the token in both protocol
-// eras (a 2025 initialize, then the SDK client pinned to 2026-07-28), a refresh.
+// eras (a 2025 initialize, tools/list and ping, then the SDK client pinned to 2026-07-28), a
+// refresh. It calls no tool: it checks the server, whatever tools a fork gave it.
 //
 //   AUTH_PASSPHRASE=... node scripts/oauth-smoke.mjs [http://localhost:8787]
 //
@@ -21,7 +22,7 @@ try {
   if (!session) throw new Error(`unauthenticated POST ${base}/mcp was not refused with 401`);
   const { mcpUrl, accessToken } = session;
 
-  await json(
+  const init = await json(
     await mcpCall(mcpUrl, accessToken, {
       jsonrpc: "2.0",
       id: 1,
@@ -31,24 +32,24 @@ try {
     200,
     "initialize with the token",
   );
-  const list = await json(
-    await mcpCall(mcpUrl, accessToken, { jsonrpc: "2.0", id: 2, method: "tools/list" }),
+  // Whatever the server offers (none of it is this script's business: the tests check the tools):
+  // tools/list when it has tools, and ping, which every server answers.
+  let tools = "no tools capability";
+  if (init.result?.capabilities?.tools) {
+    const list = await json(
+      await mcpCall(mcpUrl, accessToken, { jsonrpc: "2.0", id: 2, method: "tools/list" }),
+      200,
+      "tools/list",
+    );
+    tools = `tools/list: ${list.result.tools.map((t) => t.name).join(", ") || "(none)"}`;
+  }
+  const ping = await json(
+    await mcpCall(mcpUrl, accessToken, { jsonrpc: "2.0", id: 3, method: "ping" }),
     200,
-    "tools/list",
+    "ping with the token",
   );
-  const me = await json(
-    await mcpCall(mcpUrl, accessToken, {
-      jsonrpc: "2.0",
-      id: 3,
-      method: "tools/call",
-      params: { name: "whoami", arguments: {} },
-    }),
-    200,
-    "tools/call whoami",
-  );
-  step(
-    `tools/list: ${list.result.tools.map((t) => t.name).join(", ")}; whoami: ${me.result?.content?.[0]?.text ?? JSON.stringify(me)}`,
-  );
+  if (!ping.result) throw new Error(`ping answered ${JSON.stringify(ping).slice(0, 200)}`);
+  step(`2025-06-18 (initialize): ${init.result.serverInfo?.name}; ${tools}; ping answered`);
 
   const modern = new Client(
     { name: "oauth-smoke", version: "1" },
@@ -60,10 +61,8 @@ try {
     }),
   );
   try {
-    const modernTools = await modern.listTools();
-    const modernMe = await modern.callTool({ name: "whoami", arguments: {} });
-    if (modernMe.isError) throw new Error(`2026-07-28 whoami failed: ${JSON.stringify(modernMe.content)}`);
-    step(`2026-07-28 (server/discover): ${modernTools.tools.length} tools, whoami answered`);
+    const offered = modern.getServerCapabilities()?.tools ? (await modern.listTools()).tools.length : 0;
+    step(`2026-07-28 (server/discover) with the token: ${offered} tools`);
   } finally {
     await modern.close();
   }

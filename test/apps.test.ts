@@ -1,16 +1,21 @@
 import type { Client } from "@modelcontextprotocol/client";
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import { describe, expect, it } from "vitest";
-import { isApp } from "../src/mcp/define.js";
+import { type AnyTool, isApp } from "../src/mcp/define.js";
 import { readSession } from "../src/mcp/legacy-session.js";
-import { tools } from "../src/mcp/registry.gen.js";
+import * as generated from "../src/mcp/registry.gen.js";
+import { serving } from "./fixtures/harness.js";
 import { CLIENT_KINDS } from "./helpers/clients.js";
 import { fetchWorker } from "./helpers/worker.js";
 
-// The temperature_table app (src/mcp/apps/), through the SDK clients of both protocol eras, for a
-// client that declares the io.modelcontextprotocol/ui extension and for one that does not.
+// How MCP Apps are offered (src/mcp/apps-negotiation.ts, src/mcp/server.ts), with the harness's
+// app fixture `panel` (test/fixtures/harness.ts): only to clients that declare the
+// io.modelcontextprotocol/ui extension, in both protocol eras. Each example app has its own test
+// beside it (src/mcp/apps/<name>.test.ts); "the built views" below checks every app in src/mcp/apps/.
 const open = { MCP_AUTH: "none" } as const;
-const VIEW = "ui://temperature_table/view.html";
+/** Widened: the generated list is a tuple, and `readonly []` when src/mcp/apps/ is empty. */
+const tools: readonly AnyTool[] = generated.tools;
+const VIEW = "ui://panel/view.html";
 const declaring = { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } };
 
 /** What these tests read besides the common client surface: the `_meta` of tools and resources. */
@@ -31,233 +36,112 @@ const eras = Object.fromEntries(
   ]),
 ) as Record<"2026-07-28" | "2025-11-25", (apps: boolean) => Promise<AnyClient>>;
 
-describe.each(Object.keys(eras) as (keyof typeof eras)[])("the temperature_table app, %s client", (era) => {
-  describe("that declares io.modelcontextprotocol/ui", () => {
-    it("finds the view named in the tool's _meta.ui, in both key forms", async () => {
+describe("with the harness's app", () => {
+  serving();
+
+  describe.each(Object.keys(eras) as (keyof typeof eras)[])("a %s client", (era) => {
+    it("that declares io.modelcontextprotocol/ui gets the tool's _meta.ui (both key forms) and the view listed", async () => {
       const client = await eras[era](true);
-      const tool = (await client.listTools()).tools.find((t) => t.name === "temperature_table");
+      const tool = (await client.listTools()).tools.find((t) => t.name === "panel");
       expect(tool?._meta).toMatchObject({ ui: { resourceUri: VIEW }, "ui/resourceUri": VIEW });
       expect(client.getServerCapabilities()).toMatchObject({ extensions: { [EXTENSION_ID]: {} } });
-      await client.close();
-    });
-
-    it("lists and reads the view: one inlined HTML page with a CSP that allows no network", async () => {
-      const client = await eras[era](true);
       const listed = (await client.listResources()).resources.find((r) => r.uri === VIEW);
       expect(listed).toMatchObject({ mimeType: RESOURCE_MIME_TYPE, _meta: { ui: { csp: { connectDomains: [] } } } });
-
-      const { contents } = await client.readResource({ uri: VIEW });
-      expect(contents).toHaveLength(1);
-      const [page] = contents as [{ uri: string; mimeType: string; text: string; _meta: Record<string, unknown> }];
-      expect(page).toMatchObject({ uri: VIEW, mimeType: RESOURCE_MIME_TYPE });
-      expect(page._meta).toEqual({
-        ui: {
-          csp: { connectDomains: [], resourceDomains: [], frameDomains: [], baseUriDomains: [] },
-          permissions: {},
-          prefersBorder: true,
-        },
+      expect(await client.callTool({ name: "panel", arguments: { value: 3 } })).toMatchObject({
+        structuredContent: { value: 3 },
       });
-      // Built into the Worker: the script is inline, and nothing is loaded from anywhere.
-      expect(page.text).toMatch(/^<!doctype html>/i);
-      expect(page.text).toContain('<script type="module">');
-      // (Booleans, not the 240 KB page, in a failure message.) The markup and styles around the
-      // script load nothing either.
-      const markup = page.text.replace(/<script type="module">[\s\S]*?<\/script>/, "<script></script>");
-      expect(/<script[^>]*\ssrc=/i.test(markup), "an external script").toBe(false);
-      expect(/<link[\s>]|@import|url\(|<img|<iframe/i.test(markup), "something loaded from elsewhere").toBe(false);
-      expect(page.text).toContain("default-src 'none'");
       await client.close();
     });
 
-    it("calls the tool: text for the model, structuredContent for the view", async () => {
-      const client = await eras[era](true);
-      const result = await client.callTool({
-        name: "temperature_table",
-        arguments: { start: -40, end: 100, unit: "celsius", steps: 3 },
-      });
-      expect(result.isError).toBeFalsy();
-      expect(result.structuredContent).toEqual({
-        unit: "celsius",
-        start: -40,
-        end: 100,
-        rows: [
-          { celsius: -40, fahrenheit: -40, kelvin: 233.15 },
-          { celsius: 30, fahrenheit: 86, kelvin: 303.15 },
-          { celsius: 100, fahrenheit: 212, kelvin: 373.15 },
-        ],
-      });
-      expect(result.content).toEqual([
-        {
-          type: "text",
-          text: "From -40 to 100 °C:\n-40 °C = -40 °F = 233.15 K\n30 °C = 86 °F = 303.15 K\n100 °C = 212 °F = 373.15 K",
-        },
-      ]);
-      await client.close();
-    });
-  });
-
-  describe("that does not declare it", () => {
-    it("gets the same tool with no view attached", async () => {
+    it("that does not gets the same tool with no view: none attached, listed or readable", async () => {
       const client = await eras[era](false);
-      const tool = (await client.listTools()).tools.find((t) => t.name === "temperature_table");
+      const tool = (await client.listTools()).tools.find((t) => t.name === "panel");
       expect(tool).toBeDefined();
       expect(tool?._meta?.ui).toBeUndefined();
       expect(tool?._meta?.["ui/resourceUri"]).toBeUndefined();
-      await client.close();
-    });
-
-    it("is not offered the view: not listed, and reading it is an unknown resource", async () => {
-      const client = await eras[era](false);
       const { resources } = await client.listResources();
-      expect(resources.map((r) => r.uri)).not.toContain(VIEW);
       expect(resources.some((r) => r.uri.startsWith("ui://"))).toBe(false);
       await expect(client.readResource({ uri: VIEW })).rejects.toThrow(/-32602|not found/i);
-      await client.close();
-    });
-
-    it("still gets text and structured content from the tool", async () => {
-      const client = await eras[era](false);
-      const result = await client.callTool({
-        name: "temperature_table",
-        arguments: { start: 0, end: 100, unit: "celsius" },
+      expect(await client.callTool({ name: "panel", arguments: { value: 3 } })).toMatchObject({
+        structuredContent: { value: 3 },
       });
-      expect((result.structuredContent as { rows: unknown[] }).rows).toHaveLength(11);
-      expect(JSON.stringify(result.content)).toContain("0 °C = 32 °F = 273.15 K");
       await client.close();
+    });
+
+    it("keeps the two answers apart when both kinds of client alternate (one isolate, cached lists)", async () => {
+      for (const apps of [true, false, true, false]) {
+        const client = await eras[era](apps);
+        const tool = (await client.listTools()).tools.find((t) => t.name === "panel");
+        expect(tool?._meta?.ui !== undefined).toBe(apps);
+        const uris = (await client.listResources()).resources.map((r) => r.uri);
+        expect(uris.includes(VIEW)).toBe(apps);
+        await client.close();
+      }
     });
   });
 
-  it("keeps the two answers apart when both kinds of client alternate (one isolate, cached lists)", async () => {
-    for (const apps of [true, false, true, false]) {
-      const client = await eras[era](apps);
-      const tool = (await client.listTools()).tools.find((t) => t.name === "temperature_table");
-      expect(tool?._meta?.ui !== undefined).toBe(apps);
-      const uris = (await client.listResources()).resources.map((r) => r.uri);
-      expect(uris.includes(VIEW)).toBe(apps);
-      await client.close();
-    }
+  describe("cache hints (2026-07-28) for lists that depend on the client's extensions", () => {
+    it("makes tools/list and resources/list private, even on an open server; prompts/list stays public", async () => {
+      for (const apps of [true, false]) {
+        const client = await eras["2026-07-28"](apps);
+        expect(await client.listTools()).toMatchObject({ cacheScope: "private" });
+        expect(await client.listResources()).toMatchObject({ cacheScope: "private" });
+        const prompts = await (client as unknown as Client).listPrompts();
+        expect(prompts).toMatchObject({ cacheScope: "public" });
+        await client.close();
+      }
+    });
+  });
+
+  describe("the 2025-era declaration outlives initialize on a stateless server", () => {
+    const init = (capabilities: unknown) =>
+      fetchWorker(
+        "/mcp",
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" },
+          body: JSON.stringify({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "initialize",
+            params: { protocolVersion: "2025-11-25", capabilities, clientInfo: { name: "raw", version: "1" } },
+          }),
+        },
+        open,
+      );
+
+    it("gives a session id only to a client that declared the extension, never the same twice", async () => {
+      const first = await init(declaring);
+      const second = await init(declaring);
+      expect(first.status).toBe(200);
+      // The session id says so (src/mcp/legacy-session.ts), and nothing is stored.
+      expect(readSession(first.headers.get("Mcp-Session-Id"))).toMatchObject({ apps: true });
+      expect(second.headers.get("Mcp-Session-Id")).not.toBe(first.headers.get("Mcp-Session-Id"));
+      expect((await init({})).headers.get("Mcp-Session-Id")).toBeNull();
+      // Declaring the extension without the MCP App MIME type is not rendering apps.
+      expect(
+        (await init({ extensions: { [EXTENSION_ID]: { mimeTypes: ["text/plain"] } } })).headers.get("Mcp-Session-Id"),
+      ).toBeNull();
+      expect((await init({ extensions: { [EXTENSION_ID]: "yes" } })).headers.get("Mcp-Session-Id")).toBeNull();
+    });
   });
 });
 
-describe("cache hints (2026-07-28) for lists that depend on the client's extensions", () => {
-  it("makes tools/list and resources/list private, even on an open server; prompts/list stays public", async () => {
-    for (const apps of [true, false]) {
-      const client = await eras["2026-07-28"](apps);
-      expect(await client.listTools()).toMatchObject({ cacheScope: "private" });
-      expect(await client.listResources()).toMatchObject({ cacheScope: "private" });
-      const prompts = await (client as unknown as Client).listPrompts();
-      expect(prompts).toMatchObject({ cacheScope: "public" });
-      await client.close();
-    }
-  });
-});
-
-describe("temperature_table's own rules", () => {
-  async function call(args: Record<string, unknown>) {
-    const client = await eras["2026-07-28"](false);
-    try {
-      return await client.callTool({ name: "temperature_table", arguments: args });
-    } finally {
-      await client.close();
-    }
-  }
-
-  it("refuses a range below absolute zero as a tool error the view can show", async () => {
-    const result = await call({ start: -500, end: 10, unit: "kelvin" });
-    expect(result).toMatchObject({ isError: true });
-    expect(JSON.stringify(result.content)).toContain("below absolute zero");
-    expect(result.structuredContent).toBeUndefined();
-  });
-
-  it("accepts absolute zero itself, in any unit (no rounding error at −459.67 °F)", async () => {
-    for (const [start, unit] of [
-      [0, "kelvin"],
-      [-273.15, "celsius"],
-      [-459.67, "fahrenheit"],
-    ] as const) {
-      const result = await call({ start, end: start + 10, unit, steps: 2 });
-      expect(result.isError, `${start} ${unit}`).toBeFalsy();
-    }
-  });
-
-  it("runs a range downwards as given", async () => {
-    const result = await call({ start: 100, end: 0, unit: "celsius", steps: 2 });
-    expect((result.structuredContent as { rows: { celsius: number }[] }).rows.map((r) => r.celsius)).toEqual([100, 0]);
-  });
-
-  it.each([
-    ["too many rows", { start: 0, end: 1, unit: "celsius", steps: 26 }],
-    ["one row", { start: 0, end: 1, unit: "celsius", steps: 1 }],
-    ["a fractional row count", { start: 0, end: 1, unit: "celsius", steps: 2.5 }],
-    ["an unknown unit", { start: 0, end: 1, unit: "rankine" }],
-    ["an enormous temperature", { start: 0, end: 1e300, unit: "celsius" }],
-    ["a missing end", { start: 0, unit: "celsius" }],
-  ])("rejects %s before the handler runs", async (_, args) => {
-    const client = await eras["2026-07-28"](false);
-    const outcome = await client.callTool({ name: "temperature_table", arguments: args }).then(
-      (result) => JSON.stringify(result),
-      (error: Error) => error.message,
-    );
-    await client.close();
-    expect(outcome).toMatch(/-32602|invalid|too_big|too_small|expected/i);
-    expect(outcome).not.toContain("rows");
-  });
-});
-
-describe("the 2025-era declaration outlives initialize on a stateless server", () => {
-  const init = (capabilities: unknown) =>
-    fetchWorker(
-      "/mcp",
-      {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" },
-        body: JSON.stringify({
-          jsonrpc: "2.0",
-          id: 1,
-          method: "initialize",
-          params: { protocolVersion: "2025-11-25", capabilities, clientInfo: { name: "raw", version: "1" } },
-        }),
-      },
-      open,
-    );
-
-  it("gives a session id only to a client that declared the extension, never the same twice", async () => {
-    const first = await init(declaring);
-    const second = await init(declaring);
-    expect(first.status).toBe(200);
-    // The session id says so (src/mcp/legacy-session.ts), and nothing is stored.
-    expect(readSession(first.headers.get("Mcp-Session-Id"))).toMatchObject({ apps: true });
-    expect(second.headers.get("Mcp-Session-Id")).not.toBe(first.headers.get("Mcp-Session-Id"));
-    expect((await init({})).headers.get("Mcp-Session-Id")).toBeNull();
-    // Declaring the extension without the MCP App MIME type is not rendering apps.
-    expect(
-      (await init({ extensions: { [EXTENSION_ID]: { mimeTypes: ["text/plain"] } } })).headers.get("Mcp-Session-Id"),
-    ).toBeNull();
-    expect((await init({ extensions: { [EXTENSION_ID]: "yes" } })).headers.get("Mcp-Session-Id")).toBeNull();
-  });
-});
-
-describe("the built views", () => {
-  // Every app in src/mcp/apps/, so a fork's second app is checked without a test edit.
-  it.each(tools.filter(isApp).map((app) => [app.name, app.view.uri] as const))(
-    "%s: its view %s is built, and offered to a client that renders apps",
-    async (name, uri) => {
-      const client = await eras["2026-07-28"](true);
-      const tool = (await client.listTools()).tools.find((t) => t.name === name);
-      expect(tool?._meta).toMatchObject({ ui: { resourceUri: uri } });
+describe("the built views of src/mcp/apps/", () => {
+  // Every app there, so a fork's own app is checked without a test edit; none is no failure.
+  it("each app's view is built, and offered to a client that renders apps", async () => {
+    const client = await eras["2026-07-28"](true);
+    const listed = (await client.listTools().catch(() => ({ tools: [] }))).tools;
+    for (const app of tools.filter(isApp)) {
+      const { uri } = app.view;
+      expect(listed.find((t) => t.name === app.name)?._meta, app.name).toMatchObject({ ui: { resourceUri: uri } });
       const { contents } = await client.readResource({ uri });
-      expect(contents[0]).toMatchObject({
+      expect(contents[0], uri).toMatchObject({
         uri,
         mimeType: RESOURCE_MIME_TYPE,
         text: expect.stringMatching(/^<!doctype html>/i),
       });
-      await client.close();
-    },
-  );
-
-  it("are not web pages of the Worker: reachable only as ui:// resources", async () => {
-    for (const path of ["/temperature_table/view.html", "/views/temperature_table/view.html"]) {
-      expect((await fetchWorker(path, undefined, open)).status, path).toBe(404);
     }
+    await client.close();
   });
 });

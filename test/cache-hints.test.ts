@@ -1,10 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { LIST_TTL_MS } from "../src/mcp/cache.js";
 import { isApp } from "../src/mcp/define.js";
-import { tools } from "../src/mcp/registry.gen.js";
+import { harnessRegistry, serving } from "./fixtures/harness.js";
 import { post } from "./helpers/http.js";
 import { answerOf, modernPost } from "./helpers/modern.js";
 import { MCP_URL, signIn, withPassphrase } from "./helpers/oauth.js";
+
+// The harness fixtures (test/fixtures/harness.ts): one fixed resource, one template, an app.
+serving();
 
 const DAY = 24 * 60 * 60_000;
 const oauth = { MCP_AUTH: "oauth", ...withPassphrase } as Partial<Env>;
@@ -16,15 +19,15 @@ const CACHEABLE: [string, Record<string, unknown>, number][] = [
   ["prompts/list", {}, LIST_TTL_MS],
   ["resources/list", {}, LIST_TTL_MS],
   ["resources/templates/list", {}, LIST_TTL_MS],
-  ["resources/read", { uri: "info://server" }, 5 * 60_000],
-  ["resources/read", { uri: "math://constants/pi" }, DAY],
+  ["resources/read", { uri: "fixture://about" }, 5 * 60_000],
+  ["resources/read", { uri: "fixture://items/apple" }, DAY],
 ];
 
 /**
  * With an MCP App in the registry, these two lists depend on whether the client declared the
  * io.modelcontextprotocol/ui extension (src/mcp/apps-negotiation.ts): never shared, even when open.
  */
-const PER_CLIENT = tools.some(isApp) ? ["tools/list", "resources/list"] : [];
+const PER_CLIENT = harnessRegistry.tools.some(isApp) ? ["tools/list", "resources/list"] : [];
 
 describe("cache hints (2026-07-28 ttlMs / cacheScope)", () => {
   it.each(CACHEABLE)("MCP_AUTH=none: %s %j is public, the same for everyone", async (method, params, ttlMs) => {
@@ -50,9 +53,7 @@ describe("cache hints (2026-07-28 ttlMs / cacheScope)", () => {
   });
 
   it("answers that are not cacheable carry no hint", async () => {
-    const call = await answerOf(
-      await modernPost("tools/call", { name: "convert_temperature", arguments: { value: 1, from: "celsius" } }),
-    );
+    const call = await answerOf(await modernPost("tools/call", { name: "echo", arguments: { text: "hi" } }));
     expect(call.result).not.toHaveProperty("ttlMs");
     expect(call.result).not.toHaveProperty("cacheScope");
   });

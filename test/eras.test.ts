@@ -1,12 +1,17 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { describe, expect, it, vi } from "vitest";
 import { version } from "../package.json";
+import { serverInfo } from "../src/mcp/info.js";
+import { serving } from "./fixtures/harness.js";
 import { OPEN, post, sseMessages } from "./helpers/http.js";
 import { answerOf, envelope, MODERN, modernPost } from "./helpers/modern.js";
 import { BASE, fetchWorker, workerFetch } from "./helpers/worker.js";
 
 const SERVER_INFO = { name: "mcp-worker-template", title: "MCP Worker Template", version };
 const SERVER_INFO_KEY = "io.modelcontextprotocol/serverInfo";
+
+// The harness fixtures, not the examples: deleting src/mcp/'s capabilities leaves this file green.
+serving();
 
 describe("2026-07-28: server/discover", () => {
   it("names the revision, the capabilities the Worker delivers, the instructions and who answers", async () => {
@@ -21,7 +26,7 @@ describe("2026-07-28: server/discover", () => {
         prompts: { listChanged: false },
         completions: {},
       },
-      instructions: expect.stringContaining("convert temperatures"),
+      instructions: serverInfo.instructions,
       resultType: "complete",
       _meta: { [SERVER_INFO_KEY]: SERVER_INFO },
     });
@@ -36,16 +41,16 @@ describe("2026-07-28: every result", () => {
     ["prompts/list", {}],
     ["resources/list", {}],
     ["resources/templates/list", {}],
-    ["tools/call", { name: "convert_temperature", arguments: { value: 0, from: "celsius", to: "kelvin" } }],
-    ["resources/read", { uri: "info://server" }],
-    ["prompts/get", { name: "review_code", arguments: { code: "x" } }],
+    ["tools/call", { name: "echo", arguments: { text: "hi" } }],
+    ["resources/read", { uri: "fixture://about" }],
+    ["prompts/get", { name: "summarize", arguments: { text: "x" } }],
     [
       "completion/complete",
-      { ref: { type: "ref/resource", uri: "math://constants/{name}" }, argument: { name: "name", value: "p" } },
+      { ref: { type: "ref/resource", uri: "fixture://items/{id}" }, argument: { name: "id", value: "a" } },
     ],
   ])("%s carries resultType and the server's identity in _meta", async (method, params) => {
     const response = await modernPost(method, params, {
-      headers: method === "completion/complete" ? { "Mcp-Name": "math://constants/{name}" } : {},
+      headers: method === "completion/complete" ? { "Mcp-Name": "fixture://items/{id}" } : {},
     });
     expect(response.status).toBe(200);
     const { result, error } = await answerOf(response);
@@ -89,15 +94,20 @@ describe("2026-07-28: the per-request _meta envelope", () => {
 });
 
 describe("2026-07-28: standard headers must agree with the body (-32020)", () => {
-  const call = { name: "convert_temperature", arguments: { value: 1, from: "celsius" } };
+  const call = { name: "echo", arguments: { text: "hi" } };
   it.each([
     ["MCP-Protocol-Version missing", "tools/list", {}, { "MCP-Protocol-Version": "" }],
     ["MCP-Protocol-Version disagreeing", "tools/list", {}, { "MCP-Protocol-Version": "2025-11-25" }],
     ["Mcp-Method missing", "tools/list", {}, { "Mcp-Method": "" }],
     ["Mcp-Method disagreeing", "tools/list", {}, { "Mcp-Method": "prompts/list" }],
     ["Mcp-Name missing", "tools/call", call, { "Mcp-Name": "" }],
-    ["Mcp-Name disagreeing", "tools/call", call, { "Mcp-Name": "whoami" }],
-    ["Mcp-Name disagreeing on a resource", "resources/read", { uri: "info://server" }, { "Mcp-Name": "info://other" }],
+    ["Mcp-Name disagreeing", "tools/call", call, { "Mcp-Name": "caller" }],
+    [
+      "Mcp-Name disagreeing on a resource",
+      "resources/read",
+      { uri: "fixture://about" },
+      { "Mcp-Name": "info://other" },
+    ],
   ])("%s → 400 -32020", async (_, method, params, headers) => {
     const response = await modernPost(method, params, { headers });
     expect(response.status).toBe(400);
@@ -115,7 +125,7 @@ describe("2026-07-28: errors", () => {
           : method === "logging/setLevel"
             ? { level: "info" }
             : method.startsWith("resources/")
-              ? { uri: "info://server" }
+              ? { uri: "fixture://about" }
               : {};
       const response = await modernPost(method, params);
       expect(response.status).toBe(404);
@@ -123,7 +133,7 @@ describe("2026-07-28: errors", () => {
     },
   );
 
-  it.each(["nope://x", "math://constants/nope", "math://constants/constructor"])(
+  it.each(["nope://x", "fixture://items/nope", "fixture://items/constructor"])(
     "a resource that does not exist (%s) is -32602 with its URI",
     async (uri) => {
       const { error } = await answerOf(await modernPost("resources/read", { uri }));
@@ -246,7 +256,7 @@ describe("clients that negotiate", () => {
 });
 
 describe("no 2026-07-28 client mistake yields a 500", () => {
-  const call = { name: "convert_temperature", arguments: { value: 1, from: "celsius" } };
+  const call = { name: "echo", arguments: { text: "hi" } };
   const cases: [string, () => Promise<Response>][] = [
     ["_meta is a string", () => modernPost("tools/list", {}, { meta: "x" as never })],
     ["_meta is null", () => modernPost("tools/list", {}, { meta: { _: null } })],
@@ -281,7 +291,7 @@ describe("no 2026-07-28 client mistake yields a 500", () => {
           { headers: { "MCP-Protocol-Version": MODERN, "Mcp-Method": "tools/list" } },
         ),
     ],
-    ["arguments is null", () => modernPost("tools/call", { name: "whoami", arguments: null })],
+    ["arguments is null", () => modernPost("tools/call", { name: "caller", arguments: null })],
     [
       "inputResponses that are garbage",
       () => modernPost("tools/call", { ...call, inputResponses: 7, requestState: {} }),
@@ -313,10 +323,10 @@ describe("a client that goes away", () => {
       vi.spyOn(globalThis, "fetch").mockImplementation((_input, init) => {
         upstream = init?.signal ?? undefined;
         started.resolve();
-        // GitHub never answers: only the abort ends this call.
+        // The upstream never answers: only the abort ends this call.
         return new Promise((_, reject) => upstream!.addEventListener("abort", () => reject(upstream!.reason)));
       });
-      const params = { name: "github_repo", arguments: { owner: "a", repo: "b" } };
+      const params = { name: "relay", arguments: {} };
       const modern = revision === MODERN;
       const body = {
         jsonrpc: "2.0",
@@ -328,7 +338,7 @@ describe("a client that goes away", () => {
         "Content-Type": "application/json",
         Accept: "application/json, text/event-stream",
         "MCP-Protocol-Version": revision,
-        ...(modern && { "Mcp-Method": "tools/call", "Mcp-Name": "github_repo" }),
+        ...(modern && { "Mcp-Method": "tools/call", "Mcp-Name": "relay" }),
       };
       const client = new AbortController();
       const pending = fetchWorker(

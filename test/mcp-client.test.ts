@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { isApp } from "../src/mcp/define.js";
-import * as registry from "../src/mcp/registry.gen.js";
+import { harnessRegistry as registry, serving } from "./fixtures/harness.js";
 import { CLIENT_KINDS, type McpClient } from "./helpers/clients.js";
+
+// The harness fixtures (test/fixtures/harness.ts); each example has its own test beside its file.
+serving();
 
 describe.each(CLIENT_KINDS)("MCP over Streamable HTTP (MCP_AUTH=none), $label", (kind) => {
   let client: McpClient;
@@ -29,118 +32,24 @@ describe.each(CLIENT_KINDS)("MCP over Streamable HTTP (MCP_AUTH=none), $label", 
 
   it("lists the tools with their schemas and annotations", async () => {
     const { tools } = await client.listTools();
-    // Every file in src/mcp/tools/ (the examples at least), so adding a tool needs no test edit.
     expect(tools.map((t) => t.name).sort()).toEqual(registry.tools.map((t) => t.name).sort());
-    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["convert_temperature", "github_repo", "whoami"]));
-    const convert = tools.find((t) => t.name === "convert_temperature")!;
-    expect(convert.inputSchema.properties?.value).toMatchObject({ type: "number", description: expect.any(String) });
-    expect(convert.outputSchema?.properties).toHaveProperty("value");
-    expect(convert.annotations).toMatchObject({ readOnlyHint: true });
+    const echo = tools.find((t) => t.name === "echo")!;
+    expect(echo.inputSchema.properties?.text).toMatchObject({ type: "string", description: expect.any(String) });
+    expect(echo.outputSchema?.properties).toHaveProperty("text");
+    expect(echo.annotations).toMatchObject({ readOnlyHint: true });
   });
 
-  it("convert_temperature returns text and structured content", async () => {
-    const result = await client.callTool({
-      name: "convert_temperature",
-      arguments: { value: 100, from: "celsius", to: "fahrenheit" },
-    });
+  it("returns text and structured content, and a tool error as a result the model reads", async () => {
+    const result = await client.callTool({ name: "echo", arguments: { text: "hi", times: 3 } });
     expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toEqual({ value: 212, unit: "fahrenheit", text: "100 °C = 212 °F" });
-  });
-
-  it("convert_temperature refuses temperatures below absolute zero as a tool error", async () => {
-    const result = await client.callTool({
-      name: "convert_temperature",
-      arguments: { value: -300, from: "celsius", to: "kelvin" },
-    });
-    expect(result.isError).toBe(true);
-    expect(JSON.stringify(result.content)).toContain("absolute zero");
-  });
-
-  it("github_repo turns GitHub's answer into structured content", async () => {
-    const spy = vi.spyOn(globalThis, "fetch").mockResolvedValue(
-      Response.json({
-        full_name: "cloudflare/workers-sdk",
-        description: "Home to Wrangler",
-        stargazers_count: 3000,
-        forks_count: 700,
-        open_issues_count: 600,
-        language: "TypeScript",
-        license: { spdx_id: "Apache-2.0" },
-        html_url: "https://github.com/cloudflare/workers-sdk",
-      }),
-    );
-    const result = await client.callTool({
-      name: "github_repo",
-      arguments: { owner: "cloudflare", repo: "workers-sdk" },
-    });
-    expect(spy).toHaveBeenCalledWith("https://api.github.com/repos/cloudflare/workers-sdk", expect.anything());
-    expect(result.structuredContent).toMatchObject({
-      fullName: "cloudflare/workers-sdk",
-      stars: 3000,
-      license: "Apache-2.0",
-    });
-  });
-
-  it.each([
-    [new Response("{}", { status: 404 }), "no public repository"],
-    [new Response("{}", { status: 403, headers: { "x-ratelimit-reset": "1700000000" } }), "rate limit"],
-    [new Response("{}", { status: 502 }), "HTTP 502"],
-    [Response.json({ unexpected: true }), "not a repository"],
-  ])("github_repo explains GitHub failures as tool errors (%#)", async (answer, message) => {
-    vi.spyOn(globalThis, "fetch").mockResolvedValue(answer);
-    const result = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
-    expect(result.isError).toBe(true);
-    expect(JSON.stringify(result.content)).toContain(message);
-  });
-
-  it("github_repo explains network failures and timeouts", async () => {
-    vi.spyOn(globalThis, "fetch").mockRejectedValueOnce(new TypeError("Network connection lost"));
-    const down = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
-    expect(down.isError).toBe(true);
-    expect(JSON.stringify(down.content)).toContain("Could not reach GitHub");
-
-    vi.spyOn(globalThis, "fetch").mockRejectedValueOnce(new DOMException("timed out", "TimeoutError"));
-    const slow = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
-    expect(JSON.stringify(slow.content)).toContain("did not answer");
-  });
-
-  it("github_repo refuses names that are not GitHub names, without calling out", async () => {
-    const spy = vi.spyOn(globalThis, "fetch");
-    const result = await client.callTool({ name: "github_repo", arguments: { owner: "../../admin", repo: "x" } });
-    expect(result.isError).toBe(true);
-    expect(JSON.stringify(result.content)).toContain("not a GitHub user or organisation name");
-    expect(spy).not.toHaveBeenCalled();
-  });
-
-  it("github_repo refuses . and .., which would leave /repos/{owner}/ in the URL", async () => {
-    const spy = vi.spyOn(globalThis, "fetch");
-    for (const repo of [".", ".."]) {
-      const result = await client.callTool({ name: "github_repo", arguments: { owner: "cloudflare", repo } });
-      expect(result.isError).toBe(true);
-      expect(JSON.stringify(result.content)).toContain("not a GitHub repository name");
-    }
-    expect(spy).not.toHaveBeenCalled();
-  });
-
-  it("convert_temperature refuses a result too large to represent instead of failing its output schema", async () => {
-    const result = await client.callTool({
-      name: "convert_temperature",
-      arguments: { value: 1e308, from: "celsius", to: "fahrenheit" },
-    });
-    expect(result.isError).toBe(true);
-    expect(JSON.stringify(result.content)).toContain("too large to convert");
-  });
-
-  it("whoami says nobody when authentication is off", async () => {
-    const result = await client.callTool({ name: "whoami", arguments: {} });
-    expect(result.structuredContent).toEqual({ authenticated: false, scopes: [] });
+    expect(result.structuredContent).toEqual({ text: "hi hi hi" });
+    const failed = await client.callTool({ name: "echo", arguments: { text: "fail" } });
+    expect(failed.isError).toBe(true);
+    expect(JSON.stringify(failed.content)).toContain("Asked to fail");
   });
 
   it("reports invalid arguments as a tool error and an unknown tool as -32602", async () => {
-    const bad = await client.callTool({
-      name: "convert_temperature",
-      arguments: { value: "hot", from: "celsius", to: "kelvin" },
-    });
+    const bad = await client.callTool({ name: "echo", arguments: { text: "hi", times: 9 } });
     expect(bad.isError).toBe(true);
     expect(JSON.stringify(bad.content)).toContain("Input validation error");
     // An unknown tool is the client's protocol error (-32602), not a result the model reads.
@@ -149,29 +58,29 @@ describe.each(CLIENT_KINDS)("MCP over Streamable HTTP (MCP_AUTH=none), $label", 
 
   it("reads the fixed resource and the resource template", async () => {
     const { resources } = await client.listResources();
-    expect(resources.map((r) => r.uri)).toContain("info://server");
-    const info = await client.readResource({ uri: "info://server" });
-    expect(JSON.parse(textOf(info.contents[0]))).toMatchObject({ name: "mcp-worker-template" });
+    expect(resources.map((r) => r.uri)).toContain("fixture://about");
+    const about = await client.readResource({ uri: "fixture://about" });
+    expect(JSON.parse(textOf(about.contents[0]))).toEqual({ fixture: true });
 
     const { resourceTemplates } = await client.listResourceTemplates();
-    expect(resourceTemplates.map((t) => t.uriTemplate)).toContain("math://constants/{name}");
-    const pi = await client.readResource({ uri: "math://constants/pi" });
-    expect(textOf(pi.contents[0])).toContain("3.14159");
-    await expect(client.readResource({ uri: "math://constants/nope" })).rejects.toThrow(/Unknown constant/);
-    // Names that exist on every object, but are not constants.
-    for (const name of ["constructor", "__proto__", "toString"]) {
-      await expect(client.readResource({ uri: `math://constants/${name}` })).rejects.toThrow(/Unknown constant/);
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toContain("fixture://items/{id}");
+    const apple = await client.readResource({ uri: "fixture://items/apple" });
+    expect(textOf(apple.contents[0])).toBe("apple: a fruit");
+    await expect(client.readResource({ uri: "fixture://items/nope" })).rejects.toThrow(/Unknown item/);
+    // Names that exist on every object are no items either.
+    for (const id of ["constructor", "__proto__", "toString"]) {
+      await expect(client.readResource({ uri: `fixture://items/${id}` })).rejects.toThrow(/Unknown item/);
     }
   });
 
-  it("completes the resource template's variable", async () => {
+  it("completes the resource template's variable; a name every object has completes nothing", async () => {
     const result = await client.complete({
-      ref: { type: "ref/resource", uri: "math://constants/{name}" },
-      argument: { name: "name", value: "p" },
+      ref: { type: "ref/resource", uri: "fixture://items/{id}" },
+      argument: { name: "id", value: "a" },
     });
-    expect(result.completion.values).toEqual(["pi", "phi"]);
+    expect(result.completion.values).toEqual(["apple", "anchor"]);
     const unknown = await client.complete({
-      ref: { type: "ref/resource", uri: "math://constants/{name}" },
+      ref: { type: "ref/resource", uri: "fixture://items/{id}" },
       argument: { name: "constructor", value: "" },
     });
     expect(unknown.completion.values).toEqual([]);
@@ -179,17 +88,14 @@ describe.each(CLIENT_KINDS)("MCP over Streamable HTTP (MCP_AUTH=none), $label", 
 
   it("gets the prompt with its arguments", async () => {
     const { prompts } = await client.listPrompts();
-    expect(prompts.find((p) => p.name === "review_code")).toMatchObject({
-      name: "review_code",
-      arguments: expect.arrayContaining([expect.objectContaining({ name: "code", required: true })]),
+    expect(prompts.find((p) => p.name === "summarize")).toMatchObject({
+      name: "summarize",
+      arguments: expect.arrayContaining([expect.objectContaining({ name: "text", required: true })]),
     });
-    const prompt = await client.getPrompt({
-      name: "review_code",
-      arguments: { code: "let x = 1", language: "TypeScript", focus: "naming" },
-    });
+    const prompt = await client.getPrompt({ name: "summarize", arguments: { text: "let x = 1", style: "one line" } });
     const text = JSON.stringify(prompt.messages);
     expect(text).toContain("let x = 1");
-    expect(text).toContain("Focus on naming");
+    expect(text).toContain("as one line");
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { serving } from "./fixtures/harness.js";
 import {
   authorizeUrl,
   Browser,
@@ -17,6 +18,9 @@ import {
   tokenRequest,
 } from "./helpers/oauth.js";
 import { fetchWorker } from "./helpers/worker.js";
+
+// The harness fixtures (test/fixtures/harness.ts), not the examples: a fork deletes those.
+serving();
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -351,7 +355,7 @@ describe("passphrase sign-in", () => {
           jsonrpc: "2.0",
           id: 1,
           method: "tools/call",
-          params: { name: "whoami", arguments: {} },
+          params: { name: "caller", arguments: {} },
         }),
       },
       vars,
@@ -376,11 +380,11 @@ describe("passphrase sign-in", () => {
     expect(post.headers.get("Location")).toBeNull();
   });
 
-  it("whoami reports the passphrase holder end to end", async () => {
+  it("caller reports the passphrase holder end to end", async () => {
     const { tokens } = await signIn();
     await rpc(initialize, tokens.access_token);
     const me = await rpc(
-      { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "whoami", arguments: {} } },
+      { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "caller", arguments: {} } },
       tokens.access_token,
     );
     expect(await me.json()).toMatchObject({

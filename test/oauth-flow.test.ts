@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { serving } from "./fixtures/harness.js";
 import {
   authorizeUrl,
   Browser,
@@ -17,8 +18,11 @@ import {
   tokenRequest,
 } from "./helpers/oauth.js";
 
+// The harness fixtures (test/fixtures/harness.ts), not the examples: a fork deletes those.
+serving();
+
 const listTools = { jsonrpc: "2.0", id: 2, method: "tools/list", params: {} };
-const whoami = { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "whoami", arguments: {} } };
+const caller = { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "caller", arguments: {} } };
 
 afterEach(() => {
   vi.useRealTimers();
@@ -105,13 +109,13 @@ describe("the whole dance, step by step, with only what the server advertises", 
     expect(tokens.scope).toBe("mcp profile");
     expect(tokens.expires_in).toBe(3600);
 
-    // 8. The token opens /mcp; the tools are listed; whoami knows the passphrase holder.
+    // 8. The token opens /mcp; the tools are listed; caller knows the passphrase holder.
     expect((await rpc(initialize, tokens.access_token)).status).toBe(200);
     const list = await rpc(listTools, tokens.access_token).then((r) =>
       r.json<{ result: { tools: { name: string }[] } }>(),
     );
-    expect(list.result.tools.map((t) => t.name)).toContain("whoami");
-    const me = await rpc(whoami, tokens.access_token).then((r) => r.json<{ result: { structuredContent: unknown } }>());
+    expect(list.result.tools.map((t) => t.name)).toContain("caller");
+    const me = await rpc(caller, tokens.access_token).then((r) => r.json<{ result: { structuredContent: unknown } }>());
     expect(me.result.structuredContent).toEqual({
       authenticated: true,
       id: "owner",
@@ -270,10 +274,10 @@ describe("the token endpoint: what it refuses", () => {
 describe("scopes: a tool can require one", () => {
   const baselineOnly = { AUTH_PASSPHRASE: PASSPHRASE, OAUTH_SCOPES: "mcp" };
 
-  it("whoami without the profile scope: 403 insufficient_scope naming every scope needed", async () => {
+  it("caller without the profile scope: 403 insufficient_scope naming every scope needed", async () => {
     const { tokens } = await signIn({ vars: baselineOnly, scope: "mcp" });
     expect(tokens.scope).toBe("mcp");
-    const response = await rpc(whoami, tokens.access_token, baselineOnly);
+    const response = await rpc(caller, tokens.access_token, baselineOnly);
     expect(response.status).toBe(403);
     const challenge = response.headers.get("WWW-Authenticate")!;
     expect(challenge).toContain('error="insufficient_scope"');
@@ -285,7 +289,7 @@ describe("scopes: a tool can require one", () => {
         jsonrpc: "2.0",
         id: 4,
         method: "tools/call",
-        params: { name: "convert_temperature", arguments: { value: 0, from: "celsius", to: "kelvin" } },
+        params: { name: "echo", arguments: { text: "hi" } },
       },
       tokens.access_token,
       baselineOnly,
@@ -295,14 +299,14 @@ describe("scopes: a tool can require one", () => {
 
   it("checks every call in a batch", async () => {
     const { tokens } = await signIn({ vars: baselineOnly, scope: "mcp" });
-    const response = await rpc([listTools, whoami], tokens.access_token, baselineOnly);
+    const response = await rpc([listTools, caller], tokens.access_token, baselineOnly);
     expect(response.status).toBe(403);
   });
 
-  it("step-up: asking for profile gets it, and whoami answers", async () => {
+  it("step-up: asking for profile gets it, and caller answers", async () => {
     const { tokens } = await signIn({ vars: baselineOnly, scope: "mcp profile" });
     expect(tokens.scope).toBe("mcp profile");
-    const response = await rpc(whoami, tokens.access_token, baselineOnly);
+    const response = await rpc(caller, tokens.access_token, baselineOnly);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       result: { structuredContent: { authenticated: true, scopes: ["mcp", "profile"] } },

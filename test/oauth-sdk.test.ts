@@ -12,9 +12,13 @@ import type {
   OAuthTokens,
 } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { serving } from "./fixtures/harness.js";
 import { legacyValidator as jsonSchemaValidator } from "./helpers/legacy-client.js";
 import { Browser, consent, LOOPBACK_REDIRECT, MCP_URL, withPassphrase } from "./helpers/oauth.js";
 import { workerFetch } from "./helpers/worker.js";
+
+// The harness fixtures (test/fixtures/harness.ts), not the examples: a fork deletes those.
+serving();
 
 /** An MCP client's OAuth state, kept in memory; the "browser" is driven by the test. */
 class MemoryProvider implements OAuthClientProvider {
@@ -96,8 +100,8 @@ describe("the SDK client's own OAuth support against the Worker", () => {
 
     const client = await connect(provider);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toContain("whoami");
-    const me = await client.callTool({ name: "whoami", arguments: {} });
+    expect(tools.map((t) => t.name)).toContain("caller");
+    const me = await client.callTool({ name: "caller", arguments: {} });
     expect(me.structuredContent).toMatchObject({
       authenticated: true,
       provider: "passphrase",
@@ -138,7 +142,7 @@ describe("the SDK client's own OAuth support against the Worker", () => {
     const client = new ModernClient({ name: "sdk-oauth", version: "1.0.0" }, pinned);
     await client.connect(new ModernTransport(new URL(MCP_URL), options));
     expect(client.getProtocolEra()).toBe("modern");
-    const me = await client.callTool({ name: "whoami", arguments: {} });
+    const me = await client.callTool({ name: "caller", arguments: {} });
     expect(me.structuredContent).toMatchObject({ authenticated: true, scopes: ["mcp", "profile"] });
     await client.close();
   });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { serving } from "./fixtures/harness.js";
 import {
   authorizeUrl,
   Browser,
@@ -13,6 +14,9 @@ import {
   rpc,
   tokenRequest,
 } from "./helpers/oauth.js";
+
+// The harness fixtures (test/fixtures/harness.ts), not the examples: a fork deletes those.
+serving();
 
 const secrets = { UPSTREAM_CLIENT_ID: "upstream-client", UPSTREAM_CLIENT_SECRET: "upstream-secret" };
 const githubVars = { AUTH_IDENTITY: "github", ...secrets };
@@ -90,7 +94,7 @@ async function finish(vars: Vars, flow: Awaited<ReturnType<typeof toUpstream>>, 
     vars,
   ).then((r) => r.json<{ access_token: string }>());
   const me = await rpc(
-    { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "whoami", arguments: {} } },
+    { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "caller", arguments: {} } },
     tokens.access_token,
     vars,
   );

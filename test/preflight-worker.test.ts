@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type PreflightReport, runPreflight } from "../scripts/preflight/checks.ts";
-import { tools } from "../src/mcp/registry.gen.js";
+import { harnessRegistry, serving } from "./fixtures/harness.js";
 import { initialize, ORIGIN, rpc, signIn, withPassphrase } from "./helpers/oauth.js";
 import { CLEAN_OAUTH_SCAN } from "./helpers/stand-ins.js";
 import { BASE, workerFetch } from "./helpers/worker.js";
@@ -10,7 +10,9 @@ import { BASE, workerFetch } from "./helpers/worker.js";
  * the template itself must pass every check Smithery's scan depends on, with authentication off
  * and with it on (the default).
  */
-// What tools/list answers, in the registry's order: a new tool file changes it, not this test.
+// The harness fixtures (test/fixtures/harness.ts), in the registry's order, not the examples.
+serving();
+const { tools } = harnessRegistry;
 const LISTED = `${tools.length} tools, each a valid MCP Tool: ${tools.map((t) => t.name).join(", ")}`;
 const problems = (report: PreflightReport) => report.checks.filter((c) => c.status === "fail" || c.status === "warn");
 const detail = (report: PreflightReport, id: string) => report.checks.find((c) => c.id === id)?.detail;
@@ -71,7 +73,7 @@ describe("session settings with MCP_AUTH=oauth", () => {
       jsonrpc: "2.0",
       id: 2,
       method: "tools/call",
-      params: { name: "convert_temperature", arguments: { value: 0, from: "celsius" } },
+      params: { name: "show_session", arguments: {} },
     };
     const worker = workerFetch(withPassphrase);
     const answer = await worker(`${ORIGIN}/mcp?temperatureUnit=kelvin`, {
@@ -80,7 +82,7 @@ describe("session settings with MCP_AUTH=oauth", () => {
       body: JSON.stringify(call),
     });
     expect(answer.status).toBe(200);
-    expect(await answer.json()).toMatchObject({ result: { structuredContent: { value: 273.15, unit: "kelvin" } } });
+    expect(await answer.json()).toMatchObject({ result: { structuredContent: { temperatureUnit: "kelvin" } } });
   });
 
   it("a bad setting with a valid token is the same clear 400; without a token, 401 comes first", async () => {

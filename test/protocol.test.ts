@@ -1,11 +1,13 @@
 import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
+import { serving } from "./fixtures/harness.js";
 import { errorOf, INITIALIZED, OPEN, PING, post, sseMessages, TOOLS_LIST } from "./helpers/http.js";
 import { modernPost } from "./helpers/modern.js";
 import { BASE, fetchWorker } from "./helpers/worker.js";
 
 // Protocol hygiene of POST /mcp (Streamable HTTP transport rules), through the Worker's real
-// default export with MCP_AUTH=none.
+// default export with MCP_AUTH=none, serving the harness fixtures (test/fixtures/harness.ts).
+serving();
 
 const DEPLOYED = "https://mcp.example.com/mcp";
 
@@ -252,11 +254,11 @@ describe("JSON-RPC errors a client can act on", () => {
       jsonrpc: "2.0",
       id: 4,
       method: "tools/call",
-      params: { name: "convert_temperature", arguments: { value: "hot", from: "celsius", to: "rankine" } },
+      params: { name: "echo", arguments: { text: 7, times: "twice" } },
     });
     const { result } = (await response.json()) as { result: { isError: boolean; content: { text: string }[] } };
     expect(result.isError).toBe(true);
-    expect(result.content[0]!.text).toMatch(/Input validation error[\s\S]*value[\s\S]*to/);
+    expect(result.content[0]!.text).toMatch(/Input validation error[\s\S]*text[\s\S]*times/);
   });
 
   it("answers an unknown method with -32601 and unknown prompts and resources with -32602", async () => {
@@ -410,8 +412,8 @@ describe("no client mistake yields a 500", () => {
     ["params is a string", () => mcp(rpc("tools/call", "x"))],
     ["params is an array", () => mcp(rpc("tools/list", [1]))],
     ["params is null", () => mcp(rpc("tools/call", null))],
-    ["arguments is null", () => mcp(rpc("tools/call", { name: "whoami", arguments: null }))],
-    ["arguments is an array", () => mcp(rpc("tools/call", { name: "convert_temperature", arguments: [1] }))],
+    ["arguments is null", () => mcp(rpc("tools/call", { name: "caller", arguments: null }))],
+    ["arguments is an array", () => mcp(rpc("tools/call", { name: "echo", arguments: [1] }))],
     ["tool name is a number", () => mcp(rpc("tools/call", { name: 5 }))],
     ["initialize without params", () => mcp(rpc("initialize"))],
     [
@@ -420,7 +422,7 @@ describe("no client mistake yields a 500", () => {
         mcp(rpc("initialize", { protocolVersion: "1.0", capabilities: {}, clientInfo: { name: "x", version: "1" } })),
     ],
     ["resources/read of a non-URI", () => mcp(rpc("resources/read", { uri: "::::" }))],
-    ["resources/read of a template with no match", () => mcp(rpc("resources/read", { uri: "math://constants/" }))],
+    ["resources/read of a template with no match", () => mcp(rpc("resources/read", { uri: "fixture://items/" }))],
     [
       "completion of an unknown template",
       () =>
@@ -446,7 +448,7 @@ describe("no client mistake yields a 500", () => {
     ["a batch of a request and garbage", () => mcp(JSON.stringify([PING, { nonsense: true }, 7]))],
     [
       "deeply nested arguments",
-      () => mcp(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":{"a":${deep}}}}`),
+      () => mcp(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"caller","arguments":{"a":${deep}}}}`),
     ],
     ["a byte order mark", () => mcp(`\uFEFF${JSON.stringify(PING)}`)],
     [

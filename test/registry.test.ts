@@ -42,8 +42,8 @@ describe("capability registry (src/mcp/registry.gen.ts)", () => {
   it.each(["tools", "resources", "prompts"] as const)(
     "lists every file in src/mcp/%s/, once (apps count as tools)",
     (kind) => {
+      // Possibly none: a fork may delete every example (scripts/check-template.mjs proves it).
       const onDisk: readonly { name: string }[] = files[kind];
-      expect(onDisk.length).toBeGreaterThan(0);
       expect(onDisk.every((definition) => typeof definition?.name === "string")).toBe(true);
       expect(registered[kind].map((d) => d.name).sort()).toEqual(onDisk.map((d) => d.name).sort());
       expect(new Set(registered[kind])).toEqual(new Set(onDisk));

@@ -1,11 +1,17 @@
 import { specTypeSchemas } from "@modelcontextprotocol/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { version } from "../package.json";
+import { serving } from "./fixtures/harness.js";
 import { CLIENT_KINDS } from "./helpers/clients.js";
 import { OPEN, post } from "./helpers/http.js";
 import { LegacyClient, LegacyHttpTransport, legacyValidator } from "./helpers/legacy-client.js";
 import { answerOf, modernPost } from "./helpers/modern.js";
 import { BASE, fetchWorker, workerFetch } from "./helpers/worker.js";
+
+// The harness fixtures (test/fixtures/harness.ts): a tool of each shape, resources, a prompt. The
+// cards of src/mcp/'s own capabilities are checked by test/capabilities.test.ts, an empty
+// registry's by test/empty-registry.test.ts.
+serving();
 
 const SMITHERY = "/.well-known/mcp/server-card.json";
 const SEP_2127 = ["/mcp/server-card", "/.well-known/mcp/server-card"] as const;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { createSessionReader, readSession } from "../src/session/read.js";
 import { sessionJsonSchema } from "../src/session/schema.js";
 import { SMITHERY_LIMITS, smitheryLimitProblems } from "../src/session/smithery-limits.js";
+import { serving } from "./fixtures/harness.js";
 import { CLIENT_KINDS } from "./helpers/clients.js";
 import {
   LegacyClient as Client,
@@ -10,6 +11,9 @@ import {
   LegacyHttpTransport as StreamableHTTPClientTransport,
 } from "./helpers/legacy-client.js";
 import { BASE, fetchWorker, workerFetch } from "./helpers/worker.js";
+
+// Tools read the settings through the harness fixtures (test/fixtures/harness.ts): show_session.
+serving();
 
 const open = { MCP_AUTH: "none" } as const;
 const TOKEN = "ghp_0123456789abcdefghijABCDEFGHIJ012345";
@@ -139,65 +143,25 @@ describe.each(CLIENT_KINDS)("session settings reach the tools, through the Worke
   const connectAs = (query = "", headers: Record<string, string> = {}) =>
     kind.connect({ url: `${BASE}/mcp${query}`, headers });
 
-  it("temperatureUnit (query) is convert_temperature's target when the call names none", async () => {
-    const client = await connectAs("?temperatureUnit=fahrenheit");
-    const { tools } = await client.listTools();
-    expect(
-      (tools.find((t) => t.name === "convert_temperature")!.inputSchema as { required?: string[] }).required,
-    ).toEqual(["value", "from"]);
-    const result = await client.callTool({ name: "convert_temperature", arguments: { value: 100, from: "celsius" } });
-    expect(result.structuredContent).toEqual({ value: 212, unit: "fahrenheit", text: "100 °C = 212 °F" });
-    // An explicit unit still wins.
-    const kelvin = await client.callTool({
-      name: "convert_temperature",
-      arguments: { value: 0, from: "celsius", to: "kelvin" },
-    });
-    expect(kelvin.structuredContent).toMatchObject({ value: 273.15, unit: "kelvin" });
+  it("a query parameter and a header reach the handler as ctx.session", async () => {
+    const client = await connectAs("?temperatureUnit=fahrenheit", { "x-github-token": TOKEN });
+    const result = await client.callTool({ name: "show_session", arguments: {} });
+    expect(result.structuredContent).toEqual({ temperatureUnit: "fahrenheit", githubToken: TOKEN });
     await client.close();
   });
 
   it("without settings, the defaults apply (what Smithery's scanner gets)", async () => {
     const client = await connectAs();
-    const result = await client.callTool({
-      name: "convert_temperature",
-      arguments: { value: 212, from: "fahrenheit" },
-    });
-    expect(result.structuredContent).toMatchObject({ value: 100, unit: "celsius" });
+    const result = await client.callTool({ name: "show_session", arguments: {} });
+    expect(result.structuredContent).toEqual({ temperatureUnit: "celsius" });
     await client.close();
   });
 
-  it("githubToken (header x-github-token) is sent to GitHub as a bearer token; none without it", async () => {
-    const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => githubAnswer());
-    const withToken = await connectAs("", { "x-github-token": TOKEN });
-    await withToken.callTool({ name: "github_repo", arguments: { owner: "cloudflare", repo: "workers-sdk" } });
-    expect(new Headers(spy.mock.calls[0]![1]!.headers).get("Authorization")).toBe(`Bearer ${TOKEN}`);
-    await withToken.close();
-
-    const anonymous = await connectAs("", { "x-github-token": "" });
-    await anonymous.callTool({ name: "github_repo", arguments: { owner: "cloudflare", repo: "workers-sdk" } });
-    expect(new Headers(spy.mock.calls[1]![1]!.headers).has("Authorization")).toBe(false);
-    await anonymous.close();
-  });
-
-  it("a token GitHub refuses becomes a tool error that says which setting to fix", async () => {
-    vi.spyOn(globalThis, "fetch").mockResolvedValue(Response.json({ message: "Bad credentials" }, { status: 401 }));
-    const client = await connectAs("", { "x-github-token": TOKEN });
-    const result = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
-    expect(result.isError).toBe(true);
-    expect(JSON.stringify(result.content)).toContain("GitHub refused the token this connection set (x-github-token)");
+  it("an empty header is no setting", async () => {
+    const client = await connectAs("", { "x-github-token": "" });
+    const result = await client.callTool({ name: "show_session", arguments: {} });
+    expect(result.structuredContent).toEqual({ temperatureUnit: "celsius" });
     await client.close();
-  });
-
-  it("the rate-limit error suggests a token only when none is set", async () => {
-    vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("{}", { status: 403 }));
-    const anonymous = await connectAs();
-    const a = await anonymous.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
-    expect(JSON.stringify(a.content)).toContain("x-github-token setting");
-    const authed = await connectAs("", { "x-github-token": TOKEN });
-    const b = await authed.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
-    expect(JSON.stringify(b.content)).not.toContain("x-github-token setting");
-    await anonymous.close();
-    await authed.close();
   });
 });
 

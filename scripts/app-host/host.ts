@@ -1,9 +1,9 @@
-// A minimal MCP Apps host, for trying views locally and for the browser test (test/browser/):
+// A minimal MCP Apps host, for trying views locally and for the browser tests (src/mcp/apps/*.browser.test.mjs):
 // an MCP client that declares the io.modelcontextprotocol/ui extension, calls one tool, reads the
 // ui:// resource the tool names, and shows it in a sandboxed iframe through the extension's
 // AppBridge. The view's requests reach the server only through here, and only for tools it may call.
 //
-// Query parameters: tool (default temperature_table), args (JSON, default {}), mcp (the server's
+// Query parameters: tool (default: the first tool with a view), args (JSON, default {}), mcp (the server's
 // MCP endpoint, default this origin's /mcp, which scripts/app-host.mjs forwards to the Worker),
 // theme (light or dark).
 
@@ -31,7 +31,8 @@ const record: HostRecord = { ready: false, toolCalls: [], refused: [] };
 
 const params = new URL(location.href).searchParams;
 const endpoint = new URL(params.get("mcp") ?? "/mcp", location.href);
-const toolName = params.get("tool") ?? "temperature_table";
+/** The tool to call: `?tool=`, else the first tool the server offers with a view. */
+let toolName = params.get("tool") ?? "";
 const args = JSON.parse(params.get("args") ?? "{}") as Record<string, unknown>;
 const theme = params.get("theme") === "dark" ? "dark" : "light";
 
@@ -60,6 +61,9 @@ async function run(): Promise<void> {
   await client.connect(new StreamableHTTPClientTransport(endpoint));
 
   const { tools } = await client.listTools();
+  toolName ||= tools.find((t) => getToolUiResourceUri(t))?.name ?? "";
+  if (!toolName)
+    throw new Error("the server offers no tool with a view (an app in src/mcp/apps/): name one with ?tool=");
   const tool = tools.find((t) => t.name === toolName);
   if (!tool) throw new Error(`the server has no tool named ${toolName}`);
 

@@ -118,6 +118,9 @@ export async function listTools(target: Target, ctx: Context, session: McpSessio
       if (!outcome.ok) return { check: unreachable("mcp.tools", target.mcpUrl, outcome) };
       const failed = httpFailure("mcp.tools", outcome.exchange);
       if (failed) return { check: failed };
+      // A server with no tools offers no `tools` capability, and tools/list is then no method of
+      // it (-32601): the template's answer once a fork deleted the examples. Same advice as none.
+      if ((outcome.exchange.json as { error?: { code?: unknown } } | undefined)?.error?.code === -32601) break;
       const result = rpcResult("mcp.tools", "tools/list", outcome.exchange, ListToolsResultSchema);
       if (!result.ok) {
         // Name the tool whose shape is wrong rather than its index.
@@ -139,7 +142,7 @@ export async function listTools(target: Target, ctx: Context, session: McpSessio
         check: warn(
           "mcp.tools",
           "no-tools",
-          "tools/list answered with no tools",
+          "tools/list answered with no tools (or the server offers no tools capability)",
           "Smithery lists a server's tools: add one (a file in src/mcp/tools/).",
         ),
       };

@@ -1,23 +1,23 @@
 import type { OAuthConfig } from "../config.js";
-// tools.gen.ts, not registry.gen.ts: the resources would load the MCP SDK at startup (see
-// scripts/registry.mjs and docs/performance.md).
-import { tools } from "../mcp/tools.gen.js";
+// served-tools.ts, not server.ts: that one loads the MCP SDK, which startup must not.
+import { servedTools, type ToolScope } from "../mcp/served-tools.js";
 
-/** Scopes tools ask for with `requiredScope`: adding a tool file adds its scope to the catalogue. */
-const toolScopes: ReadonlyMap<string, string> = new Map(
-  tools.flatMap((t) => (t.requiredScope ? [[t.name, t.requiredScope] as const] : [])),
-);
+/** Per OAuth config, the catalogue and the tools it was built from (a swapped registry rebuilds it). */
+const catalogues = new WeakMap<OAuthConfig, { tools: readonly ToolScope[]; catalogue: readonly string[] }>();
 
-const catalogues = new WeakMap<OAuthConfig, readonly string[]>();
-
-/** Everything this server can grant (RFC 8414 `scopes_supported`): the baseline plus tools' scopes. */
+/**
+ * Everything this server can grant (RFC 8414 `scopes_supported`): the baseline plus the scopes
+ * tools ask for with `requiredScope` (adding a tool file adds its scope).
+ */
 export function scopeCatalogue(config: OAuthConfig): readonly string[] {
-  let catalogue = catalogues.get(config);
-  if (!catalogue) {
-    catalogue = [...new Set([...config.scopes, ...toolScopes.values()])];
-    catalogues.set(config, catalogue);
+  const tools = servedTools();
+  let entry = catalogues.get(config);
+  if (entry?.tools !== tools) {
+    const required = tools.flatMap((t) => (t.requiredScope ? [t.requiredScope] : []));
+    entry = { tools, catalogue: [...new Set([...config.scopes, ...required])] };
+    catalogues.set(config, entry);
   }
-  return catalogue;
+  return entry.catalogue;
 }
 
 /**
@@ -32,5 +32,5 @@ export function grantedScopes(config: OAuthConfig, requested: readonly string[])
 
 /** The scope a tool needs beyond the baseline, if any. */
 export function scopeForTool(name: string): string | undefined {
-  return toolScopes.get(name);
+  return servedTools().find((t) => t.name === name)?.requiredScope;
 }

@@ -8,7 +8,7 @@ import {
   type Tool,
 } from "@modelcontextprotocol/server";
 import { discoverInProcess, LEGACY_REVISIONS } from "../mcp/endpoint.js";
-import { askInProcess, createMcpServer, LIST_METHODS, type McpRequest } from "../mcp/server.js";
+import { askInProcess, createMcpServer, LIST_METHODS, type McpRequest, servedRegistry } from "../mcp/server.js";
 import { memo } from "../memo.js";
 import { DEFAULT_SESSION } from "../session/read.js";
 
@@ -33,7 +33,10 @@ export interface CapabilitySnapshot {
  * (what is offered is the same for every caller); a failure is not kept.
  */
 export const getCapabilitySnapshot: (env: Env) => Promise<CapabilitySnapshot> = memo(takeSnapshot, {
-  key: () => "isolate",
+  // One answer per registry served: the Worker's, or one a test or fixture Worker swapped in
+  // (`useRegistry`), which must not be answered with the other's lists.
+  key: () => servedRegistry(),
+  max: 4,
 });
 
 async function takeSnapshot(env: Env): Promise<CapabilitySnapshot> {

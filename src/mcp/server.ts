@@ -28,6 +28,7 @@ import { serverInfo } from "./info.js";
 import * as generated from "./registry.gen.js";
 import { requestStateVerifier } from "./request-state.js";
 import { withCachedJsonSchema } from "./schemas.js";
+import { serveTools } from "./served-tools.js";
 import { readView } from "./views.js";
 
 /**
@@ -74,6 +75,12 @@ export function useRegistry(next: Registry): void {
   toolsByName = byName(next.tools);
   promptsByName = byName(next.prompts);
   lists.clear();
+  serveTools(next.tools);
+}
+
+/** The registry being served: what the server card's snapshot was taken of (src/card/snapshot.ts). */
+export function servedRegistry(): Registry {
+  return registry;
 }
 
 function capabilitiesOf({ tools, resources, prompts, capabilities }: Registry): ServerCapabilities {

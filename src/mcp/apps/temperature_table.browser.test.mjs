@@ -4,15 +4,16 @@
 // shows, that its own tool calls go through the host to the Worker and back, that it cannot reach
 // the network itself, and takes screenshots at desktop and phone widths.
 //
-// Run with `npm run test:app` (CI runs it after `npm test`). Needs Chromium: /usr/bin/chromium
-// (Debian: apt-get install chromium) or CHROMIUM_PATH.
+// Run with `npm run test:app` (CI runs it after `npm test`): every src/mcp/apps/*.browser.test.mjs,
+// so it goes with the example. Needs Chromium: /usr/bin/chromium (Debian: apt-get install
+// chromium) or CHROMIUM_PATH.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chromium } from "playwright-core";
-import { startHost } from "../../scripts/app-host.mjs";
-import { root, startWranglerDev } from "../../scripts/lib/wrangler-dev.mjs";
+import { startHost } from "../../../scripts/app-host.mjs";
+import { root, startWranglerDev } from "../../../scripts/lib/wrangler-dev.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = join(root, "test", "browser", "screenshots");

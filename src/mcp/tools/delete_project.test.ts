@@ -6,10 +6,10 @@ import {
   PROTOCOL_VERSION_META_KEY,
 } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Secrets } from "../../src/config.js";
-import { legacyClient, modernClient } from "../helpers/connect.js";
-import { post } from "../helpers/http.js";
-import { ORIGIN, rpc, signIn, withPassphrase } from "../helpers/oauth.js";
+import { legacyClient, modernClient } from "../../../test/helpers/connect.js";
+import { post } from "../../../test/helpers/http.js";
+import { ORIGIN, rpc, signIn, withPassphrase } from "../../../test/helpers/oauth.js";
+import type { Secrets } from "../../config.js";
 
 // src/mcp/tools/delete_project.ts: confirmation by multi round-trip (2026-07-28), its signed
 // requestState (src/mcp/request-state.ts), and the answer 2025-era clients get instead.

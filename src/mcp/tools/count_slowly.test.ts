@@ -1,8 +1,8 @@
 import type { Progress } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { legacyClient, modernClient } from "../helpers/connect.js";
-import { post, sseMessages } from "../helpers/http.js";
-import { ORIGIN, signIn, withPassphrase } from "../helpers/oauth.js";
+import { legacyClient, modernClient } from "../../../test/helpers/connect.js";
+import { post, sseMessages } from "../../../test/helpers/http.js";
+import { ORIGIN, signIn, withPassphrase } from "../../../test/helpers/oauth.js";
 
 // src/mcp/tools/count_slowly.ts: progress over SSE, and cancellation by closing the stream.
 

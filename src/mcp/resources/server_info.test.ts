@@ -1,0 +1,27 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CLIENT_KINDS, type McpClient } from "../../../test/helpers/clients.js";
+import { tools } from "../tools.gen.js";
+
+// ./server_info.ts (a fixed resource), through the SDK clients of both protocol eras. Delete both
+// together.
+
+describe.each(CLIENT_KINDS)("info://server, $label", (kind) => {
+  let client: McpClient;
+  beforeEach(async () => {
+    client = await kind.connect();
+  });
+  afterEach(async () => {
+    await client.close();
+  });
+
+  it("is listed and names the server and its tools", async () => {
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.uri)).toContain("info://server");
+    const [content] = (await client.readResource({ uri: "info://server" })).contents;
+    if (!content || !("text" in content)) throw new Error("expected a text resource");
+    expect(JSON.parse(content.text)).toMatchObject({
+      name: "mcp-worker-template",
+      tools: tools.map((t) => t.name),
+    });
+  });
+});

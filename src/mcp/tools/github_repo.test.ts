@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CLIENT_KINDS, type McpClient } from "../../../test/helpers/clients.js";
+import { BASE } from "../../../test/helpers/worker.js";
+
+// ./github_repo.ts, through the SDK clients of both protocol eras, with GitHub answered by a
+// `fetch` spy (tests never leave the machine). Delete both together.
+
+const TOKEN = "ghp_0123456789abcdefghijABCDEFGHIJ012345";
+const githubAnswer = () =>
+  Response.json({
+    full_name: "cloudflare/workers-sdk",
+    stargazers_count: 1,
+    forks_count: 1,
+    open_issues_count: 1,
+    html_url: "https://github.com/cloudflare/workers-sdk",
+  });
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe.each(CLIENT_KINDS)("github_repo, $label", (kind) => {
+  let client: McpClient;
+  beforeEach(async () => {
+    client = await kind.connect();
+  });
+  afterEach(async () => {
+    await client.close();
+  });
+
+  it("turns GitHub's answer into structured content", async () => {
+    const spy = vi.spyOn(globalThis, "fetch").mockResolvedValue(
+      Response.json({
+        full_name: "cloudflare/workers-sdk",
+        description: "Home to Wrangler",
+        stargazers_count: 3000,
+        forks_count: 700,
+        open_issues_count: 600,
+        language: "TypeScript",
+        license: { spdx_id: "Apache-2.0" },
+        html_url: "https://github.com/cloudflare/workers-sdk",
+      }),
+    );
+    const result = await client.callTool({
+      name: "github_repo",
+      arguments: { owner: "cloudflare", repo: "workers-sdk" },
+    });
+    expect(spy).toHaveBeenCalledWith("https://api.github.com/repos/cloudflare/workers-sdk", expect.anything());
+    expect(result.structuredContent).toMatchObject({
+      fullName: "cloudflare/workers-sdk",
+      stars: 3000,
+      license: "Apache-2.0",
+    });
+  });
+
+  it.each([
+    [new Response("{}", { status: 404 }), "no public repository"],
+    [new Response("{}", { status: 403, headers: { "x-ratelimit-reset": "1700000000" } }), "rate limit"],
+    [new Response("{}", { status: 502 }), "HTTP 502"],
+    [Response.json({ unexpected: true }), "not a repository"],
+  ])("explains GitHub failures as tool errors (%#)", async (answer, message) => {
+    vi.spyOn(globalThis, "fetch").mockResolvedValue(answer);
+    const result = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain(message);
+  });
+
+  it("explains network failures and timeouts", async () => {
+    vi.spyOn(globalThis, "fetch").mockRejectedValueOnce(new TypeError("Network connection lost"));
+    const down = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
+    expect(down.isError).toBe(true);
+    expect(JSON.stringify(down.content)).toContain("Could not reach GitHub");
+
+    vi.spyOn(globalThis, "fetch").mockRejectedValueOnce(new DOMException("timed out", "TimeoutError"));
+    const slow = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
+    expect(JSON.stringify(slow.content)).toContain("did not answer");
+  });
+
+  it("refuses names that are not GitHub names, without calling out", async () => {
+    const spy = vi.spyOn(globalThis, "fetch");
+    const result = await client.callTool({ name: "github_repo", arguments: { owner: "../../admin", repo: "x" } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain("not a GitHub user or organisation name");
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it("refuses . and .., which would leave /repos/{owner}/ in the URL", async () => {
+    const spy = vi.spyOn(globalThis, "fetch");
+    for (const repo of [".", ".."]) {
+      const result = await client.callTool({ name: "github_repo", arguments: { owner: "cloudflare", repo } });
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toContain("not a GitHub repository name");
+    }
+    expect(spy).not.toHaveBeenCalled();
+  });
+});
+
+describe.each(CLIENT_KINDS)("github_repo and the githubToken setting (header x-github-token), $label", (kind) => {
+  const connectAs = (headers: Record<string, string> = {}) => kind.connect({ url: `${BASE}/mcp`, headers });
+
+  it("sends the token to GitHub as a bearer token; none without it", async () => {
+    const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => githubAnswer());
+    const withToken = await connectAs({ "x-github-token": TOKEN });
+    await withToken.callTool({ name: "github_repo", arguments: { owner: "cloudflare", repo: "workers-sdk" } });
+    expect(new Headers(spy.mock.calls[0]![1]!.headers).get("Authorization")).toBe(`Bearer ${TOKEN}`);
+    await withToken.close();
+
+    const anonymous = await connectAs({ "x-github-token": "" });
+    await anonymous.callTool({ name: "github_repo", arguments: { owner: "cloudflare", repo: "workers-sdk" } });
+    expect(new Headers(spy.mock.calls[1]![1]!.headers).has("Authorization")).toBe(false);
+    await anonymous.close();
+  });
+
+  it("a token GitHub refuses becomes a tool error that says which setting to fix", async () => {
+    vi.spyOn(globalThis, "fetch").mockResolvedValue(Response.json({ message: "Bad credentials" }, { status: 401 }));
+    const client = await connectAs({ "x-github-token": TOKEN });
+    const result = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain("GitHub refused the token this connection set (x-github-token)");
+    await client.close();
+  });
+
+  it("the rate-limit error suggests a token only when none is set", async () => {
+    vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("{}", { status: 403 }));
+    const anonymous = await connectAs();
+    const a = await anonymous.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
+    expect(JSON.stringify(a.content)).toContain("x-github-token setting");
+    const authed = await connectAs({ "x-github-token": TOKEN });
+    const b = await authed.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
+    expect(JSON.stringify(b.content)).not.toContain("x-github-token setting");
+    await anonymous.close();
+    await authed.close();
+  });
+});
