@@ -45,15 +45,6 @@ function initialize(path: string, headers: Record<string, string> = {}): Promise
   );
 }
 
-const githubAnswer = () =>
-  Response.json({
-    full_name: "cloudflare/workers-sdk",
-    stargazers_count: 1,
-    forks_count: 1,
-    open_issues_count: 1,
-    html_url: "https://github.com/cloudflare/workers-sdk",
-  });
-
 afterEach(() => {
   vi.restoreAllMocks();
 });

@@ -1,4 +1,3 @@
-import type { Client } from "@modelcontextprotocol/client";
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import { describe, expect, it } from "vitest";
 import { CLIENT_KINDS } from "../../../test/helpers/clients.js";
