@@ -13,12 +13,11 @@
 //   npm run conformance
 //   npm run conformance -- --verbose     # also every failing check's message, and the suite's output
 import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startWranglerDev } from "./lib/wrangler-dev.mjs";
 
 const REVISIONS = ["2025-11-25", "2026-07-28"];
 /** Scored scenarios that call no test_* fixture: what the default build must pass as it ships. */
@@ -61,7 +60,6 @@ const NEEDS = {
   // Cache hints on all four lists.
   caching: [TOOLS, RESOURCES, ["prompts"]],
 };
-const READY_TIMEOUT_MS = 60_000;
 /** One requirement set takes seconds; this only stops a wedged run. */
 const RUN_TIMEOUT_MS = 180_000;
 
@@ -72,10 +70,8 @@ const known = readKnownFailures(join(root, "test", "conformance", "known-failure
 const outputRoot = mkdtempSync(join(tmpdir(), "mcp-conformance-"));
 
 const servers = [];
-process.on("exit", () => {
-  for (const server of servers) server.kill("SIGKILL");
-  rmSync(outputRoot, { recursive: true, force: true });
-});
+// wrangler-dev.mjs kills its servers if this process exits first.
+process.on("exit", () => rmSync(outputRoot, { recursive: true, force: true }));
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, async () => {
     await Promise.all(servers.map((server) => server.stop()));
@@ -107,7 +103,8 @@ try {
   }
 } catch (error) {
   console.error(`\n${error.message}`);
-  for (const server of servers) if (server.log) console.error(`\nwrangler dev (${server.name}) said:\n${server.log}`);
+  for (const server of servers)
+    if (server.log()) console.error(`\nwrangler dev (${server.name}) said:\n${server.log()}`);
   await Promise.all(servers.map((server) => server.stop()));
   process.exit(1);
 }
@@ -264,73 +261,12 @@ function readResults(out) {
 }
 
 /** `wrangler dev` on a free loopback port, in its own process group; resolves once it answers. */
+/** The Worker under `wrangler dev` (scripts/lib/wrangler-dev.mjs), named for the summary. */
 async function startWorker(name, args) {
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, "node_modules", "wrangler", "bin", "wrangler.js"),
-      "dev",
-      ...args,
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(inspectorPort),
-      "--log-level",
-      "warn",
-    ],
-    {
-      cwd: root,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-    },
-  );
-  const server = {
-    name,
-    url: `http://127.0.0.1:${port}/mcp`,
-    log: "",
-    kill(signal) {
-      try {
-        process.kill(-child.pid, signal);
-      } catch {}
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, "exit");
-      server.kill("SIGTERM");
-      const timeout = new Promise((resolve) => setTimeout(resolve, 10_000, "timeout"));
-      if ((await Promise.race([exited, timeout])) === "timeout") server.kill("SIGKILL");
-    },
-  };
-  servers.push(server);
-  child.stdout.on("data", (chunk) => (server.log += chunk));
-  child.stderr.on("data", (chunk) => (server.log += chunk));
-
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev (${name}) exited with code ${child.exitCode}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return server;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error(`wrangler dev (${name}) did not answer on port ${port} within ${READY_TIMEOUT_MS / 1000} s`);
-}
-
-/** A loopback port nobody listens on right now (the OS picks it). */
-async function freePort() {
-  const probe = createServer();
-  probe.listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address();
-  probe.close();
-  await once(probe, "close");
-  return port;
+  const server = await startWranglerDev({ args });
+  const entry = { name, url: `${server.origin}/mcp`, stop: server.stop, log: server.log };
+  servers.push(entry);
+  return entry;
 }
 
 /** Runs a command to completion (killed after RUN_TIMEOUT_MS) and resolves with its output. */

@@ -1,5 +1,6 @@
 // Starts this Worker under `wrangler dev` on loopback ports the OS picks, for scripts and tests
 // that need it served for real (the conformance suite, the browser test of the app views).
+// Listens on 127.0.0.1 only.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
@@ -11,10 +12,11 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const bin = (pkg, file) => join(root, "node_modules", pkg, file);
 
 /**
- * `wrangler dev` with the given vars (e.g. { MCP_AUTH: "none" }), resolved once it answers `/`.
- * `stop()` ends wrangler and the workerd it started; it also runs if this process exits first.
+ * `wrangler dev` with the given vars (e.g. { MCP_AUTH: "none" }) and further arguments (e.g.
+ * ["-c", "test/conformance/wrangler.toml"]), resolved once it answers `/`. `stop()` ends wrangler
+ * and the workerd it started; it also runs if this process exits first.
  */
-export async function startWranglerDev({ vars = {}, port, inspectorPort } = {}) {
+export async function startWranglerDev({ vars = {}, args = [], port, inspectorPort } = {}) {
   port ??= await freePort();
   inspectorPort ??= await freePort();
   const server = spawn(
@@ -22,6 +24,9 @@ export async function startWranglerDev({ vars = {}, port, inspectorPort } = {}) 
     [
       bin("wrangler", "bin/wrangler.js"),
       "dev",
+      ...args,
+      "--ip",
+      "127.0.0.1",
       "--port",
       String(port),
       "--inspector-port",
@@ -63,7 +68,7 @@ export async function startWranglerDev({ vars = {}, port, inspectorPort } = {}) 
   for (;;) {
     if (!running()) throw new Error(`wrangler dev exited with code ${server.exitCode}:\n${log}`);
     try {
-      const response = await fetch(`http://localhost:${port}/`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
       if (response.ok) break;
     } catch {}
     if (Date.now() > deadline) {
@@ -72,7 +77,7 @@ export async function startWranglerDev({ vars = {}, port, inspectorPort } = {}) 
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  return { port, origin: `http://localhost:${port}`, stop, log: () => log };
+  return { port, origin: `http://127.0.0.1:${port}`, stop, log: () => log };
 }
 
 /** A port nobody listens on right now (the OS picks it). */
