@@ -49,6 +49,7 @@ export async function prepareBaseline({ root, out, ref, log }) {
   if ((await entryKind(modules)) === "link") throw new Error(`bench: ${modules} is a symlink; refusing to npm ci`);
   log(`installing the baseline's dependencies (npm ci in ${dir})…`);
   await run(npmBin(), ["ci", "--no-audit", "--no-fund", "--loglevel=error"], dir);
+  await mkdir(modules, { recursive: true }); // a lockfile without dependencies installs nothing
   await writeFile(join(dir, STAMP), `${lockHash}\n`);
   return { ref, sha, root: dir };
 }
