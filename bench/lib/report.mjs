@@ -7,7 +7,7 @@ export function render(r) {
   const base = r.baseline ? `baseline ${r.baseline.ref} (${r.baseline.sha.slice(0, 12)})` : "no baseline";
   lines.push(
     `MCP Worker bench — ${r.machine.cpus} × ${r.machine.cpu ?? "CPU"}, Node ${r.machine.node}, workerd ${r.machine.workerd}, load ${r.machine.loadavg.map((x) => x.toFixed(1)).join(" ")}`,
-    `this build vs ${base}, one workerd, direct loopback sockets; ${r.settings.connections} connections, ${r.settings.rounds} rounds × ${r.settings.durationMs / 1000} s per scenario, interleaved with the do-nothing Worker; tool: ${r.tool?.name}`,
+    `this build vs ${base}, one workerd, direct loopback sockets; ${r.settings.connections} connections, ${r.settings.rounds} rounds × ${r.settings.durationMs / 1000} s per scenario, interleaved with the do-nothing Worker; tool: ${r.tool?.name ?? "none (tools/list only)"}`,
     "",
   );
 

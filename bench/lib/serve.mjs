@@ -7,7 +7,7 @@
 
 import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { loadMiniflare, wranglerModule } from "./paths.mjs";
 
@@ -35,7 +35,10 @@ export async function serve({ root, floorPort, servers, entryPort, inspectorPort
   ];
   for (const [name, server] of Object.entries(servers)) {
     const meta = server.build.metadata;
-    const { bindings, kvNamespaces } = convertBindings(meta.bindings ?? [], await kvBindingNames(server.root));
+    const { bindings, kvNamespaces, durableObjects, assets } = convertBindings(
+      meta.bindings ?? [],
+      await declared(server.root),
+    );
     workers.push({
       name,
       modulesRoot: "/",
@@ -43,6 +46,10 @@ export async function serve({ root, floorPort, servers, entryPort, inspectorPort
       ...compatOf(meta),
       bindings: { ...bindings, ...server.vars },
       kvNamespaces: Object.fromEntries(Object.entries(kvNamespaces).map(([binding, id]) => [binding, `${name}-${id}`])),
+      // Each Worker's classes, from its own modules (two builds with the same class names side by
+      // side: every namespace belongs to the Worker that declares it), in memory like its KV.
+      durableObjects,
+      ...(assets && { serviceBindings: { [assets.binding]: serveFiles(assets.directory) } }),
       unsafeDirectSockets: [{ host: HOST, port: server.port }],
     });
   }
@@ -74,27 +81,75 @@ function compatOf(meta) {
 }
 
 /** The upload's bindings as Miniflare options (only the kinds this template declares). */
-function convertBindings(list, kvNames) {
+function convertBindings(list, config) {
   const bindings = {};
   const kvNamespaces = {};
+  const durableObjects = {};
+  let assets;
   for (const b of list) {
     if (b.type === "plain_text" || b.type === "secret_text") bindings[b.name] = b.text;
     else if (b.type === "json") bindings[b.name] = b.json;
     else if (b.type === "kv_namespace") kvNamespaces[b.name] = b.namespace_id ?? b.name;
     // A KV namespace declared without an id is provisioned on first deploy; the upload says
     // "inherit" and the kind comes from wrangler.toml.
-    else if (b.type === "inherit" && kvNames.has(b.name)) kvNamespaces[b.name] = b.name;
+    else if (b.type === "inherit" && config.kv.has(b.name)) kvNamespaces[b.name] = b.name;
+    // A class this Worker exports (a class of another script would need that script served too).
+    // SQLite-backed when wrangler.toml's [[migrations]] created it with new_sqlite_classes.
+    else if (b.type === "durable_object_namespace" && !b.script_name)
+      durableObjects[b.name] = { className: b.class_name, useSQLite: config.sqliteClasses.has(b.class_name) };
+    else if (b.type === "assets" && config.assetsDirectory)
+      assets = { binding: b.name, directory: config.assetsDirectory };
     else
       throw new Error(`bench: cannot serve binding ${b.name} of type ${b.type} locally; add it to bench/lib/serve.mjs`);
   }
-  return { bindings, kvNamespaces };
+  return { bindings, kvNamespaces, durableObjects, assets };
 }
 
-/** Binding names of wrangler.toml's [[kv_namespaces]], read with wrangler's own config reader. */
-async function kvBindingNames(root) {
+/**
+ * What the upload form does not say, from wrangler.toml (wrangler's own config reader): which
+ * "inherit" bindings are KV namespaces, which Durable Object classes are SQLite-backed, and where
+ * the static assets are.
+ */
+async function declared(root) {
   const { unstable_readConfig } = await import(pathToFileURL(wranglerModule(root)).href);
   const config = unstable_readConfig({ config: join(root, "wrangler.toml") });
-  return new Set((config.kv_namespaces ?? []).map((kv) => kv.binding));
+  const sqliteClasses = new Set();
+  for (const migration of config.migrations ?? []) {
+    for (const name of migration.new_sqlite_classes ?? []) sqliteClasses.add(name);
+    for (const { from, to } of migration.renamed_classes ?? []) if (sqliteClasses.delete(from)) sqliteClasses.add(to);
+    for (const name of migration.deleted_classes ?? []) sqliteClasses.delete(name);
+  }
+  const directory = config.assets?.directory;
+  return {
+    kv: new Set((config.kv_namespaces ?? []).map((kv) => kv.binding)),
+    sqliteClasses,
+    assetsDirectory: directory && resolve(root, directory),
+  };
+}
+
+/**
+ * The assets binding, as a function in this process that serves the directory's files. Miniflare's
+ * own assets support would put its router Worker in front of the Worker's socket (every request
+ * would pay for it, and the floor would not); the bench's requests never read an asset, so the
+ * binding only has to answer correctly when one is read.
+ */
+function serveFiles(directory) {
+  const types = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".json": "application/json",
+  };
+  return async (request) => {
+    const path = resolve(directory, `.${decodeURIComponent(new URL(request.url).pathname)}`);
+    if (!path.startsWith(`${directory}/`)) return new Response("Not Found", { status: 404 });
+    try {
+      const body = await readFile(path);
+      return new Response(body, { headers: { "Content-Type": types[extname(path)] ?? "application/octet-stream" } });
+    } catch {
+      return new Response("Not Found", { status: 404 });
+    }
+  };
 }
 
 /** workerd processes that are children of this process (Miniflare spawns one). */

@@ -10,7 +10,9 @@ import { BENCH_TOOLS, MODERN_VERSION } from "../config.mjs";
 
 /**
  * @param eras which eras to check: "legacy" (2025, initialize) and/or "modern" (2026-07-28)
- * @returns per era: { tools, tool, list: { headers, body }, call: { headers, body } }
+ * @returns per era: { tools, tool, list, call, first } with each request's { headers, body }:
+ *   tools/list (none when the server has no tools), tools/call (none when it has no tool the
+ *   bench can call), and the era's first request (initialize, server/discover)
  */
 export async function smoke(url, headers = {}, eras = ["legacy", "modern"]) {
   const result = {};
@@ -25,7 +27,7 @@ async function smokeEra(url, headers, versionNegotiation) {
   const recordingFetch = async (input, init = {}) => {
     if (init.method === "POST" && typeof init.body === "string") {
       const message = JSON.parse(init.body);
-      if (message.method === "tools/list" || message.method === "tools/call") {
+      if (["tools/list", "tools/call", "initialize", "server/discover"].includes(message.method)) {
         const recorded = new Headers(init.headers);
         recorded.delete("authorization");
         recorded.delete("content-length");
@@ -43,14 +45,21 @@ async function smokeEra(url, headers, versionNegotiation) {
   try {
     const { tools } = await client.listTools();
     const tool = chooseTool(tools);
-    const result = await client.callTool({ name: tool.name, arguments: tool.arguments });
-    if (!tool.check(JSON.stringify(result))) {
-      throw new Error(`${tool.name} answered ${JSON.stringify(result).slice(0, 300)}`);
+    // A fork without any tool the bench can call (the examples deleted): tools/list only.
+    if (tool) {
+      const result = await client.callTool({ name: tool.name, arguments: tool.arguments });
+      if (!tool.check(JSON.stringify(result))) {
+        throw new Error(`${tool.name} answered ${JSON.stringify(result).slice(0, 300)}`);
+      }
     }
+    // A server without tools does not advertise them, and the client then sends no tools/list.
     const list = sent.find((s) => s.rpc === "tools/list");
     const call = sent.find((s) => s.rpc === "tools/call");
-    if (!list || !call) throw new Error("the client's tools/list and tools/call requests were not seen");
-    return { tools: tools.length, tool, list, call };
+    const first = sent.find((s) => s.rpc === "initialize" || s.rpc === "server/discover");
+    if ((tools.length && !list) || (tool && !call) || !first) {
+      throw new Error("the client's requests (initialize or server/discover, tools/list, tools/call) were not seen");
+    }
+    return { tools: tools.length, tool, list, call, first };
   } finally {
     await client.close();
   }
@@ -58,16 +67,13 @@ async function smokeEra(url, headers, versionNegotiation) {
 
 /**
  * The tool a build's load calls (bench/config.mjs): the first configured one it lists, else any
- * tool without required arguments, called with `{}`.
+ * tool without required arguments, called with `{}`; undefined when there is none (tools/call is
+ * then not measured for that build).
  */
 export function chooseTool(tools) {
   for (const candidate of BENCH_TOOLS) if (tools.some((t) => t.name === candidate.name)) return candidate;
   const plain = tools.find((t) => !(t.inputSchema?.required?.length > 0));
-  if (!plain) {
-    throw new Error(
-      `no tool to bench: none of ${BENCH_TOOLS.map((t) => t.name).join(", ")} is listed, and every tool has required arguments (add one to BENCH_TOOLS in bench/config.mjs)`,
-    );
-  }
+  if (!plain) return undefined;
   return {
     name: plain.name,
     arguments: {},
@@ -79,12 +85,16 @@ export function chooseTool(tools) {
 export async function smokePages(url, toolName) {
   const landing = await fetch(new URL("/", url));
   const html = await landing.text();
-  if (landing.status !== 200 || !html.includes(toolName)) {
+  if (landing.status !== 200 || (toolName && !html.includes(toolName))) {
     throw new Error(`GET / answered ${landing.status}: ${html.slice(0, 200)}`);
   }
   const card = await fetch(new URL("/.well-known/mcp/server-card.json", url));
   const json = await card.json().catch(() => undefined);
-  if (card.status !== 200 || !json?.tools?.some((t) => t.name === toolName)) {
+  if (
+    card.status !== 200 ||
+    !Array.isArray(json?.tools) ||
+    (toolName && !json.tools.some((t) => t.name === toolName))
+  ) {
     throw new Error(`GET /.well-known/mcp/server-card.json answered ${card.status}`);
   }
 }
