@@ -5,7 +5,7 @@ import { type AnyTool, isApp } from "../src/mcp/define.js";
 import { readSession } from "../src/mcp/legacy-session.js";
 import * as generated from "../src/mcp/registry.gen.js";
 import { serving } from "./fixtures/harness.js";
-import { CLIENT_KINDS } from "./helpers/clients.js";
+import { APP_CLIENTS, DECLARING_APPS } from "./helpers/clients.js";
 import { fetchWorker } from "./helpers/worker.js";
 
 // How MCP Apps are offered (src/mcp/apps-negotiation.ts, src/mcp/server.ts), with the harness's
@@ -16,25 +16,8 @@ const open = { MCP_AUTH: "none" } as const;
 /** Widened: the generated list is a tuple, and `readonly []` when src/mcp/apps/ is empty. */
 const tools: readonly AnyTool[] = generated.tools;
 const VIEW = "ui://panel/view.html";
-const declaring = { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } };
 
-/** What these tests read besides the common client surface: the `_meta` of tools and resources. */
-interface AnyClient {
-  listTools(): Promise<{ tools: { name: string; _meta?: Record<string, unknown> }[] }>;
-  listResources(): Promise<{ resources: { uri: string; mimeType?: string; _meta?: Record<string, unknown> }[] }>;
-  readResource(params: { uri: string }): Promise<{ contents: Record<string, unknown>[] }>;
-  callTool(params: { name: string; arguments: Record<string, unknown> }): Promise<Record<string, unknown>>;
-  getServerCapabilities(): Record<string, unknown> | undefined;
-  close(): Promise<void>;
-}
-
-/** Each era's SDK client (test/helpers/clients.ts), declaring the extension or not. */
-const eras = Object.fromEntries(
-  CLIENT_KINDS.map((kind) => [
-    kind.era === "modern" ? "2026-07-28" : "2025-11-25",
-    async (apps: boolean) => (await kind.connect({ capabilities: apps ? declaring : {} })) as unknown as AnyClient,
-  ]),
-) as Record<"2026-07-28" | "2025-11-25", (apps: boolean) => Promise<AnyClient>>;
+const eras = APP_CLIENTS;
 
 describe("with the harness's app", () => {
   serving();
@@ -111,8 +94,8 @@ describe("with the harness's app", () => {
       );
 
     it("gives a session id only to a client that declared the extension, never the same twice", async () => {
-      const first = await init(declaring);
-      const second = await init(declaring);
+      const first = await init(DECLARING_APPS);
+      const second = await init(DECLARING_APPS);
       expect(first.status).toBe(200);
       // The session id says so (src/mcp/legacy-session.ts), and nothing is stored.
       expect(readSession(first.headers.get("Mcp-Session-Id"))).toMatchObject({ apps: true });

@@ -1,4 +1,5 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { EXTENSION_ID, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import { LegacyClient, LegacyHttpTransport, legacyValidator } from "./legacy-client.js";
 import { BASE, workerFetch } from "./worker.js";
 
@@ -83,3 +84,25 @@ export const CLIENT_KINDS: readonly ClientKind[] = [
     },
   },
 ];
+
+/** Declares the MCP Apps extension (io.modelcontextprotocol/ui), as a host that renders views does. */
+export const DECLARING_APPS = { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } };
+
+/** What app tests read besides the common client surface: the `_meta` of tools and resources. */
+export interface AppAwareClient {
+  listTools(): Promise<{ tools: { name: string; _meta?: Record<string, unknown> }[] }>;
+  listResources(): Promise<{ resources: { uri: string; mimeType?: string; _meta?: Record<string, unknown> }[] }>;
+  readResource(params: { uri: string }): Promise<{ contents: Record<string, unknown>[] }>;
+  callTool(params: { name: string; arguments: Record<string, unknown> }): Promise<Record<string, unknown>>;
+  getServerCapabilities(): Record<string, unknown> | undefined;
+  close(): Promise<void>;
+}
+
+/** Each era's SDK client, by protocol revision, declaring the MCP Apps extension or not. */
+export const APP_CLIENTS = Object.fromEntries(
+  CLIENT_KINDS.map((kind) => [
+    kind.era === "modern" ? "2026-07-28" : "2025-11-25",
+    async (apps: boolean) =>
+      (await kind.connect({ capabilities: apps ? DECLARING_APPS : {} })) as unknown as AppAwareClient,
+  ]),
+) as Record<"2026-07-28" | "2025-11-25", (apps: boolean) => Promise<AppAwareClient>>;

@@ -1,6 +1,6 @@
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import { describe, expect, it } from "vitest";
-import { CLIENT_KINDS } from "../../../test/helpers/clients.js";
+import { APP_CLIENTS } from "../../../test/helpers/clients.js";
 import { fetchWorker } from "../../../test/helpers/worker.js";
 
 // The temperature_table app (./temperature_table.ts, its view in ./temperature_table/), through the
@@ -9,25 +9,8 @@ import { fetchWorker } from "../../../test/helpers/worker.js";
 // (test/apps.test.ts); this file goes with the example: delete both together.
 const open = { MCP_AUTH: "none" } as const;
 const VIEW = "ui://temperature_table/view.html";
-const declaring = { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } };
 
-/** What these tests read besides the common client surface: the `_meta` of tools and resources. */
-interface AnyClient {
-  listTools(): Promise<{ tools: { name: string; _meta?: Record<string, unknown> }[] }>;
-  listResources(): Promise<{ resources: { uri: string; mimeType?: string; _meta?: Record<string, unknown> }[] }>;
-  readResource(params: { uri: string }): Promise<{ contents: Record<string, unknown>[] }>;
-  callTool(params: { name: string; arguments: Record<string, unknown> }): Promise<Record<string, unknown>>;
-  getServerCapabilities(): Record<string, unknown> | undefined;
-  close(): Promise<void>;
-}
-
-/** Each era's SDK client (test/helpers/clients.ts), declaring the extension or not. */
-const eras = Object.fromEntries(
-  CLIENT_KINDS.map((kind) => [
-    kind.era === "modern" ? "2026-07-28" : "2025-11-25",
-    async (apps: boolean) => (await kind.connect({ capabilities: apps ? declaring : {} })) as unknown as AnyClient,
-  ]),
-) as Record<"2026-07-28" | "2025-11-25", (apps: boolean) => Promise<AnyClient>>;
+const eras = APP_CLIENTS;
 
 describe.each(Object.keys(eras) as (keyof typeof eras)[])("the temperature_table app, %s client", (era) => {
   describe("that declares io.modelcontextprotocol/ui", () => {
