@@ -1,55 +1,78 @@
+import { McpServer, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
-import { jsonUnlessStreamed } from "../src/mcp/legacy-response.js";
+import * as z from "zod";
+import { firstSent, jsonUnlessStreamed } from "../src/mcp/legacy-response.js";
 
-// The 2025-era answer shape (src/mcp/legacy-response.ts), on streams built byte by byte: the
-// transport's chunking is not a contract, so events split anywhere must read the same.
+// The 2025-era answer shape (src/mcp/legacy-response.ts), on the SDK's own transport streaming
+// (as the 2025 leg runs it for a call): what the server sends first decides.
 
-const encoder = new TextEncoder();
-const RESULT = '{"result":{"content":[]},"jsonrpc":"2.0","id":3}';
-const PROGRESS = '{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":1,"progress":5}}';
+const ACCEPT = "application/json, text/event-stream";
 
-function sse(chunks: string[], headers: Record<string, string> = {}): Response {
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
-      controller.close();
-    },
+function call(name: string, id = 3): Request {
+  return new Request("http://localhost/mcp", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: ACCEPT, "MCP-Protocol-Version": "2025-11-25" },
+    body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: {} } }),
   });
-  return new Response(body, { headers: { "Content-Type": "text/event-stream", "Mcp-Extra": "kept", ...headers } });
 }
 
-function split(text: string, size: number): string[] {
-  const parts: string[] = [];
-  for (let i = 0; i < text.length; i += size) parts.push(text.slice(i, i + size));
-  return parts;
+async function serve(request: Request): Promise<Response> {
+  const server = new McpServer({ name: "t", version: "1" }, { capabilities: { logging: {} } });
+  server.registerTool("quiet", { inputSchema: z.object({}) }, async () => ({
+    content: [{ type: "text", text: 'line\nwith "quotes" and data: inside' }],
+  }));
+  server.registerTool("chatty", { inputSchema: z.object({}) }, async (_args, ctx) => {
+    await ctx.mcpReq.log("info", "working");
+    return { content: [{ type: "text", text: "done" }] };
+  });
+  server.registerTool("broken", { inputSchema: z.object({}) }, async () => {
+    throw new Error("boom");
+  });
+  const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: false });
+  await server.connect(transport);
+  const first = firstSent(transport);
+  const parsedBody = await request.clone().json();
+  return jsonUnlessStreamed(await transport.handleRequest(request, { parsedBody }), first);
 }
 
 describe("jsonUnlessStreamed", () => {
-  it("turns a stream whose first message is the response into that JSON body, however it is chunked", async () => {
-    const text = `: keep-alive\n\nid: 1\ndata:\n\nevent: message\ndata: ${RESULT}\n\n`;
-    for (const size of [1, 7, text.length]) {
-      const response = await jsonUnlessStreamed(sse(split(text, size)));
-      expect(response.headers.get("Content-Type"), `chunks of ${size}`).toBe("application/json");
-      expect(response.headers.get("Mcp-Extra")).toBe("kept");
-      expect(await response.json()).toEqual(JSON.parse(RESULT));
-    }
+  it("answers one JSON body when the first message the server sends is the response", async () => {
+    const response = await serve(call("quiet"));
+    expect(response.headers.get("Content-Type")).toBe("application/json");
+    expect(await response.json()).toMatchObject({
+      jsonrpc: "2.0",
+      id: 3,
+      result: { content: [{ type: "text", text: 'line\nwith "quotes" and data: inside' }] },
+    });
   });
 
-  it("passes a stream that starts with a notification on unchanged, every byte in order", async () => {
-    const text = `event: message\ndata: ${PROGRESS}\n\nevent: message\ndata: ${RESULT}\n\n`;
-    for (const size of [1, 13, text.length]) {
-      const response = await jsonUnlessStreamed(sse(split(text, size)));
-      expect(response.headers.get("Content-Type")).toBe("text/event-stream");
-      expect(await response.text(), `chunks of ${size}`).toBe(text);
-    }
+  it("answers a tool error as JSON too", async () => {
+    const response = await serve(call("broken", 4));
+    expect(response.headers.get("Content-Type")).toBe("application/json");
+    expect(await response.json()).toMatchObject({ id: 4, result: { isError: true } });
   });
 
-  it("leaves a JSON answer, a 202 and an empty stream as they are", async () => {
-    const json = new Response(RESULT, { headers: { "Content-Type": "application/json" } });
-    expect(await jsonUnlessStreamed(json)).toBe(json);
+  it("passes a stream that starts with a log message on: the log, then the result, in order", async () => {
+    const response = await serve(call("chatty"));
+    expect(response.headers.get("Content-Type")).toBe("text/event-stream");
+    const messages = (await response.text())
+      .split("\n")
+      .filter((line) => line.startsWith("data: ") && line.length > 6)
+      .map((line) => JSON.parse(line.slice(6)));
+    expect(messages.map((m) => m.method ?? (m.result ? "result" : "?"))).toEqual(["notifications/message", "result"]);
+    expect(messages[0].params.data).toBe("working");
+  });
+
+  it("leaves a JSON answer and a 202 as they are, and a stream closed before any message", async () => {
+    const never = new Promise<undefined>(() => {});
+    const json = new Response("{}", { headers: { "Content-Type": "application/json" } });
+    expect(await jsonUnlessStreamed(json, never)).toBe(json);
     const accepted = new Response(null, { status: 202 });
-    expect(await jsonUnlessStreamed(accepted)).toBe(accepted);
-    const empty = await jsonUnlessStreamed(sse([]));
-    expect(await empty.text()).toBe("");
+    expect(await jsonUnlessStreamed(accepted, never)).toBe(accepted);
+    const transport = new WebStandardStreamableHTTPServerTransport();
+    const first = firstSent(transport);
+    await transport.close();
+    const empty = new Response("", { headers: { "Content-Type": "text/event-stream" } });
+    expect(await jsonUnlessStreamed(empty, first)).toBe(empty);
   });
 });

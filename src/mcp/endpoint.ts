@@ -10,7 +10,7 @@ import {
 import { rendersApps } from "./apps-negotiation.js";
 import { isLegacy } from "./era.js";
 import { AskingTransport, answersIn, deliverAnswers, mayAsk, ownerOf } from "./legacy-push.js";
-import { jsonUnlessStreamed } from "./legacy-response.js";
+import { firstSent, jsonUnlessStreamed } from "./legacy-response.js";
 import { type LegacySession, readSession, sessionIdFor } from "./legacy-session.js";
 import { answersFromCache, createMcpServer, type McpRequest } from "./server.js";
 
@@ -130,8 +130,9 @@ interface LegacyClient {
  * transport per request, `initialize` answered like any other request. The SDK's own stateless
  * leg (`legacy: 'stateless'`) always answers with an event stream; this one answers with one JSON
  * body when the client takes it, as the 1.x template did — no stream to hold open. `adaptive`: the
- * transport streams, and `jsonUnlessStreamed` turns the stream back into that JSON body unless the
- * handler sent something before its result (log messages), which then arrives as it was sent.
+ * transport streams, and `jsonUnlessStreamed` answers that JSON body instead when the first message
+ * the server sent is the response; a handler that sent something before its result (log messages)
+ * gets the stream as it was written.
  * A call from a client that can be asked for input (its session says so) is served by a server
  * that knows it, on a transport that can ask (src/mcp/legacy-push.ts).
  */
@@ -150,9 +151,12 @@ async function serveLegacy(
     : new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
   await server.connect(transport);
   if (transport instanceof AskingTransport && client.session) await transport.replayInitialize(client.session);
+  // Watched from before the request reaches the server (after any replayed initialize): the first
+  // thing the server sends for it decides the answer's shape.
+  const first = adaptive ? firstSent(transport) : undefined;
   const answered = (async () => {
     let response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
-    if (adaptive) response = await jsonUnlessStreamed(response);
+    if (first) response = await jsonUnlessStreamed(response, first);
     // A client that declared at initialize what later requests need (MCP Apps, or a way to answer
     // questions): the session id it will send back says so (src/mcp/legacy-session.ts). Nothing
     // is stored; any other client gets no session id.
