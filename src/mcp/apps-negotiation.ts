@@ -2,6 +2,7 @@ import { EXTENSION_ID, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps
 import { CLIENT_CAPABILITIES_META_KEY } from "@modelcontextprotocol/server";
 import type { Era } from "./define.js";
 import type { LegacySession } from "./legacy-session.js";
+import { isObject } from "./message.js";
 
 /**
  * Whether the client renders MCP Apps: it declared the io.modelcontextprotocol/ui extension with
@@ -33,8 +34,4 @@ function declaresApps(capabilities: unknown): boolean {
   if (!isObject(capabilities) || !isObject(capabilities.extensions)) return false;
   const ui = capabilities.extensions[EXTENSION_ID];
   return isObject(ui) && Array.isArray(ui.mimeTypes) && ui.mimeTypes.includes(RESOURCE_MIME_TYPE);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
 }

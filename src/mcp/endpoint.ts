@@ -12,6 +12,7 @@ import { isLegacy } from "./era.js";
 import { AskingTransport, answersIn, deliverAnswers, mayAsk, ownerOf } from "./legacy-push.js";
 import { firstSent, jsonUnlessStreamed } from "./legacy-response.js";
 import { type LegacySession, readSession, sessionIdFor } from "./legacy-session.js";
+import { HANDLER_METHODS, methodOf } from "./message.js";
 import { answersFromCache, createMcpServer, type McpRequest } from "./server.js";
 
 /**
@@ -95,7 +96,7 @@ export async function serveMcp({
     // A single call from a client that takes both: JSON unless the handler reports first (logs,
     // questions). Only this server's handlers can: lists come from the per-isolate cache, and
     // initialize and ping from the SDK, so those answer JSON at once, without a stream to read back.
-    const adaptive = !stream && acceptsStream === true && runsHandler(parsedBody);
+    const adaptive = !stream && acceptsStream === true && HANDLER_METHODS.has(methodOf(parsedBody) ?? "");
     const asking = mayAsk(parsedBody, session, stream || adaptive, context.env);
     const askable = asking ? { askable: session.capabilities } : {};
     contexts.set(request, { context: { ...context, apps, ...askable }, parsedBody });
@@ -107,14 +108,6 @@ export async function serveMcp({
   }
   contexts.set(request, { context: { ...context, apps }, parsedBody });
   return modern[responseMode].fetch(request, { parsedBody, authInfo });
-}
-
-/** Methods answered by a tool, prompt or resource of this server (which may log or ask first). */
-const HANDLER_METHODS = new Set(["tools/call", "prompts/get", "resources/read"]);
-
-function runsHandler(body: unknown): boolean {
-  const method = typeof body === "object" && body !== null && (body as { method?: unknown }).method;
-  return typeof method === "string" && HANDLER_METHODS.has(method);
 }
 
 /** What the 2025 leg knows of the client beyond this request: its session, and whether it renders apps. */

@@ -10,6 +10,7 @@ import {
 import type { User } from "../types.js";
 import { canBeAsked, type LegacySession } from "./legacy-session.js";
 import type { Mailbox, Outcome } from "./mailbox.js";
+import { HANDLER_METHODS, isObject, methodOf } from "./message.js";
 
 /**
  * Server-to-client requests for 2025-era clients, on a stateless Worker.
@@ -47,9 +48,6 @@ const KEY = /^[A-Za-z0-9_-]{22}$/;
 const REPLAY_ID = "replayed-initialize";
 const REPLAY_TIMEOUT_MS = 2_000;
 
-/** The methods whose handlers may ask (`inputRequired` is valid on these three only). */
-const ASKING_METHODS = new Set(["tools/call", "prompts/get", "resources/read"]);
-
 /** Who may answer a question: who asked it, in which session. */
 export function ownerOf(user: User | undefined, authInfo: AuthInfo | undefined, sessionId: string): string {
   return JSON.stringify([user ? `${user.provider}:${user.id}` : "anonymous", authInfo?.clientId ?? "", sessionId]);
@@ -66,14 +64,7 @@ export function mayAsk(
   streamed: boolean,
   env: Env,
 ): session is LegacySession {
-  return (
-    streamed &&
-    canBeAsked(session) &&
-    env.MAILBOX !== undefined &&
-    isObject(body) &&
-    typeof body.method === "string" &&
-    ASKING_METHODS.has(body.method)
-  );
+  return streamed && canBeAsked(session) && env.MAILBOX !== undefined && HANDLER_METHODS.has(methodOf(body) ?? "");
 }
 
 /**
@@ -269,8 +260,4 @@ function randomKey(): string {
   let binary = "";
   for (const byte of crypto.getRandomValues(new Uint8Array(16))) binary += String.fromCharCode(byte);
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
 }

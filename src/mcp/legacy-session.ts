@@ -1,4 +1,5 @@
 import type { ClientCapabilities } from "@modelcontextprotocol/server";
+import { isObject } from "./message.js";
 
 /**
  * What a 2025-era client said in `initialize` that later requests still need, carried by the
@@ -101,8 +102,4 @@ function fromBase64url(text: string): string {
   return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
     Uint8Array.from(binary, (c) => c.charCodeAt(0)),
   );
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
 }

@@ -25,6 +25,7 @@ import {
   type ViewDefinition,
 } from "./define.js";
 import { serverInfo } from "./info.js";
+import { methodOf } from "./message.js";
 import * as generated from "./registry.gen.js";
 import { requestStateVerifier } from "./request-state.js";
 import { withCachedJsonSchema } from "./schemas.js";
@@ -125,8 +126,8 @@ export function createMcpServer(request: McpRequest, era: Era, body?: unknown): 
 
 /** Whether a request is a list this server answers from its per-isolate cache (`cachedList`). */
 export function answersFromCache(body: unknown): boolean {
-  const method = typeof body === "object" && body !== null && (body as { method?: unknown }).method;
-  return typeof method === "string" && (LIST_METHODS as readonly string[]).includes(method);
+  const method = methodOf(body);
+  return method !== undefined && (LIST_METHODS as readonly string[]).includes(method);
 }
 
 /** Which tools, resources and prompts a request's server registers. */
@@ -158,10 +159,10 @@ function byName<T extends { name: string }>(items: readonly T[]): Map<string, re
  *   (matched by URI), `completion/complete`, batches, notifications.
  */
 function registrationsFor(body: unknown): Registrations {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return EVERYTHING;
-  const { method, params } = body as { method?: unknown; params?: { name?: unknown } };
-  if (typeof method !== "string") return EVERYTHING;
+  const method = methodOf(body);
+  if (method === undefined) return EVERYTHING;
   if (answersFromCache(body)) return NOTHING;
+  const { params } = body as { params?: { name?: unknown } };
   const name = typeof params?.name === "string" ? params.name : undefined;
   if (method === "tools/call") return { ...NOTHING, tools: (name && toolsByName.get(name)) || [] };
   if (method === "prompts/get") return { ...NOTHING, prompts: (name && promptsByName.get(name)) || [] };
