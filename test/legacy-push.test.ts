@@ -140,8 +140,9 @@ describe("the 2025-era session id carries what the client declared at initialize
     });
   });
 
-  it("still honours the apps-only id clients got before (mcp-apps.<uuid>)", () => {
-    expect(readSession(`mcp-apps.${crypto.randomUUID()}`)).toMatchObject({ apps: true, capabilities: {} });
+  it("takes an id in no encoding of ours as no session", () => {
+    expect(readSession(`mcp-apps.${crypto.randomUUID()}`)).toBeUndefined();
+    expect(readSession(crypto.randomUUID())).toBeUndefined();
   });
 });
 

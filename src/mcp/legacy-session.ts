@@ -30,8 +30,6 @@ export const MAX_SESSION_ID_LENGTH = 1024;
 /** Each kept capability's JSON, at most: real ones are a few bytes (`{}`, `{"form":{}}`); three fit the id. */
 const MAX_CAPABILITY_JSON = 128;
 const PREFIX = "v1.";
-/** The id main gave before this encoding (apps only), still honoured for clients that hold one. */
-const APPS_ONLY_PREFIX = "mcp-apps.";
 const PUSH_CAPABILITIES = ["sampling", "elicitation", "roots"] as const;
 
 /**
@@ -52,7 +50,6 @@ export function sessionIdFor(body: unknown, rendersApps: boolean): string | unde
 /** What a request's `Mcp-Session-Id` says, or undefined for none, or for one that is not ours. */
 export function readSession(header: string | null): LegacySession | undefined {
   if (!header || header.length > MAX_SESSION_ID_LENGTH) return undefined;
-  if (header.startsWith(APPS_ONLY_PREFIX)) return { protocolVersion: "", capabilities: {}, apps: true };
   if (!header.startsWith(PREFIX)) return undefined;
   let claim: unknown;
   try {
