@@ -14,12 +14,12 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { json, mcpCall, signIn } from "./lib/oauth-client.mjs";
+import { freePort } from "./lib/wrangler-dev.mjs";
 
 const READY_TIMEOUT_MS = 60_000;
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -151,17 +151,6 @@ function run(args) {
     child.stderr.on("data", (d) => (output += d));
     child.on("close", (code) => resolveRun({ code: code ?? 1, output }));
   });
-}
-
-/** A port nobody listens on right now (the OS picks it). */
-async function freePort() {
-  const probe = createServer();
-  probe.listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address();
-  probe.close();
-  await once(probe, "close");
-  return port;
 }
 
 async function waitUntilReady() {
