@@ -124,6 +124,16 @@ export function createMcpServer(request: McpRequest, era: Era, body?: unknown): 
   return server;
 }
 
+/**
+ * Whether every request for `method` gets the same answer, whoever asks (given the same request):
+ * the lists (see `cachedList`) and `server/discover`, which says what the server offers. The SDK's
+ * answers to these are replayed to the same request (src/mcp/replay.ts). A fork whose lists depend
+ * on the caller returns false here for them.
+ */
+export function sameForEveryCaller(method: string): boolean {
+  return method === "server/discover" || (LIST_METHODS as readonly string[]).includes(method);
+}
+
 /** Whether a request is a list this server answers from its per-isolate cache (`cachedList`). */
 export function answersFromCache(body: unknown): boolean {
   const method = methodOf(body);
