@@ -122,7 +122,7 @@ describe("what differs reaches the SDK", () => {
       }),
     );
     const uiOf = (answer: typeof plain) =>
-      (answer.result?.tools as { name: string; _meta?: { ui?: unknown } }[]).filter((tool) => tool._meta?.ui);
+      ((answer.result?.tools ?? []) as { name: string; _meta?: { ui?: unknown } }[]).filter((tool) => tool._meta?.ui);
     expect(uiOf(plain)).toEqual([]);
     expect(uiOf(withApps).length).toBeGreaterThan(0);
     // Asked again, each gets its own kind.
@@ -140,7 +140,7 @@ describe("what differs reaches the SDK", () => {
 
   it("a swapped registry is served at once, not the answer kept for the one before", async () => {
     const before = await answerOf(await modernWithId("tools/list", 1));
-    expect((before.result?.tools as unknown[]).length).toBeGreaterThan(0);
+    expect(((before.result?.tools ?? []) as unknown[]).length).toBeGreaterThan(0);
     useRegistry(emptyRegistry);
     try {
       // The empty registry has no tools: the SDK refuses tools/list, and nothing stale is replayed.
