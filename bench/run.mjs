@@ -85,7 +85,7 @@ if (baseline) {
 }
 
 // Opt-in: four more builds, twelve more load runs per round and eleven more cold targets make
-// the run about three minutes longer, and the floors change only when a dependency does.
+// the run two to three minutes longer, and the floors change only when a dependency does.
 const floorBuilds = opt.floors ? await buildFloors({ root, out, log }) : undefined;
 
 const servers = serversFor(build, baseBuild, floorBuilds);
@@ -290,7 +290,9 @@ async function measure(served) {
         const recorded = requests[g.server][g.era][op];
         const benchTool = requests[g.server][g.era].tool;
         if (!recorded) continue; // no tool to call on this build
-        const who = { baseline: "baseline", current: "this build", reference: `floor ${g.server.slice(4)}` }[g.build];
+        const who = { baseline: "baseline", current: "this build", reference: `floor ${servers[g.server].floor}` }[
+          g.build
+        ];
         specs.push({
           ...g,
           id:

@@ -44,6 +44,7 @@ export function floorServers({ root, builds, passphrase }) {
         build,
         root,
         config: join(root, "bench", "floors", `${id}.toml`),
+        floor: id,
         eras: FLOORS[id].eras,
         auth: FLOORS[id].auth,
         kind: "reference",
