@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // npm run bench [-- --json] [--baseline <ref>|none] [--duration 3] [--rounds 3] [--connections 8]
-//                [--startup-runs 5] [--port 8831] [--profile]
+//                [--startup-runs 5] [--port 8831] [--profile] [--floors]
 //
 // Builds the Worker as `wrangler deploy` would upload it, and the baseline (bench/config.mjs:
 // another commit, checked out and built the same way), then measures both side by side in one
 // run: upload size, startup CPU, the cold first /mcp request, and per-request CPU of tools/list
 // and tools/call in each protocol era, with and without OAuth, interleaved with a do-nothing
 // Worker served by the same workerd. Checks the budgets of docs/performance.md (issue 8: no
-// slower, no bigger than the baseline). Everything runs on loopback and stops by itself; the
-// exit code is 1 when a budget is missed.
+// slower, no bigger than the baseline). With --floors, also the reference floors (bench/floors/,
+// bench/lib/floors.mjs): what the mandated dependencies alone cost, measured the same way.
+// Everything runs on loopback and stops by itself; the exit code is 1 when a budget is missed.
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,7 @@ import { parseArgs } from "node:util";
 import { BASELINE_REF } from "./config.mjs";
 import { prepareBaseline } from "./lib/baseline.mjs";
 import { buildWorker } from "./lib/build.mjs";
+import { buildFloors, floorColdTargets, floorRows, floorServers } from "./lib/floors.mjs";
 import { load } from "./lib/load.mjs";
 import { getOAuthToken } from "./lib/oauth.mjs";
 import { workerdVersion } from "./lib/paths.mjs";
@@ -38,6 +40,7 @@ const { values: opt } = parseArgs({
     "startup-runs": { type: "string", default: "7" },
     port: { type: "string", default: "8831" },
     profile: { type: "boolean", default: false },
+    floors: { type: "boolean", default: false },
   },
 });
 const durationMs = bounded(opt.duration, 0.5, 30, "--duration") * 1000;
@@ -81,8 +84,14 @@ if (baseline) {
   );
 }
 
-const servers = serversFor(build, baseBuild);
-log(`serving the do-nothing Worker and ${Object.keys(servers).join(", ")} on 127.0.0.1:${port}-${port + 5}…`);
+// Opt-in: four more builds, twelve more load runs per round and eleven more cold targets make
+// the run two to three minutes longer, and the floors change only when a dependency does.
+const floorBuilds = opt.floors ? await buildFloors({ root, out, log }) : undefined;
+
+const servers = serversFor(build, baseBuild, floorBuilds);
+log(
+  `serving the do-nothing Worker and ${Object.keys(servers).join(", ")} on 127.0.0.1:${port}-${port + 5}${floorBuilds ? " (the floors on free ports)" : ""}…`,
+);
 const served = await serve({ root, floorPort: port, servers, entryPort: port + 3 });
 let result;
 try {
@@ -115,7 +124,7 @@ if (opt.profile) {
       durationMs: Math.max(durationMs, 3000),
       connections,
       scenarios: result.specs
-        .filter((s) => s.server !== "floor")
+        .filter((s) => s.server !== "floor" && s.build !== "reference")
         .map((s) => ({ ...s, request: requestFor(s, tokens[s.server]) })),
     });
   } finally {
@@ -158,6 +167,7 @@ const cold = await measureColdRequest({
     ...(result.requests["v1-open"]?.modern && {
       "baseline-modern": coldTarget(baseBuild, result.requests["v1-open"].modern),
     }),
+    ...(floorBuilds && floorColdTargets({ builds: floorBuilds, requests: result.requests, coldTarget })),
   },
 });
 
@@ -187,6 +197,10 @@ const report = {
   scenarios: result.scenarios,
   profiles: result.profiles,
 };
+if (floorBuilds) {
+  report.floorBundles = Object.fromEntries(Object.entries(floorBuilds).map(([id, b]) => [id, bundleReport(b, false)]));
+  report.floors = floorRows(report, { eras: ERAS, auths: AUTHS, ops: OPS, budgets: BUDGETS, baselineIdFor });
+}
 report.budgets = verdicts(report);
 report.pass = report.budgets.every((b) => b.pass !== false);
 
@@ -194,16 +208,19 @@ if (opt.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else process.stdout.write(render(report));
 process.exit(report.pass ? 0 : 1);
 
-function serversFor(current, base) {
+function serversFor(current, base, floors) {
   const none = { MCP_AUTH: "none" };
   const oauth = { MCP_AUTH: "oauth", AUTH_PASSPHRASE: PASSPHRASE };
+  const both = ["legacy", "modern"];
   return {
-    open: { port: port + 1, vars: none, build: current, root },
-    oauth: { port: port + 2, vars: oauth, build: current, root },
+    open: { port: port + 1, vars: none, build: current, root, eras: both, auth: "open", kind: "current" },
+    oauth: { port: port + 2, vars: oauth, build: current, root, eras: both, auth: "oauth", kind: "current" },
+    // The baseline is asked for 2025 first; whether it speaks 2026-07-28 too is tried in measure().
     ...(base && {
-      "v1-open": { port: port + 4, vars: none, build: base, root: baseline.root },
-      "v1-oauth": { port: port + 5, vars: oauth, build: base, root: baseline.root },
+      "v1-open": { port: port + 4, vars: none, build: base, root: baseline.root, eras: ["legacy"], auth: "open" },
+      "v1-oauth": { port: port + 5, vars: oauth, build: base, root: baseline.root, eras: ["legacy"], auth: "oauth" },
     }),
+    ...(floors && floorServers({ root, builds: floors, passphrase: PASSPHRASE })),
   };
 }
 
@@ -222,7 +239,7 @@ async function measure(served) {
   const tokens = {};
   let tool;
   for (const server of Object.keys(servers)) {
-    const eras = server.startsWith("v1-") ? ["legacy"] : ["legacy", "modern"];
+    const { eras } = servers[server];
     let headers = {};
     if (server.endsWith("oauth")) {
       let token;
@@ -263,14 +280,26 @@ async function measure(served) {
         if (requests[v1]?.[era]) group.push({ server: v1, era, build: "baseline" });
         if (requests[auth]) group.push({ server: auth, era, build: "current" });
       }
+      // The reference floors with the same auth, after this build's runs: each round's ratio to
+      // the baseline run comes from the same stretch of the machine's time.
+      for (const [server, s] of Object.entries(servers)) {
+        if (s.kind !== "reference" || s.auth !== auth) continue;
+        for (const era of s.eras) group.push({ server, era, build: "reference" });
+      }
       for (const g of group) {
         const recorded = requests[g.server][g.era][op];
         const benchTool = requests[g.server][g.era].tool;
         if (!recorded) continue; // no tool to call on this build
+        const who = { baseline: "baseline", current: "this build", reference: `floor ${servers[g.server].floor}` }[
+          g.build
+        ];
         specs.push({
           ...g,
-          id: `${g.build === "baseline" ? "v1" : "v2"}-${auth}-${op}-${ERAS[g.era]}`,
-          label: `${opLabel}, ${authLabel}, ${g.build === "baseline" ? "baseline" : "this build"}, ${ERAS[g.era]}`,
+          id:
+            g.build === "reference"
+              ? `${g.server}-${op}-${ERAS[g.era]}`
+              : `${g.build === "baseline" ? "v1" : "v2"}-${auth}-${op}-${ERAS[g.era]}`,
+          label: `${opLabel}, ${authLabel}, ${who}, ${ERAS[g.era]}`,
           auth,
           op,
           recorded,
@@ -321,7 +350,7 @@ async function measure(served) {
     const perRound = (fn) => (spec.id === "floor" ? undefined : list.map(fn));
     const ratios = perRound((run, r) => run.rps / floorMean(r, "rps"));
     const cpuRatios = perRound((run, r) => run.serverCpuUsPerReq / floorMean(r, "serverCpuUsPerReq"));
-    const base = spec.build === "current" && runs.get(baselineIdFor(spec));
+    const base = spec.build !== "baseline" && spec.id !== "floor" && runs.get(baselineIdFor(spec));
     const vsBaseline = base && list.map((run, r) => run.serverCpuUsPerReq / base[r].serverCpuUsPerReq);
     const rpsVsBaseline = base && list.map((run, r) => run.rps / base[r].rps);
     const all = [...list, warmup.get(spec.id)];
@@ -412,7 +441,7 @@ function verdicts(r) {
         pass: ratio <= BUDGETS.coldRatio,
       });
     }
-    for (const s of r.scenarios.filter((x) => x.cpuVsBaseline !== undefined)) {
+    for (const s of r.scenarios.filter((x) => x.build === "current" && x.cpuVsBaseline !== undefined)) {
       const base = r.scenarios.find((x) => x.id === baselineIdFor(s));
       list.push({
         name: `${OPS[s.op]} CPU/req, ${AUTHS[s.auth]}, ${ERAS[s.era]}`,

@@ -10,16 +10,18 @@ import { wranglerBin } from "./paths.mjs";
  * `wrangler deploy --dry-run`: the upload form (modules + metadata: bindings, compatibility
  * settings) in `worker.bundle`, the readable output in `worker/`, esbuild's metafile in
  * `meta.json`. Sizes are computed the way wrangler reports "Total Upload": every module except
- * source maps, concatenated, raw and gzip.
+ * source maps, concatenated, raw and gzip. `config`: another wrangler config than root's
+ * wrangler.toml (the reference floors, bench/floors/); `name`: the output's name in `out`.
  */
-export async function buildWorker({ root, out, minify }) {
-  const dir = join(out, minify === false ? "worker-unminified" : "worker");
+export async function buildWorker({ root, out, minify, config, name }) {
+  const dir = join(out, name ?? (minify === false ? "worker-unminified" : "worker"));
   const bundlePath = `${dir}.bundle`;
   const metafile = `${dir}.meta.json`;
   await rm(dir, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const args = ["deploy", "--dry-run", "--outdir", dir, "--outfile", bundlePath, "--metafile", metafile];
   if (minify === false) args.push("--no-minify");
+  if (config) args.push("--config", config);
   const output = await run(process.execPath, [wranglerBin(root), ...args], root);
   const reported = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output);
 

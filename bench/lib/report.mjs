@@ -27,6 +27,8 @@ export function render(r) {
     "",
   );
 
+  if (r.floors) lines.push(...floorsTable(r), "");
+
   const bundleLine = (label, b) =>
     `${label}${kib(b.rawBytes)} raw, ${kib(b.gzipBytes)} gzip${b.oauthIncluded ? " (OAuth included)" : ""}   largest: ${b.byPackage
       .slice(0, 5)
@@ -91,6 +93,29 @@ export function render(r) {
   }
   lines.push(r.pass ? "All budgets met." : "Some budgets are missed (FAIL above).", "");
   return lines.join("\n");
+}
+
+/**
+ * The reference floors beside the baseline and this build, each cell "figure (× baseline)"; "—"
+ * where a floor does not do what the row measures (bench/lib/floors.mjs says which).
+ */
+function floorsTable(r) {
+  const ids = Object.keys(r.floorBundles);
+  const cell = (c, unit) =>
+    c ? `${fmt(c.value, unit)} ${unit}${c.ratio === undefined ? "" : ` (${c.ratio.toFixed(2)})`}` : "—";
+  return [
+    "Reference floors (bench/floors/: the mandated engine alone, one tool; figure (× baseline))",
+    ...table(
+      ["", "baseline", "this build", ...ids, "budget"],
+      r.floors.map((row) => [
+        row.name,
+        row.baseline === undefined ? "" : `${fmt(row.baseline, row.unit)} ${row.unit}`,
+        cell(row.current, row.unit),
+        ...ids.map((id) => cell(row.floors[id], row.unit)),
+        row.budget,
+      ]),
+    ),
+  ];
 }
 
 function fmt(value, unit) {

@@ -14,10 +14,12 @@ import { loadMiniflare, wranglerModule } from "./paths.mjs";
 const HOST = "127.0.0.1";
 
 /**
- * @param servers name → { port, vars, build, root } for each Worker under test: the build
- *   (what buildWorker returned: modules, metadata from the upload form), the checkout it was built
- *   from (for its wrangler.toml), and vars that override its [vars]. Every Worker gets its own
- *   KV storage.
+ * @param servers name → { port, vars, build, root, config } for each Worker under test: the
+ *   build (what buildWorker returned: modules, metadata from the upload form), the checkout it was
+ *   built from and its wrangler config (root's wrangler.toml unless `config` names another), and
+ *   vars that override its [vars]. Port 0 takes a free port (the reference floors: they need not
+ *   be reached by a known port, and so cannot clash with another bench). Every Worker gets its
+ *   own KV storage.
  */
 export async function serve({ root, floorPort, servers, entryPort, inspectorPort }) {
   const { Miniflare, convertV4MiniflareOptions } = loadMiniflare(root);
@@ -37,7 +39,7 @@ export async function serve({ root, floorPort, servers, entryPort, inspectorPort
     const meta = server.build.metadata;
     const { bindings, kvNamespaces, durableObjects, assets } = convertBindings(
       meta.bindings ?? [],
-      await declared(server.root),
+      await declared(server.root, server.config),
     );
     workers.push({
       name,
@@ -65,10 +67,12 @@ export async function serve({ root, floorPort, servers, entryPort, inspectorPort
   );
   await mf.ready;
   const pid = (await workerdPids()).find((p) => !before.includes(p));
+  const urls = {};
+  for (const name of Object.keys(servers)) urls[name] = (await mf.unsafeGetDirectURL(name)).origin;
 
   return {
     floorUrl: `http://${HOST}:${floorPort}`,
-    urls: Object.fromEntries(Object.entries(servers).map(([name, { port }]) => [name, `http://${HOST}:${port}`])),
+    urls,
     inspectorUrl: (name) => `ws://${HOST}:${inspectorPort}/core:user:${name}`,
     /** CPU time (user + system, ms) the workerd process has used so far; undefined if unknown. */
     cpuMs: () => (pid ? processCpuMs(pid) : Promise.resolve(undefined)),
@@ -110,9 +114,9 @@ function convertBindings(list, config) {
  * "inherit" bindings are KV namespaces, which Durable Object classes are SQLite-backed, and where
  * the static assets are.
  */
-async function declared(root) {
+async function declared(root, configPath = join(root, "wrangler.toml")) {
   const { unstable_readConfig } = await import(pathToFileURL(wranglerModule(root)).href);
-  const config = unstable_readConfig({ config: join(root, "wrangler.toml") });
+  const config = unstable_readConfig({ config: configPath });
   const sqliteClasses = new Set();
   for (const migration of config.migrations ?? []) {
     for (const name of migration.new_sqlite_classes ?? []) sqliteClasses.add(name);
