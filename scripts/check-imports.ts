@@ -1,8 +1,10 @@
 // Checks that dependencies in src/ point one way (README, Layout): no import cycle between
 // modules, and no import against the layers, entry -> http -> (auth, card -> mcp) -> shared.
 // Every import counts: `import type` too (a type from a layer above is still knowledge of it) and
-// `import()` (a lazy load is still a dependency). `npm test` runs it; it prints each problem and
-// exits 1. Uses the TypeScript compiler's parser, so it reads the files as tsc does.
+// `import()` (a lazy load is still a dependency). It also checks what a new isolate evaluates at
+// startup (src/index.ts and what it imports as values, transitively): none of the packages in
+// NOT_AT_STARTUP. `npm test` runs it; it prints each problem and exits 1. Uses the TypeScript
+// compiler's parser, so it reads the files as tsc does.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +26,16 @@ const AREAS = {
   shared: [],
 } as const satisfies Record<string, readonly string[]>;
 type Area = keyof typeof AREAS;
+
+/**
+ * Packages the Worker loads on first use, never at startup (docs/performance.md, "Where startup
+ * goes"): a static value import of one from any file the entry reaches by static value imports
+ * puts its evaluation into every new isolate's startup.
+ */
+const NOT_AT_STARTUP: Record<string, string> = {
+  "@modelcontextprotocol/server": "the MCP SDK, loaded by the first /mcp request (src/http/app.ts)",
+  "@cloudflare/workers-oauth-provider": "the OAuth provider, loaded by the first OAuth request (src/index.ts)",
+};
 
 export function areaOf(file: string): Area {
   const path = relative(src, file).split("\\").join("/");
@@ -62,6 +74,32 @@ export function specifiersOf(file: string, text = readFileSync(file, "utf8")): s
     ts.forEachChild(node, visit);
   };
   visit(source);
+  return found;
+}
+
+/**
+ * What evaluating a file evaluates first: its static imports and re-exports of values (not
+ * `import type`, not an import whose every name is a type, not `import()`).
+ */
+export function valueImportsOf(file: string, text = readFileSync(file, "utf8")): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  for (const node of source.statements) {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const clause = node.importClause;
+      const typeOnly =
+        clause?.isTypeOnly ||
+        (clause !== undefined &&
+          !clause.name &&
+          clause.namedBindings !== undefined &&
+          ts.isNamedImports(clause.namedBindings) &&
+          clause.namedBindings.elements.length > 0 &&
+          clause.namedBindings.elements.every((e) => e.isTypeOnly));
+      if (!typeOnly) found.push(node.moduleSpecifier.text);
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      if (!node.isTypeOnly) found.push(node.moduleSpecifier.text);
+    }
+  }
   return found;
 }
 
@@ -137,6 +175,37 @@ export function layerViolations(graph: Map<string, string[]>): string[] {
   return problems;
 }
 
+/**
+ * Packages in NOT_AT_STARTUP that a new isolate would evaluate: each with the chain of files
+ * from the entry that imports it. `imports` gives a file's static value imports, `resolveIn` the
+ * file a relative one names.
+ */
+export function startupProblems(
+  entry: string,
+  imports: (file: string) => string[],
+  resolveIn: (from: string, specifier: string) => string | undefined = resolveSpecifier,
+): string[] {
+  const problems: string[] = [];
+  const via = new Map<string, string[]>([[entry, [entry]]]);
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    for (const specifier of imports(file)) {
+      const why = NOT_AT_STARTUP[specifier.split("/").slice(0, 2).join("/")];
+      if (why) {
+        const chain = [...via.get(file)!].map(rel).join(" -> ");
+        problems.push(`at startup, ${chain} imports ${specifier}: ${why}; import it on first use (memo + import())`);
+      }
+      const target = resolveIn(file, specifier);
+      if (target && !via.has(target)) {
+        via.set(target, [...via.get(file)!, target]);
+        queue.push(target);
+      }
+    }
+  }
+  return problems;
+}
+
 const rel = (file: string) => relative(root, file).split("\\").join("/");
 
 /** The checker proves it can fail: a known cycle and a known upward import must be reported. */
@@ -151,8 +220,27 @@ function selfTest(): void {
   ]);
   const found = cycles(bad);
   const upward = layerViolations(bad);
-  if (found.length !== 1 || found[0]!.length !== 3 || upward.length !== 1 || !upward[0]!.includes("(mcp) imports")) {
-    console.error("scripts/check-imports.ts: the checker missed a planted cycle or upward import");
+  const planted: Record<string, string> = {
+    [f("index.ts")]: 'import type { X } from "@modelcontextprotocol/server"; import { app } from "./http/app.js";',
+    [f("http/app.ts")]: 'export { x } from "../mcp/x.js"; const lazy = () => import("../mcp/lazy.js");',
+    [f("mcp/x.ts")]: 'import { type A, McpServer } from "@modelcontextprotocol/server";',
+    [f("mcp/lazy.ts")]: 'import { OAuthProvider } from "@cloudflare/workers-oauth-provider";',
+  };
+  const atStartup = startupProblems(
+    f("index.ts"),
+    (file) => valueImportsOf(file, planted[file] ?? ""),
+    (from, specifier) =>
+      specifier.startsWith(".") ? resolve(dirname(from), specifier.replace(/\.js$/, ".ts")) : undefined,
+  );
+  if (
+    found.length !== 1 ||
+    found[0]!.length !== 3 ||
+    upward.length !== 1 ||
+    !upward[0]!.includes("(mcp) imports") ||
+    atStartup.length !== 1 ||
+    !atStartup[0]!.includes("src/mcp/x.ts imports @modelcontextprotocol/server")
+  ) {
+    console.error("scripts/check-imports.ts: the checker missed a planted cycle, upward or startup import");
     process.exit(1);
   }
 }
@@ -163,11 +251,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const problems = [
     ...cycles(graph).map((c) => `import cycle: ${c.map(rel).join(" <-> ")}`),
     ...layerViolations(graph),
+    ...startupProblems(join(src, "index.ts"), (file) => valueImportsOf(file)),
   ];
   if (problems.length > 0) {
-    console.error(`src/ imports against one direction (scripts/check-imports.ts):\n  ${problems.join("\n  ")}`);
+    console.error(`src/ imports against the rules (scripts/check-imports.ts):\n  ${problems.join("\n  ")}`);
     process.exit(1);
   }
   const edges = [...graph.values()].reduce((n, targets) => n + targets.length, 0);
-  console.log(`imports: ${graph.size} modules, ${edges} imports, no cycle, all one way`);
+  console.log(`imports: ${graph.size} modules, ${edges} imports, no cycle, all one way, nothing heavy at startup`);
 }

@@ -10,27 +10,33 @@ export interface Secrets {
   REQUEST_STATE_SECRET?: string;
 }
 
-const list = z
-  .string()
-  .default("")
-  .transform((s) =>
-    s
-      .split(",")
-      .map((x) => x.trim())
-      .filter(Boolean),
-  );
+// Each helper makes a new schema when called: the settings below build theirs on the first
+// `getConfig`, not when this module is evaluated (constructing Zod schemas costs CPU, which a new
+// isolate's startup should not pay; docs/performance.md, "Where startup goes").
 
-const origin = z.string().transform((s, ctx) => {
-  try {
-    const url = new URL(s);
-    if (url.protocol === "https:" || url.protocol === "http:") return url.origin;
-  } catch {}
-  ctx.addIssue({ code: "custom", message: `"${s}" is not an http(s) origin` });
-  return z.NEVER;
-});
+const list = () =>
+  z
+    .string()
+    .default("")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    );
+
+const origin = () =>
+  z.string().transform((s, ctx) => {
+    try {
+      const url = new URL(s);
+      if (url.protocol === "https:" || url.protocol === "http:") return url.origin;
+    } catch {}
+    ctx.addIssue({ code: "custom", message: `"${s}" is not an http(s) origin` });
+    return z.NEVER;
+  });
 
 // RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\\`.
-const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, "is not a valid OAuth scope");
+const scopeToken = () => z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, "is not a valid OAuth scope");
 
 /**
  * A whole number in a range. Empty means the default (as for every setting), wrangler.toml may
@@ -68,53 +74,53 @@ const optionalUrl = (accept: (url: URL) => boolean, message: string) =>
 
 const YEAR = 365 * 86400;
 
-const secret = z
-  .string()
-  .optional()
-  .transform((s) => (s?.trim() ? s : undefined));
+const secret = () =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s?.trim() ? s : undefined));
 
 /** How users prove who they are on the consent page: each has a file in src/auth/identity/. */
 export const IDENTITY_KINDS = ["passphrase", "github", "oidc"] as const;
 
 /**
  * Every setting, once: where it comes from (a wrangler.toml var or a secret) and what it must
- * be. `Config`, the type the code reads, is derived from this tree; the README's configuration
- * table documents each variable.
+ * be (a function that builds the schema, called on first use). `Config`, the type the code reads,
+ * is derived from this tree; the README's configuration table documents each variable.
  */
 const settings = {
   /** `oauth`: /mcp needs a bearer token from this server's OAuth flow. `none`: /mcp is public. */
-  auth: setting("MCP_AUTH", z.enum(["oauth", "none"]).default("oauth")),
+  auth: setting("MCP_AUTH", () => z.enum(["oauth", "none"]).default("oauth")),
   /** Canonical origin (e.g. https://mcp.example.com) or undefined to use each request's origin. */
-  publicUrl: setting(
-    "PUBLIC_URL",
+  publicUrl: setting("PUBLIC_URL", () =>
     optionalUrl(
       (url) => url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname)),
       "must be an https origin (http only on localhost), e.g. https://mcp.example.com",
     ).transform((url) => url && new URL(url.origin)),
   ),
   /** Browser origins allowed to call /mcp besides the server's own (and localhost in dev). */
-  allowedOrigins: setting("ALLOWED_ORIGINS", list.pipe(z.array(origin)).transform(readonlySet)),
+  allowedOrigins: setting("ALLOWED_ORIGINS", () => list().pipe(z.array(origin())).transform(readonlySet)),
   /** Largest request body /mcp accepts, in bytes. */
-  maxBodyBytes: setting("MAX_BODY_BYTES", wholeNumber("bytes", 1024 * 1024, { min: 1024, max: 100 * 1024 * 1024 })),
+  maxBodyBytes: setting("MAX_BODY_BYTES", () =>
+    wholeNumber("bytes", 1024 * 1024, { min: 1024, max: 100 * 1024 * 1024 }),
+  ),
   /** OAuth settings; read only when `auth` is `oauth`. */
   oauth: {
     /** How users prove who they are on the consent page (src/auth/identity/). */
-    identity: setting("AUTH_IDENTITY", z.enum(IDENTITY_KINDS).default("passphrase")),
+    identity: setting("AUTH_IDENTITY", () => z.enum(IDENTITY_KINDS).default("passphrase")),
     /** Scopes every token carries; a 401 names them. Tools' `requiredScope`s add to the catalogue. */
-    scopes: setting(
-      "OAUTH_SCOPES",
+    scopes: setting("OAUTH_SCOPES", () =>
       z
         .string()
         .default("mcp profile")
         .transform((s) => s.split(/[\s,]+/).filter(Boolean))
-        .pipe(z.array(scopeToken))
+        .pipe(z.array(scopeToken()))
         .transform((scopes): readonly string[] => scopes),
     ),
     /** Access-token lifetime, seconds. The provider's floor is 60 s (KV's shortest expiry). */
-    accessTokenTtl: setting("ACCESS_TOKEN_TTL", wholeNumber("seconds", 3600, { min: 60, max: YEAR })),
+    accessTokenTtl: setting("ACCESS_TOKEN_TTL", () => wholeNumber("seconds", 3600, { min: 60, max: YEAR })),
     /** Refresh-token lifetime, seconds (0: no refresh tokens). */
-    refreshTokenTtl: setting(
-      "REFRESH_TOKEN_TTL",
+    refreshTokenTtl: setting("REFRESH_TOKEN_TTL", () =>
       wholeNumber("seconds", 30 * 86400, { min: 60, max: YEAR, zero: "no refresh tokens" }),
     ),
     /**
@@ -122,13 +128,11 @@ const settings = {
      * (lowercased) and matches only a verified email; any other entry matches only the account id
      * (a GitHub login, case-insensitively; an OIDC `sub`, exactly).
      */
-    allowedUsers: setting(
-      "AUTH_ALLOWED_USERS",
-      list.transform((xs) => readonlySet(xs.map((x) => (x.includes("@") ? x.toLowerCase() : x)))),
+    allowedUsers: setting("AUTH_ALLOWED_USERS", () =>
+      list().transform((xs) => readonlySet(xs.map((x) => (x.includes("@") ? x.toLowerCase() : x)))),
     ),
     /** AUTH_IDENTITY=oidc: the issuer whose /.well-known/openid-configuration is used. */
-    oidcIssuer: setting(
-      "OIDC_ISSUER",
+    oidcIssuer: setting("OIDC_ISSUER", () =>
       optionalUrl((url) => url.protocol === "https:", "must be the https URL of an OpenID Connect issuer"),
     ),
     /** Secrets (`wrangler secret put`, or .dev.vars); undefined when not set. */
@@ -139,10 +143,9 @@ const settings = {
     },
   },
   /** Signs multi round-trip `requestState` (src/mcp/request-state.ts); undefined when not set. */
-  requestStateSecret: setting(
-    "REQUEST_STATE_SECRET",
-    // The SDK's codec needs a 256-bit HMAC key; `openssl rand -base64 32` gives 44 characters.
-    secret.refine((s) => s === undefined || new TextEncoder().encode(s).byteLength >= 32, {
+  // The SDK's codec needs a 256-bit HMAC key; `openssl rand -base64 32` gives 44 characters.
+  requestStateSecret: setting("REQUEST_STATE_SECRET", () =>
+    secret().refine((s) => s === undefined || new TextEncoder().encode(s).byteLength >= 32, {
       message: "must be at least 32 bytes long, e.g. from `openssl rand -base64 32`",
     }),
   ),
@@ -172,7 +175,8 @@ function crossChecks(config: Config): Problem[] {
 interface Setting<S extends z.ZodType> {
   /** The variable (wrangler.toml [vars], or a secret) the value is read from. */
   readonly name: keyof (Env & Secrets) & string;
-  readonly schema: S;
+  /** The setting's schema, built on the first call and kept. */
+  readonly schema: () => S;
 }
 interface Settings {
   readonly [key: string]: Setting<z.ZodType> | Settings;
@@ -180,8 +184,9 @@ interface Settings {
 type Parsed<T> = { readonly [K in keyof T]: T[K] extends Setting<infer S> ? z.output<S> : Parsed<T[K]> };
 type Problem = { name: string; message: string };
 
-function setting<S extends z.ZodType>(name: keyof (Env & Secrets) & string, schema: S): Setting<S> {
-  return { name, schema };
+function setting<S extends z.ZodType>(name: keyof (Env & Secrets) & string, build: () => S): Setting<S> {
+  let schema: S | undefined;
+  return { name, schema: () => (schema ??= build()) };
 }
 
 function readonlySet(values: readonly string[]): ReadonlySet<string> {
@@ -197,7 +202,7 @@ function parse<T extends Settings>(tree: T, env: Record<string, unknown>, proble
       continue;
     }
     const { name, schema } = node as Setting<z.ZodType>;
-    const parsed = schema.safeParse(env[name]);
+    const parsed = schema().safeParse(env[name]);
     if (parsed.success) out[key] = parsed.data;
     else for (const i of parsed.error.issues) problems.push({ name: [name, ...i.path].join("."), message: i.message });
   }

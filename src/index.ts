@@ -1,7 +1,7 @@
-import { oauthGateway } from "./auth/gateway.js";
 import { type Config, ConfigError, getConfig } from "./config.js";
 import { createApp } from "./http/app.js";
 import { normalizePath } from "./http/normalize-path.js";
+import { memo } from "./memo.js";
 
 // Durable Object classes (wrangler.toml [[durable_objects.bindings]]) are exported by the entry.
 export { RateLimiter } from "./auth/guards/rate-limiter.js";
@@ -9,7 +9,10 @@ export { RefreshGuard } from "./auth/guards/refresh-guard.js";
 export { Mailbox } from "./mcp/mailbox.js";
 
 const app = createApp();
-const gateway = oauthGateway(app);
+// The OAuth side (the provider, its guards, the tools' scopes, whose Zod schemas are built when
+// their modules are evaluated) is imported on the first request that needs it, not at startup
+// (docs/performance.md, "Where startup goes"); with MCP_AUTH=none it is never loaded.
+const gateway = memo(async () => (await import("./auth/gateway.js")).oauthGateway(app));
 
 /**
  * The Worker. MCP_AUTH=none serves the app as is; MCP_AUTH=oauth puts the OAuth provider in
@@ -39,7 +42,7 @@ export default {
       throw error;
     }
     const normalized = normalizePath(request);
-    if (config.auth === "oauth") return gateway(normalized, env, ctx, config);
+    if (config.auth === "oauth") return (await gateway())(normalized, env, ctx, config);
     return app.fetch(normalized, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

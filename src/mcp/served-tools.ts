@@ -11,7 +11,7 @@ let served: readonly ToolScope[] = generated;
 /**
  * The tools being served: src/mcp/tools/'s, or those of a registry swapped in with `useRegistry`
  * (src/mcp/server.ts). Free of the MCP SDK, so the OAuth scopes (src/auth/scopes.ts) can read it
- * at startup without loading the SDK (docs/performance.md).
+ * without loading the SDK (docs/performance.md).
  */
 export function servedTools(): readonly ToolScope[] {
   return served;

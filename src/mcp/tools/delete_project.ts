@@ -54,7 +54,7 @@ export default defineTool({
       return deleted(project);
     }
 
-    // Loaded when a call needs them: with OAuth on, tool files are read at startup (for their
+    // Loaded when a call needs them: with OAuth on, the OAuth side reads the tool files (for their
     // scopes), and these load the SDK (README, "Add a tool").
     const { inputRequired, inputResponse, openState, RequestStateNotConfigured, sealState } = await import(
       "../request-state.js"
