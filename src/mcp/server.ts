@@ -15,6 +15,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { type AuthMode, getConfig } from "../config.js";
 import { resourceCacheHint, serverCacheHints, viewCacheHint } from "./cache.js";
+import { closeWithoutStackTrace } from "./close-cost.js";
 import {
   type AnyPrompt,
   type AnyTool,
@@ -114,6 +115,7 @@ type ListMethod = "tools/list" | "resources/list" | "resources/templates/list" |
  */
 export function createMcpServer(request: McpRequest, era: Era, body?: unknown): McpServer {
   const server = buildServer(request, era, registrationsFor(body));
+  closeWithoutStackTrace(server);
   // The registry is fixed when the Worker is built, so the lists are the same for every request
   // and every caller: answer with the SDK's own answers, computed once. (A fork whose lists
   // depend on the caller removes this line, and makes their cache hints private: src/mcp/cache.ts.)
@@ -128,6 +130,18 @@ export function createMcpServer(request: McpRequest, era: Era, body?: unknown): 
 export function answersFromCache(body: unknown): boolean {
   const method = methodOf(body);
   return method !== undefined && (LIST_METHODS as readonly string[]).includes(method);
+}
+
+/**
+ * The tool a request calls, when that tool declared `answersOnly` (it sends nothing before its
+ * result): its name, else undefined. The 2025 leg answers such a call with one JSON body from the
+ * start (src/mcp/endpoint.ts).
+ */
+export function answersOnlyCall(body: unknown): string | undefined {
+  if (methodOf(body) !== "tools/call") return undefined;
+  const name = (body as { params?: { name?: unknown } }).params?.name;
+  const tool = typeof name === "string" ? toolsByName.get(name)?.[0] : undefined;
+  return tool?.answersOnly === true ? tool.name : undefined;
 }
 
 /** Which tools, resources and prompts a request's server registers. */
