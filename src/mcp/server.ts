@@ -15,7 +15,6 @@ import {
 } from "@modelcontextprotocol/server";
 import { type AuthMode, getConfig } from "../config.js";
 import { resourceCacheHint, serverCacheHints, viewCacheHint } from "./cache.js";
-import { closeWithoutStackTrace } from "./close-cost.js";
 import {
   type AnyPrompt,
   type AnyTool,
@@ -115,7 +114,6 @@ type ListMethod = "tools/list" | "resources/list" | "resources/templates/list" |
  */
 export function createMcpServer(request: McpRequest, era: Era, body?: unknown): McpServer {
   const server = buildServer(request, era, registrationsFor(body));
-  closeWithoutStackTrace(server);
   // The registry is fixed when the Worker is built, so the lists are the same for every request
   // and every caller: answer with the SDK's own answers, computed once. (A fork whose lists
   // depend on the caller removes this line, and makes their cache hints private: src/mcp/cache.ts.)
