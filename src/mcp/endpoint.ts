@@ -13,7 +13,15 @@ import { AskingTransport, answersIn, deliverAnswers, mayAsk, ownerOf } from "./l
 import { firstSent, jsonUnlessStreamed, warnIfReports } from "./legacy-response.js";
 import { type LegacySession, readSession, sessionIdFor } from "./legacy-session.js";
 import { HANDLER_METHODS, methodOf } from "./message.js";
-import { answersFromCache, answersOnlyCall, createMcpServer, type McpRequest } from "./server.js";
+import { keep, replay, replayable } from "./replay.js";
+import {
+  answersFromCache,
+  answersOnlyCall,
+  createMcpServer,
+  type McpRequest,
+  sameForEveryCaller,
+  servedRegistry,
+} from "./server.js";
 
 /**
  * The MCP endpoint, both protocol eras, on the SDK: what /mcp does once the router's middleware
@@ -75,17 +83,27 @@ const modern = {
  * the code `createMcpHandler` routes with; src/mcp/era.ts) on the already parsed body: the SDK
  * never reads the request body again.
  */
-export async function serveMcp({
-  request,
-  parsedBody,
-  context,
-  authInfo,
-  responseMode,
-  acceptsStream,
-}: EndpointRequest) {
+export async function serveMcp(endpointRequest: EndpointRequest): Promise<Response> {
+  const { request, parsedBody, context, authInfo } = endpointRequest;
   // A 2025-era session id carries what the client declared at initialize (src/mcp/legacy-session.ts).
   const sessionId = request.headers.get("Mcp-Session-Id");
   const session = readSession(sessionId);
+  // A list asked again in the same words gets the SDK's earlier answer (src/mcp/replay.ts).
+  const caller = `${context.auth} ${authInfo?.scopes.join(" ") ?? ""}`;
+  const again = replayable(parsedBody, { request, caller, apps: session?.apps ?? false }, sameForEveryCaller);
+  const source = servedRegistry();
+  const replayed = again && replay(again, source);
+  if (replayed) return replayed;
+  const response = await serveInEra(endpointRequest, sessionId, session);
+  return again ? keep(again, source, response) : response;
+}
+
+/** Serves one POST through the SDK, in its era. */
+async function serveInEra(
+  { request, parsedBody, context, authInfo, responseMode, acceptsStream }: EndpointRequest,
+  sessionId: string | null,
+  session: LegacySession | undefined,
+): Promise<Response> {
   // The client's answer to a question this server asked it mid-call (src/mcp/legacy-push.ts).
   const answers = answersIn(parsedBody);
   if (answers) return deliverAnswers(answers, context.env, ownerOf(context.user, authInfo, sessionId ?? ""));

@@ -114,9 +114,7 @@ type ListMethod = "tools/list" | "resources/list" | "resources/templates/list" |
  */
 export function createMcpServer(request: McpRequest, era: Era, body?: unknown): McpServer {
   const server = buildServer(request, era, registrationsFor(body));
-  // The registry is fixed when the Worker is built, so the lists are the same for every request
-  // and every caller: answer with the SDK's own answers, computed once. (A fork whose lists
-  // depend on the caller removes this line, and makes their cache hints private: src/mcp/cache.ts.)
+  if (!LISTS_ARE_THE_SAME_FOR_EVERY_CALLER) return server;
   for (const method of LIST_METHODS) {
     // The SDK's own earlier answer, so its type is the method's result type.
     server.server.setRequestHandler(method, (() => cachedList(method, request)) as never);
@@ -124,10 +122,32 @@ export function createMcpServer(request: McpRequest, era: Era, body?: unknown): 
   return server;
 }
 
+/**
+ * The registry is fixed when the Worker is built, and what it lists does not depend on who asks.
+ * So each list is computed once per isolate by the SDK (`cachedList`), and the SDK's answer to a
+ * list request is replayed to the same request asked again (src/mcp/replay.ts). A fork whose lists
+ * depend on the caller (tools hidden by role or scope, say) sets this to false, and makes their
+ * cache hints private (src/mcp/cache.ts, docs/caching.md).
+ */
+export const LISTS_ARE_THE_SAME_FOR_EVERY_CALLER: boolean = true;
+
+/**
+ * Whether the SDK's answer to `method` is the same for everyone who sends the same request, so it
+ * can be replayed (src/mcp/replay.ts): `server/discover` (what the server offers), and the lists
+ * unless a fork made them depend on the caller.
+ */
+export function sameForEveryCaller(method: string): boolean {
+  return method === "server/discover" || isCachedList(method);
+}
+
 /** Whether a request is a list this server answers from its per-isolate cache (`cachedList`). */
 export function answersFromCache(body: unknown): boolean {
   const method = methodOf(body);
-  return method !== undefined && (LIST_METHODS as readonly string[]).includes(method);
+  return method !== undefined && isCachedList(method);
+}
+
+function isCachedList(method: string): boolean {
+  return LISTS_ARE_THE_SAME_FOR_EVERY_CALLER && (LIST_METHODS as readonly string[]).includes(method);
 }
 
 /**
