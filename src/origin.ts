@@ -1,6 +1,9 @@
 import type { Config } from "./config.js";
 import { isLoopback } from "./loopback.js";
 
+/** The last URL `canonicalOrigin` parsed, and its origin. */
+let last = { url: "", origin: "" };
+
 /**
  * The origin this server is known by: PUBLIC_URL when set (a custom domain behind a proxy, say),
  * else the origin the request came to, so `wrangler dev`, workers.dev and a custom domain all
@@ -8,7 +11,11 @@ import { isLoopback } from "./loopback.js";
  * which runs before the router, once for the provider.
  */
 export function canonicalOrigin(request: Request, config: Pick<Config, "publicUrl">): string {
-  return config.publicUrl?.origin ?? new URL(request.url).origin;
+  if (config.publicUrl) return config.publicUrl.origin;
+  // Nearly every request to an isolate is to the same URL (POST /mcp): parse each URL once.
+  const url = request.url;
+  if (url !== last.url) last = { url, origin: new URL(url).origin };
+  return last.origin;
 }
 
 /**

@@ -54,6 +54,8 @@ export function createApp(): Hono<AppEnv> {
       xDownloadOptions: false,
       xPermittedCrossDomainPolicies: false,
       xXssProtection: false,
+      // Nothing here sets X-Powered-By: no header to delete on every answer.
+      removePoweredBy: false,
       overwrite: false,
     }),
   );

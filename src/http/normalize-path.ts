@@ -8,6 +8,8 @@
  * second decoding downstream cannot produce a new route.
  */
 export function normalizePath(request: Request): Request {
+  // No percent sign anywhere in the URL (nearly every request): nothing to decode, nothing to parse.
+  if (!request.url.includes("%")) return request;
   const url = new URL(request.url);
   if (!url.pathname.includes("%")) return request;
   const path = url.pathname.replace(/%([0-9A-Fa-f]{2})/g, (encoded, hex: string) => {

@@ -10,11 +10,18 @@ import {
 import { rendersApps } from "./apps-negotiation.js";
 import { isLegacy } from "./era.js";
 import { AskingTransport, answersIn, deliverAnswers, mayAsk, ownerOf } from "./legacy-push.js";
-import { firstSent, jsonUnlessStreamed } from "./legacy-response.js";
+import { firstSent, jsonUnlessStreamed, warnIfReports } from "./legacy-response.js";
 import { type LegacySession, readSession, sessionIdFor } from "./legacy-session.js";
 import { HANDLER_METHODS, methodOf } from "./message.js";
 import { keep, replay, replayable } from "./replay.js";
-import { answersFromCache, createMcpServer, type McpRequest, sameForEveryCaller, servedRegistry } from "./server.js";
+import {
+  answersFromCache,
+  answersOnlyCall,
+  createMcpServer,
+  type McpRequest,
+  sameForEveryCaller,
+  servedRegistry,
+} from "./server.js";
 
 /**
  * The MCP endpoint, both protocol eras, on the SDK: what /mcp does once the router's middleware
@@ -106,8 +113,13 @@ async function serveInEra(
     const stream = responseMode === "sse" || (acceptsStream === true && wantsProgress(parsedBody));
     // A single call from a client that takes both: JSON unless the handler reports first (logs,
     // questions). Only this server's handlers can: lists come from the per-isolate cache, and
-    // initialize and ping from the SDK, so those answer JSON at once, without a stream to read back.
-    const adaptive = !stream && acceptsStream === true && HANDLER_METHODS.has(methodOf(parsedBody) ?? "");
+    // initialize and ping from the SDK, so those answer JSON at once, without a stream to read back;
+    // so do calls of a tool that declared `answersOnly` (it sends nothing before its result).
+    const adaptive =
+      !stream &&
+      acceptsStream === true &&
+      HANDLER_METHODS.has(methodOf(parsedBody) ?? "") &&
+      answersOnlyCall(parsedBody) === undefined;
     const asking = mayAsk(parsedBody, session, stream || adaptive, context.env);
     const askable = asking ? { askable: session.capabilities } : {};
     contexts.set(request, { context: { ...context, apps, ...askable }, parsedBody });
@@ -153,6 +165,9 @@ async function serveLegacy(
   const transport = client.session
     ? new AskingTransport(context.env.MAILBOX, ownerOf(context.user, authInfo, client.sessionId ?? ""))
     : new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
+  // A tool that declared `answersOnly` and sends something anyway: say so, once per call.
+  const quiet = answersOnlyCall(parsedBody);
+  if (quiet) warnIfReports(transport, quiet);
   await server.connect(transport);
   if (transport instanceof AskingTransport && client.session) await transport.replayInitialize(client.session);
   // Watched from before the request reaches the server (after any replayed initialize): the first

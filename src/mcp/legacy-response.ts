@@ -55,3 +55,23 @@ export async function jsonUnlessStreamed(
 function isResponse(message: JSONRPCMessage | undefined): boolean {
   return message !== undefined && "id" in message && ("result" in message || "error" in message);
 }
+
+/**
+ * Warns when a tool that declared `answersOnly` sends anything but its result on `transport`:
+ * a 2025-era client answered with one JSON body never sees it. Once per call, naming the tool.
+ */
+export function warnIfReports(transport: Transport, tool: string): void {
+  const send = transport.send.bind(transport);
+  let warned = false;
+  transport.send = (message, options) => {
+    if (!warned && !isResponse(message)) {
+      warned = true;
+      const what = "method" in message ? message.method : "a message";
+      console.warn(
+        `MCP: tool ${tool} declares answersOnly but sent ${what} before its result; ` +
+          "2025-era clients answered with JSON miss it. Remove answersOnly from the tool.",
+      );
+    }
+    return send(message, options);
+  };
+}

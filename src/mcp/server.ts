@@ -150,6 +150,18 @@ function isCachedList(method: string): boolean {
   return LISTS_ARE_THE_SAME_FOR_EVERY_CALLER && (LIST_METHODS as readonly string[]).includes(method);
 }
 
+/**
+ * The tool a request calls, when that tool declared `answersOnly` (it sends nothing before its
+ * result): its name, else undefined. The 2025 leg answers such a call with one JSON body from the
+ * start (src/mcp/endpoint.ts).
+ */
+export function answersOnlyCall(body: unknown): string | undefined {
+  if (methodOf(body) !== "tools/call") return undefined;
+  const name = (body as { params?: { name?: unknown } }).params?.name;
+  const tool = typeof name === "string" ? toolsByName.get(name)?.[0] : undefined;
+  return tool?.answersOnly === true ? tool.name : undefined;
+}
+
 /** Which tools, resources and prompts a request's server registers. */
 interface Registrations {
   tools: readonly AnyTool[];
