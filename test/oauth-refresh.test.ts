@@ -69,18 +69,8 @@ describe("point 3: refresh-token reuse detection (RFC 9700 §4.14.2)", () => {
 
   it("a reused authorization code revokes what the first exchange issued", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
-    const { client_id: clientId } = await register();
-    const { verifier, challenge } = await pkce();
-    const code = codeFrom(await consent(new Browser(), authorizeUrl({ clientId, challenge })));
-    const exchange = () =>
-      tokenRequest({
-        grant_type: "authorization_code",
-        code,
-        redirect_uri: LOOPBACK_REDIRECT,
-        client_id: clientId,
-        code_verifier: verifier,
-        resource: MCP_URL,
-      });
+    const { clientId, fields } = await codeExchange();
+    const exchange = () => tokenRequest(fields);
     const first = await exchange();
     expect(first.status).toBe(200);
     const issued = await first.json<Tokens>();
@@ -103,17 +93,7 @@ describe("the grant's guard loads its work on first use", () => {
 
   it("10 concurrent exchanges of one code, the guard's first calls: one gets tokens, the rest are refused", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
-    const { client_id: clientId } = await register();
-    const { verifier, challenge } = await pkce();
-    const code = codeFrom(await consent(new Browser(), authorizeUrl({ clientId, challenge })));
-    const fields = {
-      grant_type: "authorization_code",
-      code,
-      redirect_uri: LOOPBACK_REDIRECT,
-      client_id: clientId,
-      code_verifier: verifier,
-      resource: MCP_URL,
-    };
+    const { fields } = await codeExchange();
     const answers = await Promise.all(Array.from({ length: 10 }, () => tokenRequest(fields)));
     expect(answers.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(400)]);
     // The code was presented again after it was used: what the first exchange issued is revoked.
@@ -148,3 +128,19 @@ describe("the grant's guard loads its work on first use", () => {
     expect(await runInDurableObject(guard, (_, state) => [...state.storage.kv.list()].length)).toBe(0);
   });
 });
+
+/** A registered client with a fresh authorization code, and the token request that exchanges it. */
+async function codeExchange() {
+  const { client_id: clientId } = await register();
+  const { verifier, challenge } = await pkce();
+  const code = codeFrom(await consent(new Browser(), authorizeUrl({ clientId, challenge })));
+  const fields = {
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: LOOPBACK_REDIRECT,
+    client_id: clientId,
+    code_verifier: verifier,
+    resource: MCP_URL,
+  };
+  return { clientId, fields };
+}
