@@ -115,11 +115,9 @@ async function serveInEra(
     // questions). Only this server's handlers can: lists come from the per-isolate cache, and
     // initialize and ping from the SDK, so those answer JSON at once, without a stream to read back;
     // so do calls of a tool that declared `answersOnly` (it sends nothing before its result).
+    const answersOnly = answersOnlyCall(parsedBody);
     const adaptive =
-      !stream &&
-      acceptsStream === true &&
-      HANDLER_METHODS.has(methodOf(parsedBody) ?? "") &&
-      answersOnlyCall(parsedBody) === undefined;
+      !stream && acceptsStream === true && HANDLER_METHODS.has(methodOf(parsedBody) ?? "") && answersOnly === undefined;
     const asking = mayAsk(parsedBody, session, stream || adaptive, context.env);
     const askable = asking ? { askable: session.capabilities } : {};
     contexts.set(request, { context: { ...context, apps, ...askable }, parsedBody });
@@ -127,6 +125,7 @@ async function serveInEra(
       session: asking ? session : undefined,
       sessionId,
       apps,
+      answersOnly,
     });
   }
   contexts.set(request, { context: { ...context, apps }, parsedBody });
@@ -139,6 +138,8 @@ interface LegacyClient {
   session: LegacySession | undefined;
   sessionId: string | null;
   apps: boolean;
+  /** The tool this request calls, when it declared `answersOnly`. */
+  answersOnly: string | undefined;
 }
 
 /**
@@ -166,8 +167,7 @@ async function serveLegacy(
     ? new AskingTransport(context.env.MAILBOX, ownerOf(context.user, authInfo, client.sessionId ?? ""))
     : new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
   // A tool that declared `answersOnly` and sends something anyway: say so, once per call.
-  const quiet = answersOnlyCall(parsedBody);
-  if (quiet) warnIfReports(transport, quiet);
+  if (client.answersOnly) warnIfReports(transport, client.answersOnly);
   await server.connect(transport);
   if (transport instanceof AskingTransport && client.session) await transport.replayInitialize(client.session);
   // Watched from before the request reaches the server (after any replayed initialize): the first
