@@ -8,13 +8,13 @@ execFileSync(process.execPath, ["scripts/views.mjs"], { stdio: "inherit" });
 
 // Tests run inside workerd, the runtime that serves the Worker in production, with the bindings
 // and vars of wrangler.toml. (This plugin was called @cloudflare/vitest-pool-workers before.)
-// It does not run wrangler.toml's [build] command: `npm test` regenerates src/mcp/registry.gen.ts
+// It does not run wrangler.toml's [build] command: `npm test` regenerates src/template/mcp/registry.gen.ts
 // first (typecheck), and test/registry.test.ts checks that it lists the files that are there.
 export default defineConfig({
   plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } }), quietForeignSourcemaps()],
   test: {
     // The harness's tests in test/; a capability's own test beside its file
-    // (src/mcp/tools/whoami.test.ts): deleting an example deletes its test with it.
+    // (src/server/tools/whoami.test.ts): deleting an example deletes its test with it.
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     // Expected errors are captured, not printed; a failing test prints its own (see the file).
     setupFiles: ["./test/helpers/console.ts"],

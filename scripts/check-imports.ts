@@ -1,8 +1,11 @@
-// Checks that dependencies in src/ point one way (README, Layout): no import cycle between
-// modules, and no import against the layers, entry -> http -> (auth, card -> mcp) -> shared.
+// Checks that dependencies in src/ point one way (docs/architecture.md): no import cycle between
+// modules; in the harness (src/template/) no import against the layers, entry -> http -> (auth,
+// card -> mcp) -> shared; the fork's files (src/server/) use the harness only through its
+// authoring API (src/template/api.ts), and the harness reaches them only through the generated
+// registry (src/template/mcp/registry.gen.ts) or the server's definition (info.ts, session.ts).
 // Every import counts: `import type` too (a type from a layer above is still knowledge of it) and
 // `import()` (a lazy load is still a dependency). It also checks what a new isolate evaluates at
-// startup (src/index.ts and what it imports as values, transitively): none of the packages in
+// startup (src/template/index.ts and what it imports as values, transitively): none of the packages in
 // NOT_AT_STARTUP. `npm test` runs it; it prints each problem and exits 1. Uses the TypeScript
 // compiler's parser, so it reads the files as tsc does.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -14,33 +17,47 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const src = join(root, "src");
 
 /**
- * Each file's layer and what it may import besides its own area. Shared modules are the files
- * directly in src/ and src/session/: what every layer may use, and which use no layer.
+ * Each file's area and what it may import besides its own area. src/server/ is the fork's:
+ * `definition` (what the server is, its settings: read by every layer of the harness) and
+ * `capability` (tools, apps, resources, prompts and their helpers, which import the harness only
+ * through its authoring API, src/template/api.ts). src/template/ is the harness, in layers;
+ * `shared` are the files directly in src/template/ and src/template/session/, which every layer
+ * may use and which use no layer.
  */
 const AREAS = {
-  entry: ["http", "auth", "card", "mcp", "shared"],
-  http: ["auth", "card", "mcp", "shared"],
-  auth: ["mcp", "shared"],
-  card: ["mcp", "shared"],
-  mcp: ["shared"],
-  shared: [],
+  entry: ["http", "auth", "card", "mcp", "shared", "definition"],
+  http: ["auth", "card", "mcp", "shared", "definition"],
+  auth: ["shared", "definition"],
+  card: ["mcp", "shared", "definition"],
+  mcp: ["shared", "definition"],
+  api: ["mcp", "shared"],
+  shared: ["definition"],
+  definition: [],
+  capability: ["api", "definition"],
 } as const satisfies Record<string, readonly string[]>;
 type Area = keyof typeof AREAS;
 
+/** The one harness file that imports capabilities: the generated registry (scripts/registry.mjs). */
+const REGISTRY = "template/mcp/registry.gen.ts";
+/** The files of src/server/ that describe the server rather than serve a capability. */
+const DEFINITIONS = ["server/info.ts", "server/session.ts"];
+
 /**
- * Packages the Worker loads on first use, never at startup (docs/performance.md, "Where startup
- * goes"): a static value import of one from any file the entry reaches by static value imports
- * puts its evaluation into every new isolate's startup.
+ * Packages the Worker loads on first use, never at startup (docs/performance.md): a static value
+ * import of one from any file the entry reaches by static value imports puts its evaluation into
+ * every new isolate's startup.
  */
 const NOT_AT_STARTUP: Record<string, string> = {
-  "@modelcontextprotocol/server": "the MCP SDK, loaded by the first /mcp request (src/http/app.ts)",
-  "@cloudflare/workers-oauth-provider": "the OAuth provider, loaded by the first OAuth request (src/index.ts)",
+  "@modelcontextprotocol/server": "the MCP SDK, loaded by the first /mcp request (src/template/http/app.ts)",
+  "@cloudflare/workers-oauth-provider": "the OAuth provider, loaded by the first OAuth request (src/template/index.ts)",
 };
 
 export function areaOf(file: string): Area {
   const path = relative(src, file).split("\\").join("/");
-  if (path === "index.ts") return "entry";
-  const top = path.split("/")[0]!;
+  if (path.startsWith("server/")) return DEFINITIONS.includes(path) ? "definition" : "capability";
+  if (path === "template/index.ts") return "entry";
+  if (path === "template/api.ts") return "api";
+  const top = path.split("/")[1]!;
   if (top === "http" || top === "auth" || top === "card" || top === "mcp") return top;
   return "shared";
 }
@@ -49,7 +66,8 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return sourceFiles(path);
-    return /\.tsx?$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [path] : [];
+    // Tests are not part of the Worker: a capability's test may reach into the harness to check it.
+    return /\.tsx?$/.test(entry.name) && !/\.(d|test)\.ts$/.test(entry.name) ? [path] : [];
   });
 }
 
@@ -167,8 +185,11 @@ export function layerViolations(graph: Map<string, string[]>): string[] {
     for (const to of targets) {
       const b = areaOf(to);
       if (a === b || (AREAS[a] as readonly string[]).includes(b)) continue;
+      if (b === "capability" && rel(from) === `src/${REGISTRY}`) continue;
       problems.push(
-        `${rel(from)} (${a}) imports ${rel(to)} (${b}): ${a} may use only ${AREAS[a].join(", ") || "shared modules"}`,
+        b === "capability"
+          ? `${rel(from)} (${a}) imports ${rel(to)}: the harness reaches capabilities only through src/${REGISTRY}`
+          : `${rel(from)} (${a}) imports ${rel(to)} (${b}): ${a} may use only ${AREAS[a].join(", ") || "packages"}`,
       );
     }
   }
@@ -208,18 +229,29 @@ export function startupProblems(
 
 const rel = (file: string) => relative(root, file).split("\\").join("/");
 
-/** The checker proves it can fail: a known cycle and a known upward import must be reported. */
+/**
+ * The checker proves it can fail: a known cycle, an upward import, a tool reaching past the
+ * authoring API, the harness reaching a tool past the registry, and a startup import must be reported.
+ */
 function selfTest(): void {
-  const f = (path: string) => join(src, path);
+  const f = (path: string) => join(src, "template", path);
   const bad = new Map([
     [f("a.ts"), [f("b.ts")]],
     [f("b.ts"), [f("c.ts")]],
     [f("c.ts"), [f("a.ts")]],
     [f("mcp/tool.ts"), [f("http/app.ts")]],
     [f("http/app.ts"), []],
+    [join(src, "server/tools/x.ts"), [f("mcp/define.ts"), f("api.ts")]],
+    [f("mcp/registry.gen.ts"), [join(src, "server/tools/x.ts")]],
+    [f("mcp/server.ts"), [join(src, "server/tools/x.ts"), join(src, "server/info.ts")]],
   ]);
   const found = cycles(bad);
   const upward = layerViolations(bad);
+  const expected = [
+    "src/template/mcp/tool.ts (mcp) imports src/template/http/app.ts",
+    "src/server/tools/x.ts (capability) imports src/template/mcp/define.ts",
+    "src/template/mcp/server.ts (mcp) imports src/server/tools/x.ts: the harness reaches capabilities only",
+  ];
   const planted: Record<string, string> = {
     [f("index.ts")]: 'import type { X } from "@modelcontextprotocol/server"; import { app } from "./http/app.js";',
     [f("http/app.ts")]: 'export { x } from "../mcp/x.js"; const lazy = () => import("../mcp/lazy.js");',
@@ -235,12 +267,12 @@ function selfTest(): void {
   if (
     found.length !== 1 ||
     found[0]!.length !== 3 ||
-    upward.length !== 1 ||
-    !upward[0]!.includes("(mcp) imports") ||
+    upward.length !== expected.length ||
+    !expected.every((problem, i) => upward[i]!.startsWith(problem)) ||
     atStartup.length !== 1 ||
-    !atStartup[0]!.includes("src/mcp/x.ts imports @modelcontextprotocol/server")
+    !atStartup[0]!.includes("src/template/mcp/x.ts imports @modelcontextprotocol/server")
   ) {
-    console.error("scripts/check-imports.ts: the checker missed a planted cycle, upward or startup import");
+    console.error("scripts/check-imports.ts: the checker missed a planted cycle, wrong-way or startup import");
     process.exit(1);
   }
 }
@@ -251,7 +283,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const problems = [
     ...cycles(graph).map((c) => `import cycle: ${c.map(rel).join(" <-> ")}`),
     ...layerViolations(graph),
-    ...startupProblems(join(src, "index.ts"), (file) => valueImportsOf(file)),
+    ...startupProblems(join(src, "template", "index.ts"), (file) => valueImportsOf(file)),
   ];
   if (problems.length > 0) {
     console.error(`src/ imports against the rules (scripts/check-imports.ts):\n  ${problems.join("\n  ")}`);

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Proves the two promises a fork relies on, each in a copy of this working tree (tracked and new
 // files, node_modules symlinked, nothing here touched):
-//   1. "without examples": every file in src/mcp/{tools,apps,resources,prompts}/ deleted (the
+//   1. "without examples": every file in src/server/{tools,apps,resources,prompts}/ deleted (the
 //      example capabilities, their views and their tests) with the example helper
-//      src/mcp/temperature.ts; the registry regenerated; the type-check, and every test in test/
-//      that sees src/mcp/'s capabilities (a file that calls `serving()` at its top serves the
+//      src/server/temperature.ts; the registry regenerated; the type-check, and every test in test/
+//      that sees src/template/mcp/'s capabilities (a file that calls `serving()` at its top serves the
 //      harness fixtures throughout, test/fixtures/harness.ts, so it cannot tell the difference).
 //   2. "README tool": the README's "Add a tool" file added byte for byte; the type-check and the
 //      tests that check every capability (test/capabilities.test.ts and the registry's).
@@ -34,7 +34,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const keep = process.argv.includes("--keep");
 const KINDS = ["tools", "apps", "resources", "prompts"];
 /** Example code that is not a capability: the temperature tools' shared arithmetic. */
-const EXAMPLE_HELPERS = ["src/mcp/temperature.ts"];
+const EXAMPLE_HELPERS = ["src/server/temperature.ts"];
 /** What the README tool needs checked: the test that iterates every capability, and the registry's. */
 const README_TESTS = ["test/capabilities.test.ts", "test/registry.test.ts"];
 const started = Date.now();
@@ -51,7 +51,7 @@ const readmeToolExists = existsSync(join(root, readmeTool.path));
 if (readmeToolExists) console.log(`README tool: ${readmeTool.path} exists already; npm test checks it`);
 const results = await Promise.all([
   check("without examples", (dir) => {
-    for (const kind of KINDS) rmSync(join(dir, "src", "mcp", kind), { recursive: true, force: true });
+    for (const kind of KINDS) rmSync(join(dir, "src", "server", kind), { recursive: true, force: true });
     for (const helper of EXAMPLE_HELPERS) rmSync(join(dir, helper), { force: true });
     return seeingTheRegistry(dir);
   }),
@@ -76,7 +76,7 @@ async function check(label, change) {
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
   const tests = change(dir);
   const capabilities = KINDS.map((kind) => {
-    const folder = join(dir, "src", "mcp", kind);
+    const folder = join(dir, "src", "server", kind);
     return `${kind} ${existsSync(folder) ? readdirSync(folder).filter((f) => /^[^_].*(?<!\.test)\.ts$/.test(f)).length : 0}`;
   }).join(", ");
   const bin = (pkg, path) => join(root, "node_modules", pkg, path);
@@ -112,9 +112,11 @@ function seeingTheRegistry(dir) {
 async function addToolExample() {
   const readme = await readFile(join(root, "README.md"), "utf8");
   const section = /^## Add a tool\n([\s\S]*?)^## /m.exec(readme)?.[1];
-  const found = section && /Create\s+`(src\/mcp\/tools\/[\w-]+\.ts)`:\s*\n+```ts\n([\s\S]*?)```/.exec(section);
+  const found = section && /Create\s+`(src\/server\/tools\/[\w-]+\.ts)`:\s*\n+```ts\n([\s\S]*?)```/.exec(section);
   if (!found) {
-    console.error('README.md has no "## Add a tool" section that says: Create `src/mcp/tools/<name>.ts`: ```ts …```');
+    console.error(
+      'README.md has no "## Add a tool" section that says: Create `src/server/tools/<name>.ts`: ```ts …```',
+    );
     process.exit(1);
   }
   const [, path, source] = found;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the official MCP conformance suite (@modelcontextprotocol/conformance, pinned) against
 // this Worker, both protocol revisions, through `wrangler dev` on loopback:
-//   1. the fixture Worker (test/conformance/wrangler.toml: src/index.ts serving the suite's
+//   1. the fixture Worker (test/conformance/wrangler.toml: src/template/index.ts serving the suite's
 //      test_* tools, resources and prompts): every scored server scenario of the frozen
 //      requirement sets 2025-11-25 and 2026-07-28;
 //   2. the template's default build (wrangler.toml, MCP_AUTH=none): the scenarios that need no
@@ -43,7 +43,7 @@ const FIXTURE_FREE = {
   ],
 };
 /**
- * The default build offers only the kinds src/mcp/ has (a fork may delete any or every example):
+ * The default build offers only the kinds src/template/mcp/ has (a fork may delete any or every example):
  * a scenario that calls a list method of a kind it has none of is not run against it (those
  * methods are then no methods of the server, as the spec has it). Each entry lists what the
  * scenario needs, every group of it, where one kind of a group is enough. The fixtures offer all.
@@ -98,7 +98,7 @@ try {
     const offered = FIXTURE_FREE[revision].filter((scenario) => offeredByTheTemplate(revision, scenario));
     const skipped = FIXTURE_FREE[revision].filter((scenario) => !offered.includes(scenario));
     if (skipped.length)
-      console.log(`default ${revision}: not run, src/mcp/ has none of what they list: ${skipped.join(", ")}`);
+      console.log(`default ${revision}: not run, src/template/mcp/ has none of what they list: ${skipped.join(", ")}`);
     rows.push(await runSet(template, revision, offered));
   }
 } catch (error) {
@@ -140,10 +140,10 @@ console.log(
 );
 process.exit(failed ? 1 : 0);
 
-/** Whether src/mcp/ has what the scenario needs (capability files, as scripts/registry.mjs counts them). */
+/** Whether src/server/ has what the scenario needs (capability files, as scripts/registry.mjs counts them). */
 function offeredByTheTemplate(revision, scenario) {
   const has = (kind) => {
-    const dir = join(root, "src", "mcp", kind);
+    const dir = join(root, "src", "server", kind);
     return (
       existsSync(dir) &&
       readdirSync(dir).some((f) => /\.ts$/.test(f) && !/\.(test|spec|d)\.ts$/.test(f) && !f.startsWith("_"))

@@ -2,7 +2,7 @@
 // npm run publish:smithery -- --resume -n <org>/<name> [--dry-run]
 //
 // Publishes the deployed server on Smithery with this server's session schema
-// (src/session/schema.ts): prints the exact `smithery mcp publish` invocation, runs the preflight
+// (src/server/session.ts): prints the exact `smithery mcp publish` invocation, runs the preflight
 // (scripts/preflight/checks.ts) so a scan that would fail is caught here, then runs Smithery's CLI.
 // `--dry-run` only prints. Log in first: npx -y @smithery/cli@4 auth login
 import { spawn } from "node:child_process";

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds every MCP App view: src/mcp/apps/<name>/index.html, with its one module script bundled
+// Builds every MCP App view: src/server/apps/<name>/index.html, with its one module script bundled
 // and inlined (the ext-apps App SDK included), becomes dist/views/<name>/view.html, the page the
 // Worker serves as ui://<name>/view.html. Nothing is fetched at run time: a host loads the page as
 // it is, under a CSP that allows no network.
@@ -8,7 +8,7 @@
 // through the ASSETS binding), not inlined into its script: a view carries the App SDK and the
 // MCP client's protocol code (~60 KiB gzip each), which would otherwise be parsed at every cold
 // start and count against the Worker's size, once per app. The Worker reads a page when a client
-// reads its resource, and only then (src/mcp/views.ts).
+// reads its resource, and only then (src/template/mcp/views.ts).
 //
 // Wrangler runs this in its [build] command (dev, deploy, and the workerd tests). The output is
 // not committed: it is a minified bundle of dependencies, rebuilt from the lockfile.
@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { inlinePage } from "./lib/bundle.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const apps = join(root, "src", "mcp", "apps");
+const apps = join(root, "src", "server", "apps");
 const out = join(root, "dist", "views");
 
 const views = existsSync(apps)

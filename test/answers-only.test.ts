@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { defineTool } from "../src/mcp/define.js";
-import { answersOnlyCall, type Registry } from "../src/mcp/server.js";
+import { defineTool } from "../src/template/mcp/define.js";
+import { answersOnlyCall, type Registry } from "../src/template/mcp/server.js";
 import { serving } from "./fixtures/harness.js";
 import { logged } from "./helpers/console.js";
 import { post, sseMessages } from "./helpers/http.js";
 
-// A tool's `answersOnly` (src/mcp/define.ts): a 2025-era call of a tool that sends nothing before
+// A tool's `answersOnly` (src/template/mcp/define.ts): a 2025-era call of a tool that sends nothing before
 // its result is answered as one JSON body from the start; a tool that reports keeps its stream.
 
 const none = z.object({});

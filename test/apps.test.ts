@@ -1,19 +1,19 @@
 import type { Client } from "@modelcontextprotocol/client";
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import { describe, expect, it } from "vitest";
-import { type AnyTool, isApp } from "../src/mcp/define.js";
-import { readSession } from "../src/mcp/legacy-session.js";
-import * as generated from "../src/mcp/registry.gen.js";
+import { type AnyTool, isApp } from "../src/template/mcp/define.js";
+import { readSession } from "../src/template/mcp/legacy-session.js";
+import * as generated from "../src/template/mcp/registry.gen.js";
 import { serving } from "./fixtures/harness.js";
 import { APP_CLIENTS, DECLARING_APPS } from "./helpers/clients.js";
 import { fetchWorker } from "./helpers/worker.js";
 
-// How MCP Apps are offered (src/mcp/apps-negotiation.ts, src/mcp/server.ts), with the harness's
+// How MCP Apps are offered (src/template/mcp/apps-negotiation.ts, src/template/mcp/server.ts), with the harness's
 // app fixture `panel` (test/fixtures/harness.ts): only to clients that declare the
 // io.modelcontextprotocol/ui extension, in both protocol eras. Each example app has its own test
-// beside it (src/mcp/apps/<name>.test.ts); "the built views" below checks every app in src/mcp/apps/.
+// beside it (src/server/apps/<name>.test.ts); "the built views" below checks every app in src/server/apps/.
 const open = { MCP_AUTH: "none" } as const;
-/** Widened: the generated list is a tuple, and `readonly []` when src/mcp/apps/ is empty. */
+/** Widened: the generated list is a tuple, and `readonly []` when src/server/apps/ is empty. */
 const tools: readonly AnyTool[] = generated.tools;
 const VIEW = "ui://panel/view.html";
 
@@ -97,7 +97,7 @@ describe("with the harness's app", () => {
       const first = await init(DECLARING_APPS);
       const second = await init(DECLARING_APPS);
       expect(first.status).toBe(200);
-      // The session id says so (src/mcp/legacy-session.ts), and nothing is stored.
+      // The session id says so (src/template/mcp/legacy-session.ts), and nothing is stored.
       expect(readSession(first.headers.get("Mcp-Session-Id"))).toMatchObject({ apps: true });
       expect(second.headers.get("Mcp-Session-Id")).not.toBe(first.headers.get("Mcp-Session-Id"));
       expect((await init({})).headers.get("Mcp-Session-Id")).toBeNull();
@@ -110,7 +110,7 @@ describe("with the harness's app", () => {
   });
 });
 
-describe("the built views of src/mcp/apps/", () => {
+describe("the built views of src/server/apps/", () => {
   // Every app there, so a fork's own app is checked without a test edit; none is no failure.
   it("each app's view is built, and offered to a client that renders apps", async () => {
     const client = await eras["2026-07-28"](true);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { LIST_TTL_MS } from "../src/mcp/cache.js";
-import { isApp } from "../src/mcp/define.js";
+import { LIST_TTL_MS } from "../src/template/mcp/cache.js";
+import { isApp } from "../src/template/mcp/define.js";
 import { harnessRegistry, serving } from "./fixtures/harness.js";
 import { post } from "./helpers/http.js";
 import { answerOf, modernPost } from "./helpers/modern.js";
@@ -25,7 +25,7 @@ const CACHEABLE: [string, Record<string, unknown>, number][] = [
 
 /**
  * With an MCP App in the registry, these two lists depend on whether the client declared the
- * io.modelcontextprotocol/ui extension (src/mcp/apps-negotiation.ts): never shared, even when open.
+ * io.modelcontextprotocol/ui extension (src/template/mcp/apps-negotiation.ts): never shared, even when open.
  */
 const PER_CLIENT = harnessRegistry.tools.some(isApp) ? ["tools/list", "resources/list"] : [];
 

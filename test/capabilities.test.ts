@@ -1,15 +1,17 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { LIST_TTL_MS } from "../src/mcp/cache.js";
-import { type AnyPrompt, type AnyTool, isApp, type ResourceDefinition } from "../src/mcp/define.js";
-import * as generated from "../src/mcp/registry.gen.js";
+import { serverInfo } from "../src/server/info.js";
+import { LIST_TTL_MS } from "../src/template/mcp/cache.js";
+import { type AnyPrompt, type AnyTool, isApp, type ResourceDefinition } from "../src/template/mcp/define.js";
+import * as generated from "../src/template/mcp/registry.gen.js";
 import { CLIENT_KINDS } from "./helpers/clients.js";
 import { answerOf, modernPost } from "./helpers/modern.js";
 import { fetchWorker } from "./helpers/worker.js";
 
-// Every capability in src/mcp/ (the examples, and whatever a fork adds or leaves), checked the same
+// Every capability in src/server/ (the examples, and whatever a fork adds or leaves), checked the same
 // way without a test edit: listed in both protocol eras with valid schemas, on both server cards
 // and the landing page, and its scope in the OAuth metadata. It holds for an empty folder too.
-// What a capability *does* is its own test's business, beside its file (src/mcp/tools/x.test.ts).
+// What a capability *does* is its own test's business, beside its file (src/server/tools/x.test.ts).
 
 const open = { MCP_AUTH: "none" } as const;
 // Widened: the generated lists are tuples, and an empty folder makes them `readonly []`.
@@ -32,7 +34,7 @@ function expectObjectSchema(schema: JsonSchema | undefined, where: string) {
   expect(JSON.parse(JSON.stringify(schema)), where).toEqual(schema);
 }
 
-describe.each(CLIENT_KINDS)("every capability in src/mcp/, $label", (kind) => {
+describe.each(CLIENT_KINDS)("every capability in src/template/mcp/, $label", (kind) => {
   it("every tool and app is listed once, described, with valid input and output schemas", async () => {
     const client = await kind.connect();
     if (tools.length === 0) {
@@ -85,7 +87,7 @@ describe.each(CLIENT_KINDS)("every capability in src/mcp/, $label", (kind) => {
   });
 });
 
-describe("every capability in src/mcp/, beyond MCP", () => {
+describe("every capability in src/template/mcp/, beyond MCP", () => {
   it.each(["/.well-known/mcp/server-card.json", "/mcp/server-card"])("the server card %s lists them", async (path) => {
     const response = await fetchWorker(path, undefined, open);
     expect(response.status).toBe(200);
@@ -98,6 +100,21 @@ describe("every capability in src/mcp/, beyond MCP", () => {
     const page = await (await fetchWorker("/", { headers: { Accept: "text/html" } }, open)).text();
     for (const tool of tools) expect(page).toContain(`<code>${tool.name}</code>`);
     if (tools.length === 0) expect(page).toContain("No tools yet.");
+  });
+
+  it("every scope a tool requires is declared, with the text the consent page shows (src/server/info.ts)", () => {
+    const declared: Record<string, string> = serverInfo.scopes;
+    for (const tool of tools) {
+      if (tool.requiredScope === undefined) continue;
+      expect(Object.keys(declared), `${tool.name}'s requiredScope`).toContain(tool.requiredScope);
+      expect(declared[tool.requiredScope]?.trim(), `${tool.requiredScope}'s consent text`).toBeTruthy();
+    }
+  });
+
+  it("every scope OAUTH_SCOPES gives each token is declared too", () => {
+    for (const scope of env.OAUTH_SCOPES.split(/[\s,]+/).filter(Boolean)) {
+      expect(Object.keys(serverInfo.scopes), "OAUTH_SCOPES in wrangler.toml").toContain(scope);
+    }
   });
 
   it("the OAuth metadata offers every scope a tool requires", async () => {

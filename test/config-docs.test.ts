@@ -1,10 +1,10 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import readme from "../README.md?raw";
-import { SETTING_NAMES } from "../src/config.js";
+import { SETTING_NAMES } from "../src/template/config.js";
 
 describe("each setting is declared once and documented", () => {
-  it("every wrangler.toml [vars] entry is a setting src/config.ts reads", () => {
+  it("every wrangler.toml [vars] entry is a setting src/template/config.ts reads", () => {
     // Bindings (KV, Durable Objects, assets) are objects; vars are strings.
     const vars = Object.entries(env)
       .filter(([name, value]) => typeof value === "string" && /^[A-Z][A-Z0-9_]*$/.test(name))
@@ -13,7 +13,7 @@ describe("each setting is declared once and documented", () => {
     for (const name of vars) expect(SETTING_NAMES, name).toContain(name);
   });
 
-  it("the README's configuration section names exactly the settings src/config.ts reads", () => {
+  it("the README's configuration section names exactly the settings src/template/config.ts reads", () => {
     const section = readme.slice(
       readme.indexOf("## Configuration"),
       readme.indexOf("\n## ", readme.indexOf("## Configuration") + 1),

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { ConfigError, getConfig } from "../src/config.js";
+import { ConfigError, getConfig } from "../src/template/config.js";
 import { fetchWorker } from "./helpers/worker.js";
 
 const config = (vars: Record<string, string>) => getConfig({ ...env, ...vars } as Env);

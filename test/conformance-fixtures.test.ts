@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Secrets } from "../src/config.js";
-import * as generated from "../src/mcp/registry.gen.js";
-import { useRegistry } from "../src/mcp/server.js";
+import type { Secrets } from "../src/template/config.js";
+import * as generated from "../src/template/mcp/registry.gen.js";
+import { useRegistry } from "../src/template/mcp/server.js";
 import { conformanceRegistry } from "./conformance/fixtures/registry.js";
 import { post, sseMessages } from "./helpers/http.js";
 import { LegacyClient, LegacyHttpTransport, legacyValidator } from "./helpers/legacy-client.js";

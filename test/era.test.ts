@@ -1,6 +1,6 @@
 import { isLegacyRequest } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
-import { isLegacy, obviousEra } from "../src/mcp/era.js";
+import { isLegacy, obviousEra } from "../src/template/mcp/era.js";
 
 const PV = "io.modelcontextprotocol/protocolVersion";
 const envelope = {

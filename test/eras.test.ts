@@ -1,7 +1,7 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { describe, expect, it, vi } from "vitest";
 import { version } from "../package.json";
-import { serverInfo } from "../src/mcp/info.js";
+import { serverInfo } from "../src/server/info.js";
 import { serving } from "./fixtures/harness.js";
 import { OPEN, post, sseMessages } from "./helpers/http.js";
 import { answerOf, envelope, MODERN, modernPost } from "./helpers/modern.js";
@@ -10,7 +10,7 @@ import { BASE, fetchWorker, workerFetch } from "./helpers/worker.js";
 const SERVER_INFO = { name: "mcp-worker-template", title: "MCP Worker Template", version };
 const SERVER_INFO_KEY = "io.modelcontextprotocol/serverInfo";
 
-// The harness fixtures, not the examples: deleting src/mcp/'s capabilities leaves this file green.
+// The harness fixtures, not the examples: deleting src/template/mcp/'s capabilities leaves this file green.
 serving();
 
 describe("2026-07-28: server/discover", () => {

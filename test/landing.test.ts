@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { clientSnippets } from "../src/http/connect.js";
-import { serverInfo } from "../src/mcp/info.js";
-import { prefersHtml } from "../src/negotiate.js";
+import { serverInfo } from "../src/server/info.js";
+import { clientSnippets } from "../src/template/http/connect.js";
+import { prefersHtml } from "../src/template/negotiate.js";
 import { logged } from "./helpers/console.js";
 import { OPEN } from "./helpers/http.js";
 import { fetchWorker } from "./helpers/worker.js";

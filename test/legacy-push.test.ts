@@ -6,20 +6,20 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { McpServer } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Secrets } from "../src/config.js";
-import { AskingTransport } from "../src/mcp/legacy-push.js";
-import { readSession, sessionIdFor } from "../src/mcp/legacy-session.js";
-import * as generated from "../src/mcp/registry.gen.js";
-import { useRegistry } from "../src/mcp/server.js";
+import type { Secrets } from "../src/template/config.js";
+import { AskingTransport } from "../src/template/mcp/legacy-push.js";
+import { readSession, sessionIdFor } from "../src/template/mcp/legacy-session.js";
+import * as generated from "../src/template/mcp/registry.gen.js";
+import { useRegistry } from "../src/template/mcp/server.js";
 import { conformanceRegistry } from "./conformance/fixtures/registry.js";
 import { legacyClient } from "./helpers/connect.js";
 import { errorOf, post } from "./helpers/http.js";
 import { MCP_URL, signIn, withPassphrase } from "./helpers/oauth.js";
 
-// 2025-era server-to-client requests on the stateless leg (src/mcp/legacy-push.ts): a client that
+// 2025-era server-to-client requests on the stateless leg (src/template/mcp/legacy-push.ts): a client that
 // declared elicitation, sampling or roots at initialize is asked mid-call on the call's stream,
 // and its answer, POSTed in another request, reaches the waiting call through a Mailbox Durable
-// Object (src/mcp/mailbox.ts). The conformance fixtures (test_elicitation, test_sampling, ...)
+// Object (src/template/mcp/mailbox.ts). The conformance fixtures (test_elicitation, test_sampling, ...)
 // return `inputRequired(...)`, as the template's tools do.
 
 type Vars = Partial<Env & Secrets>;

@@ -1,9 +1,9 @@
 import { McpServer, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { firstSent, jsonUnlessStreamed } from "../src/mcp/legacy-response.js";
+import { firstSent, jsonUnlessStreamed } from "../src/template/mcp/legacy-response.js";
 
-// The 2025-era answer shape (src/mcp/legacy-response.ts), on the SDK's own transport streaming
+// The 2025-era answer shape (src/template/mcp/legacy-response.ts), on the SDK's own transport streaming
 // (as the 2025 leg runs it for a call): what the server sends first decides.
 
 const ACCEPT = "application/json, text/event-stream";

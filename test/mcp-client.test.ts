@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { isApp } from "../src/mcp/define.js";
+import { isApp } from "../src/template/mcp/define.js";
 import { harnessRegistry as registry, serving } from "./fixtures/harness.js";
 import { CLIENT_KINDS, type McpClient } from "./helpers/clients.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { memo } from "../src/memo.js";
+import { memo } from "../src/template/memo.js";
 
 /** A function that counts its calls and answers when told to. */
 function controlled<T>() {

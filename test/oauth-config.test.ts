@@ -9,6 +9,8 @@ describe("OAuth settings are validated", () => {
     [{ REFRESH_TOKEN_TTL: "10" }, "REFRESH_TOKEN_TTL"],
     [{ AUTH_IDENTITY: "ldap" }, "AUTH_IDENTITY"],
     [{ OAUTH_SCOPES: 'mcp "quoted"' }, "OAUTH_SCOPES"],
+    // Only scopes src/server/info.ts declares (with their consent text) can be given to every token.
+    [{ OAUTH_SCOPES: "mcp undeclared" }, "OAUTH_SCOPES"],
     [{ AUTH_IDENTITY: "oidc" }, "OIDC_ISSUER"],
     [{ AUTH_IDENTITY: "oidc", OIDC_ISSUER: "http://id.example.org" }, "OIDC_ISSUER"],
   ])("%o is refused; the log names %s, the answer names nothing", async (vars, name) => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { serverInfo } from "../src/server/info.js";
 import { serving } from "./fixtures/harness.js";
 import {
   authorizeUrl,
@@ -24,6 +25,8 @@ serving();
 
 afterEach(() => vi.restoreAllMocks());
 
+const escapeHtml = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll("'", "&#39;");
+
 async function openConsent(metadata: Record<string, unknown> = {}, browser = new Browser()) {
   const { client_id: clientId } = await register(metadata);
   const { challenge, verifier } = await pkce();
@@ -45,6 +48,10 @@ describe("the consent page", () => {
     expect(html).toContain("an app on your computer"); // loopback warning
     expect(html).toMatch(/<code>mcp<\/code>/);
     expect(html).toMatch(/<code>profile<\/code>/);
+    // Each scope with the text the server declares for it (src/server/info.ts), escaped.
+    for (const scope of ["mcp", "profile"] as const) {
+      expect(html).toContain(`<code>${scope}</code> — ${escapeHtml(serverInfo.scopes[scope])}`);
+    }
     expect(html).toContain('type="password"');
     expect(html).toContain('value="approve"');
     expect(html).toContain('value="deny"');

@@ -82,7 +82,7 @@ describe("point 3: refresh-token reuse detection (RFC 9700 §4.14.2)", () => {
 });
 
 // The RefreshGuard Durable Object is a thin class that imports its work on its first call
-// (src/auth/guards/refresh-guard.ts, docs/performance.md): calls that arrive while that import
+// (src/template/auth/guards/refresh-guard.ts, docs/performance.md): calls that arrive while that import
 // runs must still be served one at a time, by one implementation, and what was stored must hold
 // for a new instance of the object.
 describe("the grant's guard loads its work on first use", () => {

@@ -1,13 +1,13 @@
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import { McpServer } from "@modelcontextprotocol/server";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { forgetAnswers, keptAnswers } from "../src/mcp/replay.js";
-import { useRegistry } from "../src/mcp/server.js";
+import { forgetAnswers, keptAnswers } from "../src/template/mcp/replay.js";
+import { useRegistry } from "../src/template/mcp/server.js";
 import { emptyRegistry, harnessRegistry, serving } from "./fixtures/harness.js";
 import { post, sseMessages } from "./helpers/http.js";
 import { answerOf, envelope, MODERN, modernPost } from "./helpers/modern.js";
 
-// src/mcp/replay.ts: the SDK's answer to a list (or server/discover) is kept per isolate and
+// src/template/mcp/replay.ts: the SDK's answer to a list (or server/discover) is kept per isolate and
 // replayed to the same request. What must hold: a replayed answer is byte for byte what the SDK
 // would have sent for that request; any difference in what the SDK reads reaches the SDK; only
 // successful JSON answers are kept; the memo is bounded.

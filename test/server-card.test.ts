@@ -9,7 +9,7 @@ import { answerOf, modernPost } from "./helpers/modern.js";
 import { BASE, fetchWorker, workerFetch } from "./helpers/worker.js";
 
 // The harness fixtures (test/fixtures/harness.ts): a tool of each shape, resources, a prompt. The
-// cards of src/mcp/'s own capabilities are checked by test/capabilities.test.ts, an empty
+// cards of src/template/mcp/'s own capabilities are checked by test/capabilities.test.ts, an empty
 // registry's by test/empty-registry.test.ts.
 serving();
 

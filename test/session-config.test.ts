@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { createSessionReader, readSession } from "../src/session/read.js";
-import { sessionJsonSchema } from "../src/session/schema.js";
-import { SMITHERY_LIMITS, smitheryLimitProblems } from "../src/session/smithery-limits.js";
+import { sessionSchema } from "../src/server/session.js";
+import { createSessionReader, readSession } from "../src/template/session/read.js";
+import { sessionJsonSchema } from "../src/template/session/schema.js";
+import { SMITHERY_LIMITS, smitheryLimitProblems } from "../src/template/session/smithery-limits.js";
 import { serving } from "./fixtures/harness.js";
 import { CLIENT_KINDS } from "./helpers/clients.js";
 import {
@@ -51,7 +52,7 @@ afterEach(() => {
 
 describe("the session schema keeps within Smithery's limits", () => {
   it("this server's schema: ≤ 20 fields, ≤ 1 KB, simple types, an allowed x-from on every field", () => {
-    const schema = sessionJsonSchema();
+    const schema = sessionJsonSchema(sessionSchema);
     expect(smitheryLimitProblems(schema)).toEqual([]);
     expect(Object.keys(schema.properties as object).length).toBeGreaterThan(0);
     expect(new TextEncoder().encode(JSON.stringify(schema)).byteLength).toBeLessThanOrEqual(1024);

@@ -31,7 +31,7 @@ const authorize = {
 /**
  * A Worker that serves `mcpFetch` on /mcp to bearers of a token. `resourceMetadata.resource` is
  * fixed per provider and names the origin, which the bench chooses at run time: the provider is
- * built on the first request, as the template builds its own (src/auth/provider.ts).
+ * built on the first request, as the template builds its own (src/template/auth/provider.ts).
  */
 export function withOAuth(mcpFetch) {
   let provider;

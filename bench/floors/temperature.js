@@ -1,5 +1,5 @@
 // The one tool every reference floor serves: the same name, schemas and answer as the template's
-// src/mcp/tools/convert_temperature.ts (what the bench calls, bench/config.mjs), kept to what a
+// src/server/tools/convert_temperature.ts (what the bench calls, bench/config.mjs), kept to what a
 // bare Worker needs. Shared by the 1.x and 2.x floors, which hand the same Zod objects to their SDK.
 import * as z from "zod";
 

@@ -1,4 +1,4 @@
-// A minimal MCP Apps host, for trying views locally and for the browser tests (src/mcp/apps/*.browser.test.mjs):
+// A minimal MCP Apps host, for trying views locally and for the browser tests (src/server/apps/*.browser.test.mjs):
 // an MCP client that declares the io.modelcontextprotocol/ui extension, calls one tool, reads the
 // ui:// resource the tool names, and shows it in a sandboxed iframe through the extension's
 // AppBridge. The view's requests reach the server only through here, and only for tools it may call.
@@ -63,7 +63,7 @@ async function run(): Promise<void> {
   const { tools } = await client.listTools();
   toolName ||= tools.find((t) => getToolUiResourceUri(t))?.name ?? "";
   if (!toolName)
-    throw new Error("the server offers no tool with a view (an app in src/mcp/apps/): name one with ?tool=");
+    throw new Error("the server offers no tool with a view (an app in src/server/apps/): name one with ?tool=");
   const tool = tools.find((t) => t.name === toolName);
   if (!tool) throw new Error(`the server has no tool named ${toolName}`);
 

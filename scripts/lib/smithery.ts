@@ -1,5 +1,6 @@
-import { sessionJsonSchema } from "../../src/session/schema.ts";
-import { smitheryLimitProblems } from "../../src/session/smithery-limits.ts";
+import { sessionSchema } from "../../src/server/session.ts";
+import { sessionJsonSchema } from "../../src/template/session/schema.ts";
+import { smitheryLimitProblems } from "../../src/template/session/smithery-limits.ts";
 
 /**
  * Smithery's CLI on npm. (Its command is `smithery`, but `npx smithery` would fetch an unrelated
@@ -8,13 +9,13 @@ import { smitheryLimitProblems } from "../../src/session/smithery-limits.ts";
  */
 export const SMITHERY_CLI = "@smithery/cli@4";
 
-/** The session schema (src/session/schema.ts) as Smithery takes it, or exit naming what breaks its limits. */
+/** The session schema (src/server/session.ts) as Smithery takes it, or exit naming what breaks its limits. */
 export function configSchemaOrExit(): Record<string, unknown> {
-  const schema = sessionJsonSchema();
+  const schema = sessionJsonSchema(sessionSchema);
   const problems = smitheryLimitProblems(schema);
   if (problems.length > 0) {
     console.error(
-      `The session schema (src/session/schema.ts) breaks Smithery's limits:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+      `The session schema (src/server/session.ts) breaks Smithery's limits:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
     );
     process.exit(1);
   }

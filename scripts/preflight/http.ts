@@ -4,7 +4,7 @@
  * that the checks share. Runs on Node's fetch and in workerd alike: nothing here is Node's.
  */
 
-import { isLoopback } from "../../src/loopback.ts";
+import { isLoopback } from "../../src/template/loopback.ts";
 
 /** What Smithery's scanner sends (it runs on Cloudflare Workers). */
 export const SMITHERY_USER_AGENT = "SmitheryBot/1.0 (+https://smithery.ai)";

@@ -143,7 +143,7 @@ export async function listTools(target: Target, ctx: Context, session: McpSessio
           "mcp.tools",
           "no-tools",
           "tools/list answered with no tools (or the server offers no tools capability)",
-          "Smithery lists a server's tools: add one (a file in src/mcp/tools/).",
+          "Smithery lists a server's tools: add one (a file in src/server/tools/).",
         ),
       };
     }

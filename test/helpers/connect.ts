@@ -1,5 +1,5 @@
 import { Client, type ClientCapabilities, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import type { Secrets } from "../../src/config.js";
+import type { Secrets } from "../../src/template/config.js";
 import { LegacyClient, LegacyHttpTransport, legacyValidator } from "./legacy-client.js";
 import { BASE, workerFetch } from "./worker.js";
 

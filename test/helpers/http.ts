@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { Secrets } from "../../src/config.js";
+import type { Secrets } from "../../src/template/config.js";
 import { BASE, fetchWorker } from "./worker.js";
 
 /** Core tests run with authentication off: they test the transport, not OAuth. */

@@ -1,4 +1,4 @@
-import type { Secrets } from "../../src/config.js";
+import type { Secrets } from "../../src/template/config.js";
 import { fetchWorker } from "./worker.js";
 
 /**

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import type { Secrets } from "../../src/config.js";
-import worker from "../../src/index.js";
+import type { Secrets } from "../../src/template/config.js";
+import worker from "../../src/template/index.js";
 
 export const BASE = "http://localhost:8787";
 

@@ -1,0 +1,294 @@
+import {
+  type AuthInfo,
+  createMcpHandler,
+  type McpRequestContext,
+  type McpServer,
+  ProtocolError,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  WebStandardStreamableHTTPServerTransport,
+} from "@modelcontextprotocol/server";
+import { rendersApps } from "./apps-negotiation.js";
+import { isLegacy } from "./era.js";
+import { AskingTransport, answersIn, deliverAnswers, mayAsk, ownerOf } from "./legacy-push.js";
+import { firstSent, jsonUnlessStreamed, warnIfReports } from "./legacy-response.js";
+import { type LegacySession, readSession, sessionIdFor } from "./legacy-session.js";
+import { HANDLER_METHODS, methodOf } from "./message.js";
+import { keep, replay, replayable } from "./replay.js";
+import {
+  answersFromCache,
+  answersOnlyCall,
+  createMcpServer,
+  type McpRequest,
+  sameForEveryCaller,
+  servedRegistry,
+} from "./server.js";
+
+/**
+ * The MCP endpoint, both protocol eras, on the SDK: what /mcp does once the router's middleware
+ * has checked and parsed the request. Everything here is built once per isolate.
+ */
+
+/**
+ * One request to the endpoint: the request itself, its body parsed once, and who is asking.
+ * Whether the client renders MCP Apps is read here, from the request (src/template/mcp/apps-negotiation.ts).
+ */
+export interface EndpointRequest {
+  request: Request;
+  parsedBody: unknown;
+  context: Omit<McpRequest, "apps">;
+  authInfo?: AuthInfo;
+  /** How the client wants its answer (content negotiation on Accept). */
+  responseMode: "json" | "sse";
+  /** Whether it takes an event stream too (for progress before the result); false if unsaid. */
+  acceptsStream?: boolean;
+}
+
+/**
+ * Each request's context, found by the factory the SDK calls with that request (`requestInfo`).
+ * A WeakMap keeps the handlers below built once per isolate: nothing per request is captured.
+ */
+const contexts = new WeakMap<Request, { context: McpRequest; parsedBody: unknown }>();
+
+function factory({ era, requestInfo }: McpRequestContext) {
+  const entry = requestInfo && contexts.get(requestInfo);
+  if (!entry) throw new Error("MCP request without its context: go through serveMcp");
+  return createMcpServer(entry.context, era, entry.parsedBody);
+}
+
+/**
+ * The SDK reports here what it refused and what failed. A refusal (a client's mistake, already
+ * answered with a JSON-RPC error) is not logged; a failure is, bounded: its message can quote
+ * client-chosen text.
+ */
+function onerror(error: Error): void {
+  if (error instanceof ProtocolError || error.message.startsWith("Rejected ")) return;
+  console.error("MCP:", error.message.slice(0, 300));
+}
+
+/**
+ * 2026-07-28 requests (those with a per-request `_meta` envelope): the SDK's entry does the whole
+ * protocol — `server/discover`, envelope and header validation (-32020), unsupported revisions
+ * (-32022), `resultType`, cache hints, `serverInfo` in `_meta`. `sse` for a client that accepts
+ * only an event stream; otherwise the SDK's `auto` mode: one JSON body, upgraded to an event stream
+ * only when a handler sends something before its result (progress, say).
+ * 2025-era requests never reach these: see `serveLegacy`.
+ */
+const modern = {
+  json: createMcpHandler(factory, { legacy: "reject", onerror }),
+  sse: createMcpHandler(factory, { legacy: "reject", onerror, responseMode: "sse" }),
+};
+
+/**
+ * Serves one POST, in the era the request is in, chosen by the SDK's own rules (`isLegacyRequest`,
+ * the code `createMcpHandler` routes with; src/template/mcp/era.ts) on the already parsed body: the SDK
+ * never reads the request body again.
+ */
+export async function serveMcp(endpointRequest: EndpointRequest): Promise<Response> {
+  const { request, parsedBody, context, authInfo } = endpointRequest;
+  // A 2025-era session id carries what the client declared at initialize (src/template/mcp/legacy-session.ts).
+  const sessionId = request.headers.get("Mcp-Session-Id");
+  const session = readSession(sessionId);
+  // A list asked again in the same words gets the SDK's earlier answer (src/template/mcp/replay.ts).
+  const caller = `${context.auth} ${authInfo?.scopes.join(" ") ?? ""}`;
+  const again = replayable(parsedBody, { request, caller, apps: session?.apps ?? false }, sameForEveryCaller);
+  const source = servedRegistry();
+  const replayed = again && replay(again, source);
+  if (replayed) return replayed;
+  const response = await serveInEra(endpointRequest, sessionId, session);
+  return again ? keep(again, source, response) : response;
+}
+
+/** Serves one POST through the SDK, in its era. */
+async function serveInEra(
+  { request, parsedBody, context, authInfo, responseMode, acceptsStream }: EndpointRequest,
+  sessionId: string | null,
+  session: LegacySession | undefined,
+): Promise<Response> {
+  // The client's answer to a question this server asked it mid-call (src/template/mcp/legacy-push.ts).
+  const answers = answersIn(parsedBody);
+  if (answers) return deliverAnswers(answers, context.env, ownerOf(context.user, authInfo, sessionId ?? ""));
+  const legacy = await isLegacy(request, parsedBody);
+  const apps = rendersApps(parsedBody, legacy ? "legacy" : "modern", session);
+  if (legacy) {
+    const stream = responseMode === "sse" || (acceptsStream === true && wantsProgress(parsedBody));
+    // A single call from a client that takes both: JSON unless the handler reports first (logs,
+    // questions). Only this server's handlers can: lists come from the per-isolate cache, and
+    // initialize and ping from the SDK, so those answer JSON at once, without a stream to read back;
+    // so do calls of a tool that declared `answersOnly` (it sends nothing before its result).
+    const answersOnly = answersOnlyCall(parsedBody);
+    const adaptive =
+      !stream && acceptsStream === true && HANDLER_METHODS.has(methodOf(parsedBody) ?? "") && answersOnly === undefined;
+    const asking = mayAsk(parsedBody, session, stream || adaptive, context.env);
+    const askable = asking ? { askable: session.capabilities } : {};
+    contexts.set(request, { context: { ...context, apps, ...askable }, parsedBody });
+    return serveLegacy(request, parsedBody, authInfo, stream || adaptive, adaptive, {
+      session: asking ? session : undefined,
+      sessionId,
+      apps,
+      answersOnly,
+    });
+  }
+  contexts.set(request, { context: { ...context, apps }, parsedBody });
+  return modern[responseMode].fetch(request, { parsedBody, authInfo });
+}
+
+/** What the 2025 leg knows of the client beyond this request: its session, and whether it renders apps. */
+interface LegacyClient {
+  /** Set when this call can ask the client for input (`mayAsk`). */
+  session: LegacySession | undefined;
+  sessionId: string | null;
+  apps: boolean;
+  /** The tool this request calls, when it declared `answersOnly`. */
+  answersOnly: string | undefined;
+}
+
+/**
+ * The 2025 era (2025-11-25, 2025-06-18, 2025-03-26), stateless: a fresh server and Streamable HTTP
+ * transport per request, `initialize` answered like any other request. The SDK's own stateless
+ * leg (`legacy: 'stateless'`) always answers with an event stream; this one answers with one JSON
+ * body when the client takes it, as the 1.x template did — no stream to hold open. `adaptive`: the
+ * transport streams, and `jsonUnlessStreamed` answers that JSON body instead when the first message
+ * the server sent is the response; a handler that sent something before its result (log messages)
+ * gets the stream as it was written.
+ * A call from a client that can be asked for input (its session says so) is served by a server
+ * that knows it, on a transport that can ask (src/template/mcp/legacy-push.ts).
+ */
+async function serveLegacy(
+  request: Request,
+  parsedBody: unknown,
+  authInfo: AuthInfo | undefined,
+  stream: boolean,
+  adaptive: boolean,
+  client: LegacyClient,
+): Promise<Response> {
+  const server = factory({ era: "legacy", requestInfo: request });
+  const { context } = contexts.get(request)!;
+  const transport = client.session
+    ? new AskingTransport(context.env.MAILBOX, ownerOf(context.user, authInfo, client.sessionId ?? ""))
+    : new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
+  // A tool that declared `answersOnly` and sends something anyway: say so, once per call.
+  if (client.answersOnly) warnIfReports(transport, client.answersOnly);
+  await server.connect(transport);
+  if (transport instanceof AskingTransport && client.session) await transport.replayInitialize(client.session);
+  // Watched from before the request reaches the server (after any replayed initialize): the first
+  // thing the server sends for it decides the answer's shape.
+  const first = adaptive ? firstSent(transport) : undefined;
+  const answered = (async () => {
+    let response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
+    if (first) response = await jsonUnlessStreamed(response, first);
+    // A client that declared at initialize what later requests need (MCP Apps, or a way to answer
+    // questions): the session id it will send back says so (src/template/mcp/legacy-session.ts). Nothing
+    // is stored; any other client gets no session id.
+    const sessionId = response.ok ? sessionIdFor(parsedBody, client.apps) : undefined;
+    if (sessionId) response.headers.set("Mcp-Session-Id", sessionId);
+    return stream ? closeOnCancel(response, server) : response;
+  })();
+  // A list comes from the per-isolate cache: no work to abort, and no abort listener to pay for.
+  if (answersFromCache(parsedBody)) return answered;
+  // A client that goes away aborts what its request started: closing the server aborts its
+  // handlers' signals (`ctx.signal`), and the exchange ends with 499 (nobody reads it), as on the
+  // modern path.
+  const gone = new Promise<Response>((resolve) => {
+    request.signal.addEventListener(
+      "abort",
+      () => {
+        server.close().catch(() => {});
+        resolve(new Response(null, { status: 499 }));
+      },
+      { once: true },
+    );
+  });
+  return Promise.race([answered, gone]);
+}
+
+/**
+ * A request that asks for progress (`_meta.progressToken`) gets an event stream when the client
+ * takes one: progress notifications can only travel on a stream, ahead of the result.
+ */
+function wantsProgress(body: unknown): boolean {
+  return (Array.isArray(body) ? body : [body]).some(
+    (message) =>
+      (message as { params?: { _meta?: { progressToken?: unknown } } })?.params?._meta?.progressToken != null,
+  );
+}
+
+/**
+ * The SDK's 2025 transport does not stop a handler when the client closes its event stream (it
+ * only forgets the stream); closing the server does, through the handler's `signal`. Over
+ * stateless HTTP that is the only cancellation there is: a `notifications/cancelled` arrives in
+ * another request, which knows nothing of this one.
+ */
+function closeOnCancel(response: Response, server: McpServer): Response {
+  if (!response.body || !response.headers.get("Content-Type")?.startsWith("text/event-stream")) return response;
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel(reason) {
+      await server.close();
+      await reader.cancel(reason);
+    },
+  });
+  return new Response(body, response);
+}
+
+/**
+ * The SDK's 2025 transport insists on `Accept: application/json, text/event-stream` even though
+ * the request was already negotiated (we accept either one, or none, as HTTP allows). Hand it a
+ * request that says so; the body has been read, so only the headers travel.
+ */
+function forSdk(request: Request): Request {
+  const accept = request.headers.get("Accept") ?? "";
+  if (accept.includes("application/json") && accept.includes("text/event-stream")) return request;
+  const headers = new Headers(request.headers);
+  headers.set("Accept", "application/json, text/event-stream");
+  return new Request(request.url, { method: request.method, headers, signal: request.signal });
+}
+
+/** The first revision of Streamable HTTP: the older ones (2024-11-05) spoke HTTP+SSE instead. */
+const FIRST_STREAMABLE_HTTP = "2025-03-26";
+
+/** The 2025-era revisions this endpoint serves (through `initialize`), newest first. */
+export const LEGACY_REVISIONS: readonly string[] = SUPPORTED_PROTOCOL_VERSIONS.filter(
+  (v) => v >= FIRST_STREAMABLE_HTTP,
+);
+
+/**
+ * This endpoint's own `server/discover` answer, asked in process through the same handler a
+ * client reaches (the server card states what it says). Who asks does not change it.
+ */
+export async function discoverInProcess(context: Omit<McpRequest, "apps">): Promise<{
+  supportedVersions: string[];
+  capabilities: Record<string, unknown>;
+  instructions?: string;
+  _meta?: Record<string, unknown>;
+}> {
+  const body = {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "server/discover",
+    params: {
+      _meta: {
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientInfo": { name: "server-card", version: "1.0.0" },
+        "io.modelcontextprotocol/clientCapabilities": {},
+      },
+    },
+  };
+  const request = new Request("https://in-process.invalid/mcp", {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "MCP-Protocol-Version": "2026-07-28",
+      "Mcp-Method": "server/discover",
+    },
+    body: JSON.stringify(body),
+  });
+  const response = await serveMcp({ request, parsedBody: body, context, responseMode: "json" });
+  const answer = (await response.json()) as { result?: never; error?: { message: string } };
+  if (!answer.result) throw new Error(`server/discover failed: ${answer.error?.message ?? response.status}`);
+  return answer.result;
+}

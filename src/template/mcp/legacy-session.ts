@@ -1,0 +1,102 @@
+import type { ClientCapabilities } from "@modelcontextprotocol/server";
+import { isObject } from "./message.js";
+
+/**
+ * What a 2025-era client said in `initialize` that later requests still need, carried by the
+ * client itself in the `Mcp-Session-Id` this server answers that initialize with (the 2025
+ * transport sends it back on every request). Nothing is stored: the session id IS the session.
+ *
+ *   v1.<base64url of {"p": protocol version, "c": capabilities, "a": 1 if it renders MCP Apps, "n": nonce}>
+ *
+ * It is the client's own claim, so it is not signed: forging one only claims capabilities the
+ * client could have declared anyway. It is read as hostile input all the same: bounded in size,
+ * parsed defensively, only the capabilities this server acts on kept (sampling, elicitation,
+ * roots: what a tool's `inputRequired(...)` can ask a 2025-era client for), and anything else
+ * ignored, so an unknown or broken id is just a stateless request as before. The nonce keeps two
+ * clients' ids apart, which is what binds an answer to the session that was asked
+ * (src/template/mcp/legacy-push.ts).
+ */
+export interface LegacySession {
+  /** The protocol revision the client initialized with. */
+  protocolVersion: string;
+  /** The client's declared sampling, elicitation and roots capabilities, as it declared them. */
+  capabilities: Pick<ClientCapabilities, "sampling" | "elicitation" | "roots">;
+  /** Whether it declared the MCP Apps extension (src/template/mcp/apps-negotiation.ts). */
+  apps: boolean;
+}
+
+/** Longer ids are not ours (a client sends back what it got; ours stay well under this). */
+export const MAX_SESSION_ID_LENGTH = 1024;
+/** Each kept capability's JSON, at most: real ones are a few bytes (`{}`, `{"form":{}}`); three fit the id. */
+const MAX_CAPABILITY_JSON = 128;
+const PREFIX = "v1.";
+const PUSH_CAPABILITIES = ["sampling", "elicitation", "roots"] as const;
+
+/**
+ * The session id to answer a 2025-era `initialize` with, or undefined when the client declared
+ * nothing a later request needs (then, as before, it gets none and every request stands alone).
+ */
+export function sessionIdFor(body: unknown, rendersApps: boolean): string | undefined {
+  if (!isObject(body) || body.method !== "initialize" || !isObject(body.params)) return undefined;
+  const { protocolVersion, capabilities } = body.params;
+  if (typeof protocolVersion !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(protocolVersion)) return undefined;
+  const kept = keptCapabilities(capabilities);
+  if (!rendersApps && Object.keys(kept).length === 0) return undefined;
+  const claim = { p: protocolVersion, c: kept, ...(rendersApps && { a: 1 }), n: nonce() };
+  const id = PREFIX + base64url(JSON.stringify(claim));
+  return id.length <= MAX_SESSION_ID_LENGTH ? id : undefined;
+}
+
+/** What a request's `Mcp-Session-Id` says, or undefined for none, or for one that is not ours. */
+export function readSession(header: string | null): LegacySession | undefined {
+  if (!header || header.length > MAX_SESSION_ID_LENGTH) return undefined;
+  if (!header.startsWith(PREFIX)) return undefined;
+  let claim: unknown;
+  try {
+    claim = JSON.parse(fromBase64url(header.slice(PREFIX.length)));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(claim) || typeof claim.p !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(claim.p)) return undefined;
+  return { protocolVersion: claim.p, capabilities: keptCapabilities(claim.c), apps: claim.a === 1 };
+}
+
+/** Whether the session's client can be asked for input mid-call (sampling, elicitation or roots). */
+export function canBeAsked(session: LegacySession | undefined): session is LegacySession {
+  return session !== undefined && session.protocolVersion !== "" && Object.keys(session.capabilities).length > 0;
+}
+
+function keptCapabilities(capabilities: unknown): LegacySession["capabilities"] {
+  const kept: Record<string, unknown> = {};
+  if (!isObject(capabilities)) return kept;
+  for (const name of PUSH_CAPABILITIES) {
+    const value = capabilities[name];
+    if (isObject(value) && !Array.isArray(value) && JSON.stringify(value).length <= MAX_CAPABILITY_JSON) {
+      kept[name] = value;
+    }
+  }
+  return kept;
+}
+
+function nonce(): string {
+  return base64urlBytes(crypto.getRandomValues(new Uint8Array(12)));
+}
+
+function base64url(text: string): string {
+  return base64urlBytes(new TextEncoder().encode(text));
+}
+
+function base64urlBytes(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** Throws on anything that is not base64url of UTF-8. */
+function fromBase64url(text: string): string {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error("not base64url");
+  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
+    Uint8Array.from(binary, (c) => c.charCodeAt(0)),
+  );
+}

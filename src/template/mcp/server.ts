@@ -1,0 +1,374 @@
+import {
+  EXTENSION_ID,
+  RESOURCE_MIME_TYPE,
+  registerAppResource,
+  registerAppTool,
+} from "@modelcontextprotocol/ext-apps/server";
+import {
+  InMemoryTransport,
+  type JSONRPCMessage,
+  McpServer,
+  ResourceTemplate,
+  type ScopeChallengeHandler,
+  type ServerCapabilities,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
+import { serverInfo } from "../../server/info.js";
+import { type AuthMode, getConfig } from "../config.js";
+import { resourceCacheHint, serverCacheHints, viewCacheHint } from "./cache.js";
+import {
+  type AnyPrompt,
+  type AnyTool,
+  type Era,
+  isApp,
+  type McpContext,
+  type ResourceDefinition,
+  type ViewDefinition,
+} from "./define.js";
+import { methodOf } from "./message.js";
+import * as generated from "./registry.gen.js";
+import { requestStateVerifier } from "./request-state.js";
+import { withCachedJsonSchema } from "./schemas.js";
+import { readView } from "./views.js";
+
+/**
+ * What one request brings to its handlers: everything in McpContext but the per-call parts, and
+ * whether its client renders MCP Apps (src/template/mcp/apps-negotiation.ts): only then are views offered.
+ */
+export type McpRequest = Omit<McpContext, "era" | "signal" | "mcp"> & { auth: AuthMode; apps: boolean };
+
+/**
+ * What the server offers. The Worker serves src/template/mcp/registry.gen.ts (one file per tool, resource,
+ * prompt); the conformance fixtures (test/conformance/) swap in their own with `useRegistry`.
+ */
+export interface Registry {
+  readonly tools: readonly AnyTool[];
+  readonly resources: readonly ResourceDefinition[];
+  readonly prompts: readonly AnyPrompt[];
+  /** Capabilities beyond the kinds above, with what serves them (`extend`): logging, say. */
+  readonly capabilities?: ServerCapabilities;
+  readonly extend?: (server: McpServer) => void;
+}
+
+let registry: Registry = generated;
+/**
+ * Only what a stateless Worker delivers, for the kinds the registry has: the lists never change
+ * while it runs, so no `listChanged` (the SDK would default it to true), and no resource
+ * subscriptions. The SDK adds `completions` for the resource template's completer.
+ */
+let capabilities: ServerCapabilities = capabilitiesOf(registry);
+/** The list requests this server answers: one per kind the registry has. */
+export let LIST_METHODS = listMethodsOf(registry);
+/** The tools that have a view (MCP Apps), offered as apps to clients that render them. */
+let apps = registry.tools.filter(isApp);
+
+/**
+ * Serves `next` instead of the generated registry, from the next request on: the conformance
+ * fixture Worker (test/conformance/worker.ts) and tests call it before anything is served.
+ */
+export function useRegistry(next: Registry): void {
+  registry = next;
+  capabilities = capabilitiesOf(next);
+  LIST_METHODS = listMethodsOf(next);
+  apps = next.tools.filter(isApp);
+  EVERYTHING = next;
+  toolsByName = byName(next.tools);
+  promptsByName = byName(next.prompts);
+  lists.clear();
+}
+
+/** The registry being served: what the server card's snapshot was taken of (src/template/card/snapshot.ts). */
+export function servedRegistry(): Registry {
+  return registry;
+}
+
+function capabilitiesOf({ tools, resources, prompts, capabilities }: Registry): ServerCapabilities {
+  const hasApps = tools.some(isApp);
+  return {
+    ...(tools.length > 0 && { tools: { listChanged: false } }),
+    ...((resources.length > 0 || hasApps) && { resources: { listChanged: false } }),
+    ...(prompts.length > 0 && { prompts: { listChanged: false } }),
+    // MCP Apps (io.modelcontextprotocol/ui): this server has views for clients that declare it too.
+    ...(hasApps && { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } }),
+    ...capabilities,
+  };
+}
+
+function listMethodsOf({ tools, resources, prompts }: Registry) {
+  return [
+    ...(tools.length > 0 ? (["tools/list"] as const) : []),
+    ...(resources.length > 0 || tools.some(isApp) ? (["resources/list", "resources/templates/list"] as const) : []),
+    ...(prompts.length > 0 ? (["prompts/list"] as const) : []),
+  ];
+}
+type ListMethod = "tools/list" | "resources/list" | "resources/templates/list" | "prompts/list";
+
+/**
+ * A fresh MCP server for one request, in either era, with the tools, resources and prompts of the
+ * registry that the request can reach (`registrationsFor`; all of them without a body). The SDK needs a new instance per request (createMcpHandler refuses to reuse one);
+ * what is the same for every request is built once per isolate: the zod objects live in their
+ * files, their JSON Schemas are kept (src/template/mcp/schemas.ts), and the list answers are computed once
+ * (see `cachedList`).
+ */
+export function createMcpServer(request: McpRequest, era: Era, body?: unknown): McpServer {
+  const server = buildServer(request, era, registrationsFor(body));
+  if (!LISTS_ARE_THE_SAME_FOR_EVERY_CALLER) return server;
+  for (const method of LIST_METHODS) {
+    // The SDK's own earlier answer, so its type is the method's result type.
+    server.server.setRequestHandler(method, (() => cachedList(method, request)) as never);
+  }
+  return server;
+}
+
+/**
+ * The registry is fixed when the Worker is built, and what it lists does not depend on who asks.
+ * So each list is computed once per isolate by the SDK (`cachedList`), and the SDK's answer to a
+ * list request is replayed to the same request asked again (src/template/mcp/replay.ts). A fork whose lists
+ * depend on the caller (tools hidden by role or scope, say) sets this to false, and makes their
+ * cache hints private (src/template/mcp/cache.ts, docs/caching.md).
+ */
+export const LISTS_ARE_THE_SAME_FOR_EVERY_CALLER: boolean = true;
+
+/**
+ * Whether the SDK's answer to `method` is the same for everyone who sends the same request, so it
+ * can be replayed (src/template/mcp/replay.ts): `server/discover` (what the server offers), and the lists
+ * unless a fork made them depend on the caller.
+ */
+export function sameForEveryCaller(method: string): boolean {
+  return method === "server/discover" || isCachedList(method);
+}
+
+/** Whether a request is a list this server answers from its per-isolate cache (`cachedList`). */
+export function answersFromCache(body: unknown): boolean {
+  const method = methodOf(body);
+  return method !== undefined && isCachedList(method);
+}
+
+function isCachedList(method: string): boolean {
+  return LISTS_ARE_THE_SAME_FOR_EVERY_CALLER && (LIST_METHODS as readonly string[]).includes(method);
+}
+
+/**
+ * The tool a request calls, when that tool declared `answersOnly` (it sends nothing before its
+ * result): its name, else undefined. The 2025 leg answers such a call with one JSON body from the
+ * start (src/template/mcp/endpoint.ts).
+ */
+export function answersOnlyCall(body: unknown): string | undefined {
+  if (methodOf(body) !== "tools/call") return undefined;
+  const name = (body as { params?: { name?: unknown } }).params?.name;
+  const tool = typeof name === "string" ? toolsByName.get(name)?.[0] : undefined;
+  return tool?.answersOnly === true ? tool.name : undefined;
+}
+
+/** Which tools, resources and prompts a request's server registers. */
+interface Registrations {
+  tools: readonly AnyTool[];
+  resources: readonly ResourceDefinition[];
+  prompts: readonly AnyPrompt[];
+}
+
+const NOTHING: Registrations = { tools: [], resources: [], prompts: [] };
+let EVERYTHING: Registrations = registry;
+let toolsByName = byName(registry.tools);
+let promptsByName = byName(registry.prompts);
+
+function byName<T extends { name: string }>(items: readonly T[]): Map<string, readonly T[]> {
+  return new Map(items.map((item) => [item.name, [item]]));
+}
+
+/**
+ * What a request's server needs registered, from its (already parsed) body. The SDK builds a
+ * server for every request, and each registration costs closures, name checks and bookkeeping: on
+ * a request that uses one tool, or none, registering them all is most of what building the server
+ * costs. The answers are the same either way:
+ * - the lists come from the per-isolate cache (`cachedList`): nothing registered;
+ * - `tools/call` and `prompts/get` register the one they name (an unknown name is refused by the
+ *   SDK as before);
+ * - everything else registers everything: `initialize` and `server/discover` (capabilities follow
+ *   from the registrations: a resource template's completer adds `completions`), `resources/read`
+ *   (matched by URI), `completion/complete`, batches, notifications.
+ */
+function registrationsFor(body: unknown): Registrations {
+  const method = methodOf(body);
+  if (method === undefined) return EVERYTHING;
+  if (answersFromCache(body)) return NOTHING;
+  const { params } = body as { params?: { name?: unknown } };
+  const name = typeof params?.name === "string" ? params.name : undefined;
+  if (method === "tools/call") return { ...NOTHING, tools: (name && toolsByName.get(name)) || [] };
+  if (method === "prompts/get") return { ...NOTHING, prompts: (name && promptsByName.get(name)) || [] };
+  return EVERYTHING;
+}
+
+function buildServer(request: McpRequest, era: Era, only: Registrations = EVERYTHING): McpServer {
+  const server = new McpServer(
+    { name: serverInfo.name, title: serverInfo.title, version: serverInfo.version },
+    {
+      instructions: serverInfo.instructions,
+      capabilities,
+      cacheHints: serverCacheHints(request.auth, apps.length > 0),
+      requestState: { verify: requestStateVerifier(request.env) },
+    },
+  );
+  for (const tool of only.tools) {
+    if (isApp(tool) && request.apps) registerApp(server, tool, request, era);
+    else registerTool(server, tool, request, era);
+  }
+  for (const resource of only.resources) registerResource(server, resource, request, era);
+  for (const prompt of only.prompts) registerPrompt(server, prompt, request, era);
+  registry.extend?.(server);
+  return server;
+}
+
+function contextFor(request: McpRequest, era: Era, mcp: ServerContext): McpContext {
+  return { ...request, era, signal: mcp.mcpReq.signal, mcp };
+}
+
+function registerTool(server: McpServer, tool: AnyTool, request: McpRequest, era: Era): void {
+  server.registerTool(tool.name, toolConfig(tool, request), handlerFor(tool, request, era));
+}
+
+/** What the SDK is told about a tool, app or not. */
+function toolConfig(tool: AnyTool, request: McpRequest) {
+  return {
+    title: tool.title,
+    description: tool.description,
+    inputSchema: withCachedJsonSchema(tool.inputSchema),
+    outputSchema: tool.outputSchema && withCachedJsonSchema(tool.outputSchema),
+    annotations: tool.annotations,
+    scopeChallenge: tool.requiredScope ? stepUp(tool.requiredScope, request) : undefined,
+  };
+}
+
+function handlerFor(tool: AnyTool, request: McpRequest, era: Era) {
+  return (args: Record<string, unknown>, mcp: ServerContext) => tool.handler(args, contextFor(request, era, mcp));
+}
+
+/**
+ * An app for a client that renders them: the tool with `_meta.ui` naming its view, and the view
+ * as a `ui://` resource (text/html;profile=mcp-app) with its CSP and permissions, both through the
+ * extension's own helpers. The page is read from the Worker's assets on each read, and only then.
+ */
+function registerApp(server: McpServer, app: AnyTool & { view: ViewDefinition }, request: McpRequest, era: Era): void {
+  const { view } = app;
+  const meta = { ui: { resourceUri: view.uri, ...(view.visibility && { visibility: view.visibility }) } };
+  registerAppTool(server, app.name, { ...toolConfig(app, request), _meta: meta }, handlerFor(app, request, era));
+  const ui = { csp: view.csp, permissions: view.permissions, prefersBorder: view.prefersBorder };
+  // The helper hands its config to registerResource as it is; its type just omits cacheHint.
+  const config = { description: view.description, _meta: { ui }, cacheHint: viewCacheHint(request.auth) };
+  registerAppResource(server, view.title ?? app.name, view.uri, config, async () => ({
+    contents: [
+      { uri: view.uri, mimeType: RESOURCE_MIME_TYPE, text: await readView(request.env, view.uri), _meta: { ui } },
+    ],
+  }));
+}
+
+/**
+ * A tool's `requiredScope`, checked by the SDK before the call is dispatched, in both eras: a token
+ * without it gets `403` with `WWW-Authenticate: Bearer error="insufficient_scope", scope="…",
+ * resource_metadata="…"`, naming every scope the client should ask for (the baseline, what the
+ * token has, and this one), so it can step up in one authorization. With MCP_AUTH=none there is
+ * no token and nothing to check.
+ */
+function stepUp(scope: string, request: McpRequest): ScopeChallengeHandler {
+  return ({ authInfo }) => {
+    if (!authInfo || authInfo.scopes.includes(scope)) return undefined;
+    const baseline = getConfig(request.env).oauth.scopes;
+    const scopes = [...new Set([...baseline, ...authInfo.scopes, scope])] as [string, ...string[]];
+    return { scopes, errorDescription: `This call needs the ${scope} scope` };
+  };
+}
+
+function registerResource(server: McpServer, resource: ResourceDefinition, request: McpRequest, era: Era): void {
+  const metadata = {
+    title: resource.title,
+    description: resource.description,
+    mimeType: resource.mimeType,
+    cacheHint: resourceCacheHint(resource, request.auth),
+  };
+  if (!resource.uri.includes("{")) {
+    server.registerResource(resource.name, resource.uri, metadata, (uri, mcp) =>
+      resource.read(uri, {}, contextFor(request, era, mcp)),
+    );
+    return;
+  }
+  // The SDK looks completers up by the client's argument name: without a prototype, "constructor"
+  // finds nothing instead of Object's constructor.
+  const complete = resource.complete && Object.assign(Object.create(null), resource.complete);
+  const template = new ResourceTemplate(resource.uri, { list: undefined, complete });
+  server.registerResource(resource.name, template, metadata, (uri, variables, mcp) =>
+    resource.read(uri, flatten(variables), contextFor(request, era, mcp)),
+  );
+}
+
+function registerPrompt(server: McpServer, prompt: AnyPrompt, request: McpRequest, era: Era): void {
+  server.registerPrompt(
+    prompt.name,
+    { title: prompt.title, description: prompt.description, argsSchema: withCachedJsonSchema(prompt.argsSchema) },
+    (args: Record<string, unknown>, mcp: ServerContext) => prompt.get(args, contextFor(request, era, mcp)),
+  );
+}
+
+function flatten(variables: Record<string, string | string[]>): Record<string, string> {
+  return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]));
+}
+
+/** Per list method, two answers: for clients that render MCP Apps, and for the others. */
+const lists = new Map<`${ListMethod} ${boolean}`, Promise<Record<string, unknown>>>();
+
+/**
+ * The SDK's answer to a list request, once per isolate. Building tools/list turns every tool's
+ * zod schemas into JSON Schema (prompts/list does the same for prompt arguments), which was most
+ * of that request's CPU; here the SDK's own handler runs once, on a server of its own reached
+ * in process, and its result is served from then on. Cache hints and `resultType` are added per
+ * request by the SDK on the way out, on a copy. A failure is not kept: the next request retries.
+ */
+function cachedList(method: ListMethod, request: McpRequest): Promise<Record<string, unknown>> {
+  const key = `${method} ${request.apps}` as const;
+  let list = lists.get(key);
+  if (!list) {
+    // String keys only: the SDK's answer arrived in process, not serialized, and still carries the
+    // cache hint it attached for the first request's auth mode (on a symbol key). Each request's
+    // own server attaches the right one on the way out.
+    list = askOnce(buildServer(request, "legacy"), method).then((result) => Object.fromEntries(Object.entries(result)));
+    lists.set(key, list);
+    list.catch(() => lists.delete(key));
+  }
+  return list;
+}
+
+/** Sends one request to a server over an in-memory transport and returns its result. */
+export async function askOnce(server: McpServer, method: string): Promise<Record<string, unknown>> {
+  const [result] = await askInProcess(server, [{ method }]);
+  return result!;
+}
+
+/**
+ * Sends requests, in order, to a server over an in-memory transport (the 2025 era, the only one
+ * the SDK serves in process) and returns their results. The server is closed afterwards.
+ */
+export async function askInProcess(
+  server: McpServer,
+  requests: readonly { method: string; params?: Record<string, unknown> }[],
+): Promise<Record<string, unknown>[]> {
+  const [client, serverSide] = InMemoryTransport.createLinkedPair();
+  const pending = new Map<number, { resolve: (r: Record<string, unknown>) => void; reject: (e: Error) => void }>();
+  client.onmessage = (message: JSONRPCMessage) => {
+    if (!("id" in message) || typeof message.id !== "number") return;
+    const waiting = pending.get(message.id);
+    if ("result" in message) waiting?.resolve(message.result as Record<string, unknown>);
+    else if ("error" in message)
+      waiting?.reject(new Error(`${requests[message.id]?.method} failed: ${message.error.message}`));
+  };
+  await server.connect(serverSide);
+  try {
+    const results: Record<string, unknown>[] = [];
+    for (const [id, request] of requests.entries()) {
+      const answer = new Promise<Record<string, unknown>>((resolve, reject) => pending.set(id, { resolve, reject }));
+      await client.send({ jsonrpc: "2.0", id, ...request });
+      results.push(await answer);
+    }
+    return results;
+  } finally {
+    await server.close();
+  }
+}

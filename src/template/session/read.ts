@@ -1,0 +1,120 @@
+import type * as z from "zod";
+import { sessionSchema } from "../../server/session.js";
+import { type Session, type SessionSource, sessionJsonSchema } from "./schema.js";
+
+/** One setting that failed validation, and where it came from (for the error message). */
+export interface SessionIssue {
+  field: string;
+  from: SessionSource | undefined;
+  message: string;
+}
+
+export type SessionResult<T> = { ok: true; session: T } | { ok: false; issues: SessionIssue[] };
+
+interface Field {
+  name: string;
+  from: SessionSource;
+  type: unknown;
+}
+
+/**
+ * Builds the reader for a session schema: each request's headers and query parameters, as the
+ * fields' `x-from` name them, validated by the schema. Headers and query strings carry text, so
+ * number and boolean fields are converted first by the JSON Schema type they declare; a value
+ * that does not convert is left as text for the schema to refuse with its own message. An empty
+ * value counts as absent, so the field's default applies.
+ */
+export function createSessionReader<S extends z.ZodObject>(schema: S) {
+  const properties = (sessionJsonSchema(schema).properties ?? {}) as Record<string, Record<string, unknown>>;
+  const fields: Field[] = Object.entries(properties).map(([name, property]) => ({
+    name,
+    // Smithery's default when a field says nothing: a query parameter of the field's name.
+    from: (property["x-from"] as SessionSource | undefined) ?? { query: name },
+    type: property.type,
+  }));
+
+  // What a request that sets nothing gets (most requests: Smithery's scanner, clients without a
+  // form): validated once, frozen so no handler can change it for the next request.
+  let defaults: SessionResult<z.output<S>> | undefined;
+  const hasQueryFields = fields.some((f) => "query" in f.from);
+
+  function read(request: Request): SessionResult<z.output<S>> {
+    // Parse the URL only when a setting can be in it.
+    const query = hasQueryFields && request.url.includes("?") ? new URL(request.url).searchParams : undefined;
+    const input: Record<string, unknown> = {};
+    const issues: SessionIssue[] = [];
+    let given = false;
+    for (const field of fields) {
+      const values = valuesOf(request, query, field.from);
+      if (values.length === 0) continue;
+      given = true;
+      if (new Set(values).size > 1) {
+        issues.push({ field: field.name, from: field.from, message: "given more than once, with different values" });
+        continue;
+      }
+      input[field.name] = convert(values[0]!, field.type);
+    }
+    if (issues.length > 0) return { ok: false, issues };
+    if (!given && defaults) return defaults;
+
+    const parsed = schema.safeParse(input);
+    if (!given && parsed.success) {
+      const result: SessionResult<z.output<S>> = { ok: true, session: Object.freeze(parsed.data) as z.output<S> };
+      defaults = result;
+      return result;
+    }
+    if (parsed.success) return { ok: true, session: parsed.data };
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "");
+        return { field: name, from: fields.find((f) => f.name === name)?.from, message: issue.message };
+      }),
+    };
+  }
+
+  return Object.assign(read, {
+    /** The request headers this schema reads (CORS must let browsers send them). */
+    headers: fields.flatMap((f) => ("header" in f.from ? [f.from.header.toLowerCase()] : [])),
+  });
+}
+
+const NONE: readonly string[] = [];
+
+/** A field's non-empty values, trimmed; allocates nothing for the usual absent header. */
+function valuesOf(request: Request, query: URLSearchParams | undefined, from: SessionSource): readonly string[] {
+  if ("header" in from) {
+    const value = request.headers.get(from.header)?.trim();
+    return value ? [value] : NONE;
+  }
+  if (!query) return NONE;
+  return query
+    .getAll(from.query)
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+}
+
+function convert(value: string, type: unknown): unknown {
+  if (type === "number" || type === "integer") {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : value;
+  }
+  if (type === "boolean") {
+    if (value === "true" || value === "1") return true;
+    if (value === "false" || value === "0") return false;
+  }
+  return value;
+}
+
+/** "header x-github-token" or "query parameter temperatureUnit": where to look to fix a value. */
+export function describeSource(from: SessionSource | undefined): string {
+  if (!from) return "session configuration";
+  return "header" in from ? `header ${from.header}` : `query parameter ${from.query}`;
+}
+
+/** Reads this server's settings (src/server/session.ts) from a request to /mcp. */
+export const readSession: ((request: Request) => SessionResult<Session>) & { headers: string[] } =
+  createSessionReader(sessionSchema);
+
+/** What tools get when nothing was set: every default. (Also what Smithery's scanner gets.) */
+export const DEFAULT_SESSION: Session = sessionSchema.parse({});
