@@ -5,6 +5,7 @@ import { serverInfo } from "../../server/info.js";
 import type { AppEnv } from "../types.js";
 import { checkBinding, newBinding } from "./consent-binding.js";
 import { LimiterUnavailable } from "./guards/limits.js";
+import { destinationOf, redirectUriProblem } from "./guards/redirect-uri.js";
 import { CODE_CHALLENGE, isClientIdShape } from "./guards/shapes.js";
 import { type AuthContext, identityFor } from "./identity/index.js";
 import { SignInNotConfigured, WeakPassphrase } from "./identity/unconfigured.js";
@@ -121,8 +122,7 @@ async function renderConsent(
     clientName: details.clientName,
     clientDomain: details.clientDomain,
     clientId: details.clientId,
-    redirectHost: details.redirectHost,
-    redirectIsLoopback: details.redirectIsLoopback,
+    destination: destinationOf(details.redirectUri),
     scopes: granted.map((name) => ({ name, description: scopeDescription(name) })),
     ignoredScopes: details.scope.filter((s) => !granted.includes(s)),
     handle,
@@ -180,6 +180,9 @@ function queryProblem(url: URL): string | undefined {
   }
   const clientId = url.searchParams.get("client_id");
   if (clientId && !isClientIdShape(clientId)) return "Invalid client_id: it is not one this server could know.";
+  const redirectUri = url.searchParams.get("redirect_uri");
+  const problem = redirectUri ? redirectUriProblem(redirectUri) : undefined;
+  if (problem) return `This server does not send sign-ins there: the redirect URI ${problem}.`;
   return undefined;
 }
 
