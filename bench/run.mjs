@@ -397,7 +397,7 @@ function bundleReport(b, oauthIncluded) {
     gzipBytes: b.gzipBytes,
     wranglerReported: b.wranglerReported,
     oauthIncluded: Boolean(oauthIncluded),
-    byPackage: b.byPackage.slice(0, 12),
+    parts: b.parts,
   };
 }
 

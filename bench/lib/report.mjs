@@ -1,5 +1,5 @@
 // The human-readable report: the budgets (this build ÷ the baseline, side by side in one run),
-// then the load table, the size and startup figures.
+// what each part of the upload weighs, then the load table, the size and startup figures.
 
 export function render(r) {
   const lines = [];
@@ -28,9 +28,10 @@ export function render(r) {
   );
 
   if (r.floors) lines.push(...floorsTable(r), "");
+  lines.push(...weightTable(r), "");
 
   const bundleLine = (label, b) =>
-    `${label}${kib(b.rawBytes)} raw, ${kib(b.gzipBytes)} gzip${b.oauthIncluded ? " (OAuth included)" : ""}   largest: ${b.byPackage
+    `${label}${kib(b.rawBytes)} raw, ${kib(b.gzipBytes)} gzip${b.oauthIncluded ? " (OAuth included)" : ""}   largest: ${b.parts
       .slice(0, 5)
       .map((p) => `${p.name} ${kib(p.bytes)}`)
       .join(", ")}`;
@@ -113,6 +114,36 @@ function floorsTable(r) {
         cell(row.current, row.unit),
         ...ids.map((id) => cell(row.floors[id], row.unit)),
         row.budget,
+      ]),
+    ),
+  ];
+}
+
+/**
+ * What each package and each folder of ours weighs in the upload (through its source map), this
+ * build beside the baseline: raw bytes, and gzip of that part alone.
+ */
+function weightTable(r) {
+  const parts = new Map();
+  for (const p of r.bundle.parts) parts.set(p.name, { name: p.name, current: p });
+  for (const p of r.baselineBundle?.parts ?? []) parts.set(p.name, { name: p.name, ...parts.get(p.name), base: p });
+  const rows = [...parts.values()]
+    .filter((p) => Math.max(p.current?.bytes ?? 0, p.base?.bytes ?? 0) >= 102)
+    .sort((a, b) => (b.current?.bytes ?? 0) - (a.current?.bytes ?? 0));
+  const k = (bytes) => (bytes === undefined ? "—" : (bytes / 1024).toFixed(1));
+  const delta = (p) => {
+    const d = (p.current?.bytes ?? 0) - (p.base?.bytes ?? 0);
+    return r.baselineBundle ? `${d >= 0 ? "+" : ""}${(d / 1024).toFixed(1)}` : "";
+  };
+  return [
+    "Upload by part (main module through its source map; KiB; gzip: the part compressed alone)",
+    ...table(
+      ["part", "raw", "gzip", ...(r.baselineBundle ? ["baseline raw", "baseline gzip", "Δ raw"] : [])],
+      rows.map((p) => [
+        p.name,
+        k(p.current?.bytes),
+        k(p.current?.gzipBytes),
+        ...(r.baselineBundle ? [k(p.base?.bytes), k(p.base?.gzipBytes), delta(p)] : []),
       ]),
     ),
   ];
