@@ -1,5 +1,5 @@
-// What the bench measures, declared once: the baseline it compares with, the tool it calls, and
-// the peers it builds from npm.
+// What the bench measures, declared once: the baseline it compares with, the budgets and the
+// reference each is judged against, the tool it calls, and the peers it builds from npm.
 
 /**
  * The build the bench compares with, side by side in the same run (`--baseline <ref>` overrides
@@ -8,6 +8,34 @@
  * commit of the 1.x SDK line) is compared with its 2025 path in both eras.
  */
 export const BASELINE_REF = "5343a0d";
+
+/**
+ * The budgets, each with the reference it is judged against in the same run:
+ * - `absolute`: a fixed figure;
+ * - `floor`: a reference floor (bench/floors/, `--floors`): the mandated engine alone, bare or
+ *   behind the OAuth provider, serving the same one tool;
+ * - `synthetic`: this build again with extra generated tools (`--tools N`), per tool;
+ * - `peers`: the cheapest of the peer Workers (`--peers`) that speaks the era;
+ * - `baseline`: the baseline build (BASELINE_REF).
+ * A row whose reference is not in the run (no `--floors`, no `--peers`, `--tools 0`) is judged
+ * against the baseline instead, at `max: 1`, and says so. Every other row is judged against the
+ * baseline (`otherwise`).
+ */
+export const BUDGETS = {
+  /** The upload, gzip, OAuth included. */
+  size: { reference: "absolute", maxKiB: 135 },
+  /** A new isolate's CPU from start to its first /mcp answer, per era: bare floor / OAuth floor. */
+  cold: { reference: "floor", max: 1, floors: { open: "v2-bare", oauth: "v2-oauth" } },
+  /** What each extra tool adds to that cold start. */
+  coldPerTool: { reference: "synthetic", maxMs: 0.1 },
+  /** tools/call CPU per request without auth, per era. */
+  call: { reference: "peers", max: 0.8 },
+  /** Everything else: startup, tools/list, tools/call with OAuth. */
+  otherwise: { reference: "baseline", max: 1 },
+};
+
+/** Extra generated tools in the synthetic build (`--tools N` overrides it; 0 skips the build). */
+export const SYNTHETIC_TOOL_COUNT = 100;
 
 /**
  * The peers (`--peers`): other ways to serve MCP from a Worker, installed from npm at these
