@@ -8,9 +8,9 @@
 // the run goes on without it.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { cp, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { PEER_SHARED_PACKAGES, PEERS } from "../config.mjs";
 import { buildWorker, run } from "./build.mjs";
 
@@ -177,6 +177,15 @@ async function install(id, packages, log) {
   } catch (error) {
     await rm(partial, { recursive: true, force: true });
     throw error;
+  }
+  // The installs of this peer's earlier pins (about 20-120 MB each) are not needed any more.
+  for (const entry of await readdir(dirname(dir))) {
+    if (
+      entry.startsWith(`${id}-`) &&
+      /^[0-9a-f]{12}$/.test(entry.slice(id.length + 1)) &&
+      join(dirname(dir), entry) !== dir
+    )
+      await rm(join(dirname(dir), entry), { recursive: true, force: true });
   }
   return dir;
 }
