@@ -1,4 +1,5 @@
 import type { Secrets } from "../../src/template/config.js";
+import { base64url, sha256 } from "../../src/template/encoding.js";
 import { fetchWorker } from "./worker.js";
 
 /**
@@ -51,17 +52,9 @@ export class Browser {
   }
 }
 
-export function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
-
 export async function pkce(): Promise<{ verifier: string; challenge: string }> {
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return { verifier, challenge: base64url(new Uint8Array(digest)) };
+  return { verifier, challenge: base64url(await sha256(verifier)) };
 }
 
 /** RFC 7591 registration of a public client, as the SDK and most MCP clients do it. */

@@ -1,4 +1,5 @@
 import { getConfig } from "../../config.js";
+import { hex, sha256 } from "../../encoding.js";
 import { oauthHelpers, oauthProvider } from "../provider.js";
 import { asOnePageView } from "./cimd-fetch.js";
 
@@ -66,7 +67,7 @@ export class RefreshRotation {
   async #exchange(call: TokenCall): Promise<Answer> {
     const storage = this.#ctx.storage.kv;
     if (storage.get("revoked")) return refused("This grant was revoked after a refresh token or code was used twice.");
-    const presentedId = await sha256(call.presented);
+    const presentedId = hex(await sha256(call.presented));
     if (storage.get(`used:${presentedId}`)) {
       await this.#revoke(call);
       console.warn("oauth: a used refresh token or code was presented again; the grant is revoked");
@@ -83,7 +84,7 @@ export class RefreshRotation {
     if (response.status === 200) {
       storage.put(`used:${presentedId}`, Date.now());
       const issued = (JSON.parse(body) as { access_token?: unknown }).access_token;
-      if (typeof issued === "string") storage.put(`issued:${await sha256(issued)}`, Date.now());
+      if (typeof issued === "string") storage.put(`issued:${hex(await sha256(issued))}`, Date.now());
       // Nothing here outlives the grant: its lifetime, plus a day for clocks and stragglers.
       const life = (config.oauth.refreshTokenTtl || config.oauth.accessTokenTtl) + 86400;
       if ((await this.#ctx.storage.getAlarm()) === null) await this.#ctx.storage.setAlarm(Date.now() + life * 1000);
@@ -143,9 +144,4 @@ function refused(description: string): Answer {
     ],
     body: JSON.stringify({ error: "invalid_grant", error_description: description }),
   };
-}
-
-async function sha256(value: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -1,3 +1,4 @@
+import { sameSecret } from "../../encoding.js";
 import { isLoopback } from "../../loopback.js";
 import type { User } from "../../types.js";
 import { grantAccess } from "../grant.js";
@@ -96,14 +97,4 @@ async function checkSecret(
   }
   await new Promise((resolve) => setTimeout(resolve, FAILURE_DELAY_MS));
   return { ok: false, status: 403, message: `That ${what} is not right. Nothing was shared; try again.` };
-}
-
-/** Hashing first makes both sides the same length, so the comparison leaks neither. */
-async function sameSecret(a: string, b: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [x, y] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(a)),
-    crypto.subtle.digest("SHA-256", encoder.encode(b)),
-  ]);
-  return crypto.subtle.timingSafeEqual(x, y);
 }
