@@ -124,7 +124,7 @@ async function route(request: Request, env: Env, ctx: ExecutionContext, r: Route
     return (await limited(request, env, r, "authorize")) ?? r.provider.fetch(request, env, ctx);
   }
   if (isMcp(path)) {
-    return mcpCors(await r.provider.fetch(boundedBearer(request), env, ctx), request, r.config);
+    return withoutCorsForDisallowedOrigin(await r.provider.fetch(boundedBearer(request), env, ctx), request, r.config);
   }
   return r.provider.fetch(request, env, ctx);
 }
@@ -191,7 +191,7 @@ function boundedBearer(request: Request): Request {
  * credential leak, but the app's rule (src/template/origin.ts) is the server's policy:
  * an origin it does not allow gets no CORS headers, so its scripts cannot read the answers.
  */
-function mcpCors(response: Response, request: Request, config: Config): Response {
+function withoutCorsForDisallowedOrigin(response: Response, request: Request, config: Config): Response {
   const origin = request.headers.get("Origin");
   if (!origin || !response.headers.has("Access-Control-Allow-Origin")) return response;
   if (isAllowedOrigin(origin, new URL(request.url), config)) return response;

@@ -9,7 +9,7 @@ import { canonicalOrigin } from "../origin.js";
 import { ROUTES } from "../routes.js";
 import type { AppEnv } from "../types.js";
 import { jsonRpcError } from "./json-rpc-error.js";
-import { mcpCors } from "./middleware/cors.js";
+import { corsForAllowedOrigins } from "./middleware/cors.js";
 import { jsonRpcBody } from "./middleware/json-rpc-body.js";
 import { originGuard } from "./middleware/origin.js";
 
@@ -72,7 +72,7 @@ export function createApp(): Hono<AppEnv> {
   app.get(ROUTES.callback, async (c) => (await consent()).upstreamCallback(c));
 
   // POST /mcp: CORS, then the checks a client can fix, in order, then the MCP handler.
-  app.use(ROUTES.mcp, mcpCors);
+  app.use(ROUTES.mcp, corsForAllowedOrigins);
   app.post(ROUTES.mcp, originGuard, sessionConfig, jsonRpcBody, async (c) => (await mcp()).handleMcp(c));
   // Stateless server: no standalone SSE stream to GET, no session to DELETE. The protocol wants
   // these refusals as JSON-RPC errors, which is why /mcp answers other methods itself.
