@@ -6,7 +6,6 @@ import { canonicalOrigin, isAllowedOrigin } from "../origin.js";
 import { ROUTES, SERVER_CARD_PATHS } from "../routes.js";
 import { asOnePageView } from "./guards/cimd-fetch.js";
 import { type Action, clientAddress, LimiterUnavailable, take } from "./guards/limits.js";
-import { settingsOf } from "./guards/refresh-guard.js";
 import type { Answer, TokenCall } from "./guards/refresh-rotation.js";
 import { readRegistration } from "./guards/registration.js";
 import { ISSUED_TOKEN } from "./guards/shapes.js";
@@ -165,7 +164,6 @@ async function tokenEndpoint(request: Request, env: Env, ctx: ExecutionContext, 
     headers: [...request.headers],
     body: read.body,
     presented,
-    settings: settingsOf(env),
   };
   const answer = (await guard.exchange(call)) as Answer;
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
