@@ -14,9 +14,10 @@ export const bin = (pkg, file) => join(root, "node_modules", pkg, file);
 /**
  * `wrangler dev` with the given vars (e.g. { MCP_AUTH: "none" }) and further arguments (e.g.
  * ["-c", "test/conformance/wrangler.toml"]), resolved once it answers `/`. `stop()` ends wrangler
- * and the workerd it started; it also runs if this process exits first.
+ * and the workerd it started; it also runs if this process exits first. `log()` is what it printed
+ * so far (at `logLevel`: "info" includes its rebuilds).
  */
-export async function startWranglerDev({ vars = {}, args = [], port, inspectorPort } = {}) {
+export async function startWranglerDev({ vars = {}, args = [], port, inspectorPort, logLevel = "warn" } = {}) {
   port ??= await freePort();
   inspectorPort ??= await freePort();
   const server = spawn(
@@ -33,7 +34,7 @@ export async function startWranglerDev({ vars = {}, args = [], port, inspectorPo
       String(inspectorPort),
       ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       "--log-level",
-      "warn",
+      logLevel,
     ],
     // Its own process group, so stopping it also stops the workerd it starts.
     {
