@@ -15,16 +15,23 @@ export const bin = (pkg, file) => join(root, "node_modules", pkg, file);
  * `wrangler dev` with the given vars (e.g. { MCP_AUTH: "none" }) and further arguments (e.g.
  * ["-c", "test/conformance/wrangler.toml"]), resolved once it answers `/`. `stop()` ends wrangler
  * and the workerd it started; it also runs if this process exits first. `log()` is what it printed
- * so far (at `logLevel`: "info" includes its rebuilds).
+ * so far (at `logLevel`: "log" includes its rebuilds). `viaNpmDev`: started as `npm run dev` starts it.
  */
-export async function startWranglerDev({ vars = {}, args = [], port, inspectorPort, logLevel = "warn" } = {}) {
+export async function startWranglerDev({
+  vars = {},
+  args = [],
+  port,
+  inspectorPort,
+  logLevel = "warn",
+  viaNpmDev = false,
+} = {}) {
   port ??= await freePort();
   inspectorPort ??= await freePort();
   const server = spawn(
     process.execPath,
     [
-      bin("wrangler", "bin/wrangler.js"),
-      "dev",
+      // `npm run dev`'s script (scripts/dev.mjs), which passes every argument on to `wrangler dev`.
+      ...(viaNpmDev ? [join(root, "scripts", "dev.mjs")] : [bin("wrangler", "bin/wrangler.js"), "dev"]),
       ...args,
       "--ip",
       "127.0.0.1",

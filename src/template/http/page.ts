@@ -1,5 +1,4 @@
 import { base64, sha256 } from "../encoding.js";
-
 import { memo } from "../memo.js";
 import { type Html, PAGE_STYLE } from "./views/layout.js";
 

@@ -35,10 +35,13 @@ export function passphraseIdentity(ctx: Pick<AuthContext, "config" | "origin">):
     };
   }
   if (local) {
-    const code = devCode(); // printed whenever the page is shown or answered, to be at hand
+    // Printed whenever the page is shown or answered, to be at hand; `npm run dev` (scripts/dev.mjs)
+    // asks for this page once the server is up, so the code is in its terminal from the start.
+    const code = devCode();
     return {
       form: { kind: "dev" },
-      verify: (c, form) => checkSecret(c, form.get("code"), code, "development code"),
+      // Typed as it reads: letters in either case.
+      verify: (c, form) => checkSecret(c, upperCase(form.get("code")), code, "development code"),
       signIn: ({ c, helpers, config }, approved) =>
         grantAccess(helpers, config.oauth, approved.request, developer, approved.headers, c.env),
     };
@@ -63,8 +66,12 @@ export function devCode(): string {
     code = `${chars.slice(0, 5)}-${chars.slice(5)}`;
   }
   // A warning, so it shows even under `wrangler dev --log-level warn`.
-  console.warn(`Development sign-in code (no AUTH_PASSPHRASE is set): ${code}`);
+  console.warn(`Development sign-in code (no AUTH_PASSPHRASE is set; a new one when the server reloads): ${code}`);
   return code;
+}
+
+function upperCase(value: ReturnType<FormData["get"]>): ReturnType<FormData["get"]> {
+  return typeof value === "string" ? value.toUpperCase() : value;
 }
 
 /**
