@@ -13,6 +13,7 @@ import { readTokenRequest } from "./guards/token-request.js";
 import { oauthProvider } from "./provider.js";
 
 type Fetch = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
+type Handler = { fetch: Fetch };
 type Provider = ReturnType<typeof oauthProvider>;
 
 const publicPaths: ReadonlySet<string> = new Set(SERVER_CARD_PATHS);
@@ -82,7 +83,7 @@ export function oauthGateway(app: {
     }
 
     try {
-      const r = { provider, origin, config };
+      const r = { provider, origin, config, app: handler };
       // The app's own answers (/mcp's JSON-RPC errors) say nothing internal already, and /mcp never
       // looks up a client, so the hot path skips the page-view scope of the CIMD fetch guard.
       if (isMcp(url.pathname)) return await route(request, env, ctx, r);
@@ -104,6 +105,8 @@ interface Route {
   provider: Provider;
   origin: string;
   config: Config;
+  /** The app behind the provider, for the pages it renders. */
+  app: Handler;
 }
 
 async function route(request: Request, env: Env, ctx: ExecutionContext, r: Route): Promise<Response> {
@@ -123,7 +126,15 @@ async function route(request: Request, env: Env, ctx: ExecutionContext, r: Route
     return (await limited(request, env, r, "authorize")) ?? r.provider.fetch(request, env, ctx);
   }
   if (isMcp(path)) {
-    return withoutCorsForDisallowedOrigin(await r.provider.fetch(boundedBearer(request), env, ctx), request, r.config);
+    const response = withoutCorsForDisallowedOrigin(
+      await r.provider.fetch(boundedBearer(request), env, ctx),
+      request,
+      r.config,
+    );
+    if (response.status === 401 && path === ROUTES.mcp && request.method === "GET") {
+      if (prefersHtml(request.headers.get("Accept"))) return browserPage(response, request, env, ctx, r.app);
+    }
+    return response;
   }
   return r.provider.fetch(request, env, ctx);
 }
@@ -167,6 +178,28 @@ async function tokenEndpoint(request: Request, env: Env, ctx: ExecutionContext, 
   };
   const answer = (await guard.exchange(call)) as Answer;
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
+}
+
+/**
+ * A browser that opens /mcp without a token: the provider's 401, with its `WWW-Authenticate`
+ * (discovery starts from `resource_metadata`) and CORS headers as they are, and for its body the
+ * app's page saying this is an MCP endpoint and how to connect (src/template/http/app.ts).
+ */
+async function browserPage(
+  refused: Response,
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  app: Handler,
+): Promise<Response> {
+  await refused.body?.cancel();
+  const page = await app.fetch(new Request(request.url, { headers: { Accept: "text/html" } }), env, ctx);
+  const headers = new Headers(page.headers);
+  headers.delete("Allow");
+  for (const [name, value] of refused.headers) {
+    if (name === "www-authenticate" || name.startsWith("access-control-")) headers.set(name, value);
+  }
+  return new Response(page.body, { status: 401, headers });
 }
 
 /**
