@@ -3,8 +3,10 @@ import { serverInfo } from "../src/server/info.js";
 import { base64, sha256 } from "../src/template/encoding.js";
 import { clientSnippets } from "../src/template/http/connect.js";
 import { prefersHtml } from "../src/template/negotiate.js";
+import { CLIENTS, type ClientFixture, documentOf } from "./helpers/client-fixtures.js";
 import { logged } from "./helpers/console.js";
 import { OPEN } from "./helpers/http.js";
+import { PASSPHRASE } from "./helpers/oauth.js";
 import { fetchWorker } from "./helpers/worker.js";
 
 const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
@@ -282,5 +284,47 @@ describe("the headers every answer of the app carries (Hono's secure-headers)", 
       "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
     );
     expect(answers[3]!.headers.get("Content-Security-Policy")).toMatch(/script-src 'sha256-/);
+  });
+});
+
+describe("each client's snippet says what its sign-in looks like, as the compatibility matrix records it", () => {
+  const SECTIONS: Record<string, string> = {
+    "claude-code": "Claude Code",
+    claude: "Claude (claude.ai and the desktop app)",
+    chatgpt: "ChatGPT",
+    cursor: "Cursor",
+    vscode: "VS Code",
+    inspector: "MCP Inspector",
+  };
+
+  /** Where the client's sign-in goes, as a person would see it named on the page. */
+  function destination(fixture: ClientFixture): string {
+    const uri = fixture.authorization.redirectUri;
+    const url = new URL(uri.replace(/\{port\}/g, "1").replace(/\{\w+\}/g, "x"));
+    if (url.protocol === "https:") return url.hostname;
+    if (url.protocol === "http:") return uri.includes("{port}") ? `${url.hostname}:&lt;port&gt;` : url.host;
+    return `${url.protocol}//`;
+  }
+
+  it.each(CLIENTS.filter((c) => c.landing).map((c) => [c.id, c] as const))("%s", async (_id, fixture) => {
+    const { html } = await landing("https://mcp.example.com/", { AUTH_PASSPHRASE: PASSPHRASE });
+    const title = SECTIONS[fixture.landing!]!;
+    const start = html.indexOf(`<h3>${title}</h3>`);
+    expect(start, `no section for ${fixture.landing}`).toBeGreaterThan(0);
+    const next = html.indexOf('<div class="client">', start);
+    const section = html.slice(start, next > 0 ? next : html.indexOf("</section>", start));
+    expect(section).toContain('class="muted sign-in-looks"');
+    expect(section).toContain(destination(fixture));
+    if (fixture.registration.kind === "cimd") {
+      const publisher = new URL(String(documentOf(fixture).client_id)).hostname;
+      expect(section).toContain(`published by <strong>${publisher}</strong>`);
+    } else {
+      expect(section).toContain("registers itself");
+    }
+  });
+
+  it("says nothing about signing in when authentication is off", async () => {
+    const { html } = await landing("https://mcp.example.com/");
+    expect(html).not.toContain("sign-in-looks");
   });
 });

@@ -43,6 +43,12 @@ describe("point 2: over-long or malformed client strings never reach KV", () => 
       "invalid_request",
     ],
     ["token (revocation)", { token: overlong, client_id: "abc" }, 400, "invalid_request"],
+    [
+      "client_assertion (private_key_jwt, as ChatGPT sends)",
+      { grant_type: "refresh_token", client_id: "abc", client_assertion: long(5000) },
+      400,
+      "invalid_request",
+    ],
   ])("/oauth/token with an over-long %s: %i %s", async (_, fields, status, error) => {
     const response = await tokenRequest(fields as Record<string, string>);
     expect(response.status).toBe(status);

@@ -1,10 +1,11 @@
-import { type AuthRequest, authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
+import { AuthorizationError, type AuthRequest, authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { serverInfo } from "../../server/info.js";
 import type { AppEnv } from "../types.js";
 import { checkBinding, newBinding } from "./consent-binding.js";
 import { LimiterUnavailable } from "./guards/limits.js";
+import { destinationOf, redirectUriProblem } from "./guards/redirect-uri.js";
 import { CODE_CHALLENGE, isClientIdShape } from "./guards/shapes.js";
 import { type AuthContext, identityFor } from "./identity/index.js";
 import { SignInNotConfigured, WeakPassphrase } from "./identity/unconfigured.js";
@@ -121,8 +122,7 @@ async function renderConsent(
     clientName: details.clientName,
     clientDomain: details.clientDomain,
     clientId: details.clientId,
-    redirectHost: details.redirectHost,
-    redirectIsLoopback: details.redirectIsLoopback,
+    destination: destinationOf(details.redirectUri),
     scopes: granted.map((name) => ({ name, description: scopeDescription(name) })),
     ignoredScopes: details.scope.filter((s) => !granted.includes(s)),
     handle,
@@ -149,13 +149,49 @@ async function parseRequest(ctx: AuthContext): Promise<AuthRequest | Response> {
       hint: "Nothing was shared. Start again from the app you were connecting.",
     });
   }
-  const request = await ctx.helpers.parseAuthRequest(ctx.c.req.raw);
+  let request: AuthRequest;
+  try {
+    request = await ctx.helpers.parseAuthRequest(ctx.c.req.raw);
+  } catch (error) {
+    const clientId = url.searchParams.get("client_id");
+    if (clientId && (await isForgotten(ctx, clientId, error))) return forgottenClient(clientId);
+    throw error;
+  }
   if (!CODE_CHALLENGE.test(request.codeChallenge ?? "")) {
     return redirect(
       authorizationErrorRedirect(request, "invalid_request", "code_challenge must be 43 to 128 base64url characters"),
     );
   }
   return request;
+}
+
+/**
+ * A registered client this server no longer knows: its registration expired unused (an hour) or
+ * was removed. The request failed before its redirect URI could be trusted, so the person, not the
+ * app, is told; apps that keep a client_id forever only start over when told to.
+ */
+async function isForgotten(ctx: AuthContext, clientId: string, error: unknown): Promise<boolean> {
+  if (!(error instanceof AuthorizationError) || error.redirectTo) return false;
+  if (clientId.startsWith("https://")) return false; // a metadata document: nothing to forget
+  return (await ctx.helpers.lookupClient(clientId)) === null;
+}
+
+function forgottenClient(clientId: string): Promise<Response> {
+  return message(400, {
+    title: "This app has to connect again",
+    message:
+      "This server no longer knows the app that sent you here: its registration expired before anyone signed in with it (after an hour), or the server's operator removed it. The app has to register again.",
+    code: `client_id ${clientId}`,
+    steps: [
+      "In the app, disconnect or remove this server, then add it again: it registers anew and sends you back here.",
+      "Cursor: Settings → Tools & MCP → the server → Log out, then Connect.",
+      "VS Code: Command Palette → Authentication: Remove Dynamic Authentication Providers, then start the server.",
+      "mcp-remote: rm -rf ~/.mcp-auth, then restart the app that runs it.",
+      "MCP Inspector: Clear OAuth State (or the CLI's --relogin), then Connect.",
+      "Codex CLI: codex mcp logout <name>, then codex mcp login <name>.",
+    ],
+    hint: "Nothing was shared.",
+  });
 }
 
 const MAX_PARAMETER: Record<string, number> = {
@@ -180,6 +216,9 @@ function queryProblem(url: URL): string | undefined {
   }
   const clientId = url.searchParams.get("client_id");
   if (clientId && !isClientIdShape(clientId)) return "Invalid client_id: it is not one this server could know.";
+  const redirectUri = url.searchParams.get("redirect_uri");
+  const problem = redirectUri ? redirectUriProblem(redirectUri) : undefined;
+  if (problem) return `This server does not send sign-ins there: the redirect URI ${problem}.`;
   return undefined;
 }
 

@@ -12,6 +12,9 @@ const PARAMETERS: Record<string, (value: string) => boolean> = {
   token_type_hint: (v) => v.length <= 50,
   client_id: isClientIdShape,
   client_secret: (v) => v.length <= 256,
+  // private_key_jwt (CIMD clients such as ChatGPT): a signed JWT, a few hundred bytes to ~2 KiB.
+  client_assertion: (v) => v.length <= 4096,
+  client_assertion_type: (v) => v.length <= 100,
   code_verifier: (v) => CODE_VERIFIER.test(v),
   redirect_uri: (v) => v.length <= 2048,
   resource: (v) => v.length <= 2048,
