@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { serverInfo } from "../src/server/info.js";
+import { base64, sha256 } from "../src/template/encoding.js";
 import { serving } from "./fixtures/harness.js";
 import {
   authorizeUrl,
@@ -90,6 +91,16 @@ describe("the consent page", () => {
     expect(page.headers.get("X-Frame-Options")).toBe("DENY");
     expect(page.headers.get("Cache-Control")).toContain("no-store");
     expect(html).not.toMatch(/<script|\son\w+=/i);
+  });
+
+  it("allows its one stylesheet by hash, not 'unsafe-inline', and has no style attributes", async () => {
+    const { page, html } = await openConsent();
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+    expect(styles).toHaveLength(1);
+    const csp = page.headers.get("Content-Security-Policy")!;
+    expect(csp).toContain(`style-src 'sha256-${base64(await sha256(styles[0]!))}'`);
+    expect(csp).not.toContain("unsafe-inline");
+    expect(html).not.toMatch(/\sstyle=/i);
   });
 
   it("binds the form to the browser with a __Host- Secure HttpOnly cookie", async () => {
@@ -332,12 +343,22 @@ describe("passphrase sign-in", () => {
     expect(html).toContain("AUTH_PASSPHRASE");
     expect(html).not.toContain('type="password"');
     expect(html).toContain('name="code"');
+    // The code field is styled like the passphrase field (and as a code), by the page's own stylesheet.
+    const field = /<input\b[^>]*\bname="code"[^>]*>/.exec(html)![0];
+    expect(field).toContain('class="code"');
+    expect(html).toMatch(/input\[type=password\], input\[type=text\] \{[^}]*width: 100%/);
+    expect(html).toMatch(/input\.code \{[^}]*monospace/);
     const code = /Development sign-in code[^:]*: (\S+)/.exec(printed.join("\n"))?.[1];
     expect(code).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
     // Without the code (a Host header saying localhost is not enough), nothing is approved.
     const refused = await postConsent(browser, target, { handle: handleFrom(html), decision: "approve" });
     expect(refused.status).toBe(403);
-    const redirect = await postConsent(browser, target, { handle: handleFrom(html), decision: "approve", code: code! });
+    // Typed in lower case, it is the same code.
+    const redirect = await postConsent(browser, target, {
+      handle: handleFrom(html),
+      decision: "approve",
+      code: code!.toLowerCase(),
+    });
     const tokens = await fetchWorker(
       `${local}/oauth/token`,
       {

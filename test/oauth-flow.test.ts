@@ -15,6 +15,7 @@ import {
   rpc,
   server,
   signIn,
+  tokenDeployment,
   tokenRequest,
 } from "./helpers/oauth.js";
 
@@ -159,10 +160,15 @@ describe("the whole dance, step by step, with only what the server advertises", 
     expect(await replay.json()).toMatchObject({ error: "invalid_grant" });
   });
 
-  it("takes the access-token lifetime from ACCESS_TOKEN_TTL", async () => {
-    const vars = { AUTH_PASSPHRASE: PASSPHRASE, ACCESS_TOKEN_TTL: "120" };
-    const { tokens } = await signIn({ vars });
+  it("takes the access-token lifetime from ACCESS_TOKEN_TTL, for a code and a refresh alike", async () => {
+    const vars = tokenDeployment("SHORT_ACCESS_TOKENS");
+    const { tokens, clientId } = await signIn({ vars });
     expect(tokens.expires_in).toBe(120);
+    const refreshed = await tokenRequest(
+      { grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: clientId },
+      vars,
+    );
+    expect(await refreshed.json()).toMatchObject({ expires_in: 120, refresh_token: expect.any(String) });
   });
 });
 

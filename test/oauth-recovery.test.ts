@@ -15,6 +15,7 @@ import {
   pkce,
   register,
   signIn,
+  tokenDeployment,
   tokenRequest,
   withPassphrase,
 } from "./helpers/oauth.js";
@@ -181,7 +182,8 @@ describe("registrations of clients that signed in", () => {
 
   it.each([
     ["with refresh tokens (30 days)", withPassphrase],
-    ["without refresh tokens", { ...withPassphrase, REFRESH_TOKEN_TTL: "0" }],
+    // REFRESH_TOKEN_TTL=0, for the Worker and the grant's RefreshGuard alike (test/fixtures/token-settings.ts).
+    ["without refresh tokens", tokenDeployment("NO_REFRESH_TOKENS")],
   ])("outlive their grant, %s, also after a refresh", async (_, vars) => {
     const { clientId, tokens } = await signIn({ vars });
     const first = await lifetimes(clientId);

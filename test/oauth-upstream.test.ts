@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { base64url, sha256 } from "../src/template/encoding.js";
 import { serving } from "./fixtures/harness.js";
 import {
   authorizeUrl,
   Browser,
-  base64url,
   codeFrom,
   handleFrom,
   LOOPBACK_REDIRECT,
@@ -49,7 +49,7 @@ function fakeUpstream(routes: Record<string, (request: Request) => Response | Pr
 }
 
 async function s256(verifier: string) {
-  return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
+  return base64url(await sha256(verifier));
 }
 
 /** The token endpoint of a provider that issued `code` for `challenge`. */

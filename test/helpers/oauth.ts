@@ -1,4 +1,7 @@
+import { env } from "cloudflare:test";
 import type { Secrets } from "../../src/template/config.js";
+import { base64url, sha256 } from "../../src/template/encoding.js";
+import { TOKEN_DEPLOYMENTS, type TokenDeployment } from "../fixtures/token-settings.js";
 import { fetchWorker } from "./worker.js";
 
 /**
@@ -13,6 +16,16 @@ export const LOOPBACK_REDIRECT = "http://127.0.0.1:33418/callback";
 
 type Vars = Partial<Env & Secrets>;
 export const withPassphrase: Vars = { AUTH_PASSPHRASE: PASSPHRASE };
+
+/**
+ * The vars of a deployment with other token settings (test/fixtures/token-settings.ts): its
+ * Worker's settings, and its own RefreshGuard, which answers the token endpoint with them.
+ */
+export function tokenDeployment(name: TokenDeployment): Vars {
+  const guard = (env as unknown as Record<string, Env["REFRESH_GUARD"]>)[`${name}_GUARD`];
+  if (!guard) throw new Error(`vitest.config.ts binds no ${name}_GUARD`);
+  return { ...withPassphrase, ...TOKEN_DEPLOYMENTS[name], REFRESH_GUARD: guard };
+}
 
 let ip = 0;
 /** A fresh client address, so one test's failed passphrases never throttle another's. */
@@ -51,17 +64,9 @@ export class Browser {
   }
 }
 
-export function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
-
 export async function pkce(): Promise<{ verifier: string; challenge: string }> {
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return { verifier, challenge: base64url(new Uint8Array(digest)) };
+  return { verifier, challenge: base64url(await sha256(verifier)) };
 }
 
 /** RFC 7591 registration of a public client, as the SDK and most MCP clients do it. */

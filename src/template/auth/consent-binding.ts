@@ -1,3 +1,5 @@
+import { base64url, hex, sameSecret, sha256 } from "../encoding.js";
+
 /**
  * The consent form's binding to the browser that was shown it, kept in the browser instead of KV:
  * the page carries a random handle in a hidden field and the browser a `__Host-` cookie holding
@@ -12,7 +14,7 @@ const TTL_SECONDS = 600;
 
 export async function newBinding(): Promise<{ handle: string; cookie: string }> {
   const handle = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  const hash = await sha256Hex(handle);
+  const hash = hex(await sha256(handle));
   return {
     handle,
     cookie: `${cookieName(hash)}=${hash}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${TTL_SECONDS}`,
@@ -22,10 +24,10 @@ export async function newBinding(): Promise<{ handle: string; cookie: string }> 
 /** The cookie to clear once the form has been answered; undefined when the handle is not bound here. */
 export async function checkBinding(request: Request, handle: string): Promise<string | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(handle)) return undefined;
-  const hash = await sha256Hex(handle);
+  const hash = hex(await sha256(handle));
   const name = cookieName(hash);
   const bound = readCookie(request, name);
-  if (!bound || !(await sameString(bound, hash))) return undefined;
+  if (!bound || !(await sameSecret(bound, hash))) return undefined;
   return `${name}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0`;
 }
 
@@ -39,25 +41,4 @@ function readCookie(request: Request, name: string): string | undefined {
     if (at !== -1 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
   }
   return undefined;
-}
-
-async function sameString(a: string, b: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [x, y] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(a)),
-    crypto.subtle.digest("SHA-256", encoder.encode(b)),
-  ]);
-  return crypto.subtle.timingSafeEqual(x, y);
-}
-
-async function sha256Hex(value: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
 }

@@ -26,7 +26,7 @@ function authContext(c: Context<AppEnv>): AuthContext {
  * Every OAuth page handler: what the helpers throw becomes a page or a vetted redirect, and an
  * identity whose secrets are missing (thrown by `identityFor`) the page that names them.
  */
-function page(handler: (ctx: AuthContext) => Promise<Response>) {
+function withErrorPages(handler: (ctx: AuthContext) => Promise<Response>) {
   return async (c: Context<AppEnv>): Promise<Response> => {
     try {
       return await handler(authContext(c));
@@ -42,7 +42,7 @@ function page(handler: (ctx: AuthContext) => Promise<Response>) {
 }
 
 /** GET /authorize: validate the request (client, redirect URI, PKCE, resource), then ask. */
-export const showConsent = page(async (ctx) => {
+export const showConsent = withErrorPages(async (ctx) => {
   const identity = identityFor(ctx);
   const request = await parseRequest(ctx);
   if (request instanceof Response) return request;
@@ -55,7 +55,7 @@ export const showConsent = page(async (ctx) => {
  * form is known to come from this server's page in this browser (binding.ts): where it was posted
  * from, the binding, the authorization request itself, and only then the passphrase.
  */
-export const answerConsent = page(async (ctx) => {
+export const answerConsent = withErrorPages(async (ctx) => {
   const { c } = ctx;
   if (postedFromAnotherSite(c.req.raw, ctx.origin)) {
     // Before anything is counted: a page elsewhere posting wrong passphrases from the owner's
@@ -97,7 +97,7 @@ export const answerConsent = page(async (ctx) => {
 });
 
 /** GET /oauth/callback: the upstream provider sends the browser back here. */
-export const upstreamCallback = page(async (ctx) => {
+export const upstreamCallback = withErrorPages(async (ctx) => {
   const identity = identityFor(ctx);
   if (!identity.callback) {
     return message(404, { title: "Not found", message: "This server does not sign in through another provider." });

@@ -6,7 +6,6 @@ import { canonicalOrigin, isAllowedOrigin } from "../origin.js";
 import { ROUTES, SERVER_CARD_PATHS } from "../routes.js";
 import { asOnePageView } from "./guards/cimd-fetch.js";
 import { type Action, clientAddress, LimiterUnavailable, take } from "./guards/limits.js";
-import { settingsOf } from "./guards/refresh-guard.js";
 import type { Answer, TokenCall } from "./guards/refresh-rotation.js";
 import { readRegistration } from "./guards/registration.js";
 import { ISSUED_TOKEN } from "./guards/shapes.js";
@@ -14,6 +13,7 @@ import { readTokenRequest } from "./guards/token-request.js";
 import { oauthProvider } from "./provider.js";
 
 type Fetch = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
+type Handler = { fetch: Fetch };
 type Provider = ReturnType<typeof oauthProvider>;
 
 const publicPaths: ReadonlySet<string> = new Set(SERVER_CARD_PATHS);
@@ -83,7 +83,7 @@ export function oauthGateway(app: {
     }
 
     try {
-      const r = { provider, origin, config };
+      const r = { provider, origin, config, app: handler };
       // The app's own answers (/mcp's JSON-RPC errors) say nothing internal already, and /mcp never
       // looks up a client, so the hot path skips the page-view scope of the CIMD fetch guard.
       if (isMcp(url.pathname)) return await route(request, env, ctx, r);
@@ -105,6 +105,8 @@ interface Route {
   provider: Provider;
   origin: string;
   config: Config;
+  /** The app behind the provider, for the pages it renders. */
+  app: Handler;
 }
 
 async function route(request: Request, env: Env, ctx: ExecutionContext, r: Route): Promise<Response> {
@@ -124,7 +126,15 @@ async function route(request: Request, env: Env, ctx: ExecutionContext, r: Route
     return (await limited(request, env, r, "authorize")) ?? r.provider.fetch(request, env, ctx);
   }
   if (isMcp(path)) {
-    return mcpCors(await r.provider.fetch(boundedBearer(request), env, ctx), request, r.config);
+    const response = withoutCorsForDisallowedOrigin(
+      await r.provider.fetch(boundedBearer(request), env, ctx),
+      request,
+      r.config,
+    );
+    if (response.status === 401 && path === ROUTES.mcp && request.method === "GET") {
+      if (prefersHtml(request.headers.get("Accept"))) return browserPage(response, request, env, ctx, r.app);
+    }
+    return response;
   }
   return r.provider.fetch(request, env, ctx);
 }
@@ -165,10 +175,31 @@ async function tokenEndpoint(request: Request, env: Env, ctx: ExecutionContext, 
     headers: [...request.headers],
     body: read.body,
     presented,
-    settings: settingsOf(env),
   };
   const answer = (await guard.exchange(call)) as Answer;
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
+}
+
+/**
+ * A browser that opens /mcp without a token: the provider's 401, with its `WWW-Authenticate`
+ * (discovery starts from `resource_metadata`) and CORS headers as they are, and for its body the
+ * app's page saying this is an MCP endpoint and how to connect (src/template/http/app.ts).
+ */
+async function browserPage(
+  refused: Response,
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  app: Handler,
+): Promise<Response> {
+  await refused.body?.cancel();
+  const page = await app.fetch(new Request(request.url, { headers: { Accept: "text/html" } }), env, ctx);
+  const headers = new Headers(page.headers);
+  headers.delete("Allow");
+  for (const [name, value] of refused.headers) {
+    if (name === "www-authenticate" || name.startsWith("access-control-")) headers.set(name, value);
+  }
+  return new Response(page.body, { status: 401, headers });
 }
 
 /**
@@ -191,7 +222,7 @@ function boundedBearer(request: Request): Request {
  * credential leak, but the app's rule (src/template/origin.ts) is the server's policy:
  * an origin it does not allow gets no CORS headers, so its scripts cannot read the answers.
  */
-function mcpCors(response: Response, request: Request, config: Config): Response {
+function withoutCorsForDisallowedOrigin(response: Response, request: Request, config: Config): Response {
   const origin = request.headers.get("Origin");
   if (!origin || !response.headers.has("Access-Control-Allow-Origin")) return response;
   if (isAllowedOrigin(origin, new URL(request.url), config)) return response;

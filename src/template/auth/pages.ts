@@ -1,18 +1,24 @@
 import { AuthorizationError, CimdFetchError } from "@cloudflare/workers-oauth-provider";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { base64, sha256 } from "../encoding.js";
+import { memo } from "../memo.js";
+import { AUTH_PAGE_STYLE } from "./views/layout.js";
 import { type MessageView, messagePage } from "./views/message.js";
 
 /**
- * Every OAuth page: no script at all (default-src 'none'), no framing (clickjacking a consent
- * page is the classic attack), not cached. The router adds the headers every answer carries
- * (Hono's secure-headers in src/template/http/app.ts: no sniffing, no framing, no referrer leaking the
- * authorization request).
+ * Every OAuth page: no script at all (default-src 'none'), only its own stylesheet (by hash), no
+ * framing (clickjacking a consent page is the classic attack), not cached. The router adds the
+ * headers every answer carries (Hono's secure-headers in src/template/http/app.ts: no sniffing, no
+ * framing, no referrer leaking the authorization request).
  */
-const PAGE_HEADERS: Record<string, string> = {
-  "Content-Type": "text/html; charset=utf-8",
-  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
-  "Cache-Control": "no-store",
-};
+const pageHeaders = memo(async (): Promise<Record<string, string>> => {
+  const style = `sha256-${base64(await sha256(AUTH_PAGE_STYLE))}`;
+  return {
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Security-Policy": `default-src 'none'; style-src '${style}'; frame-ancestors 'none'; base-uri 'none'`,
+    "Cache-Control": "no-store",
+  };
+});
 
 export async function htmlPage(
   body: HtmlEscapedString | Promise<HtmlEscapedString>,
@@ -20,7 +26,7 @@ export async function htmlPage(
   extra?: Headers,
 ): Promise<Response> {
   const headers = new Headers(extra);
-  for (const [name, value] of Object.entries(PAGE_HEADERS)) headers.set(name, value);
+  for (const [name, value] of Object.entries(await pageHeaders())) headers.set(name, value);
   return new Response(String(await body), { status, headers });
 }
 

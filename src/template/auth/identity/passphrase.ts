@@ -1,3 +1,4 @@
+import { sameSecret } from "../../encoding.js";
 import { isLoopback } from "../../loopback.js";
 import type { User } from "../../types.js";
 import { grantAccess } from "../grant.js";
@@ -34,10 +35,13 @@ export function passphraseIdentity(ctx: Pick<AuthContext, "config" | "origin">):
     };
   }
   if (local) {
-    const code = devCode(); // printed whenever the page is shown or answered, to be at hand
+    // Printed whenever the page is shown or answered, to be at hand; `npm run dev` (scripts/dev.mjs)
+    // asks for this page once the server is up, so the code is in its terminal from the start.
+    const code = devCode();
     return {
       form: { kind: "dev" },
-      verify: (c, form) => checkSecret(c, form.get("code"), code, "development code"),
+      // Typed as it reads: letters in either case.
+      verify: (c, form) => checkSecret(c, upperCase(form.get("code")), code, "development code"),
       signIn: ({ c, helpers, config }, approved) =>
         grantAccess(helpers, config.oauth, approved.request, developer, approved.headers, c.env),
     };
@@ -62,8 +66,12 @@ export function devCode(): string {
     code = `${chars.slice(0, 5)}-${chars.slice(5)}`;
   }
   // A warning, so it shows even under `wrangler dev --log-level warn`.
-  console.warn(`Development sign-in code (no AUTH_PASSPHRASE is set): ${code}`);
+  console.warn(`Development sign-in code (no AUTH_PASSPHRASE is set; a new one when the server reloads): ${code}`);
   return code;
+}
+
+function upperCase(value: ReturnType<FormData["get"]>): ReturnType<FormData["get"]> {
+  return typeof value === "string" ? value.toUpperCase() : value;
 }
 
 /**
@@ -96,14 +104,4 @@ async function checkSecret(
   }
   await new Promise((resolve) => setTimeout(resolve, FAILURE_DELAY_MS));
   return { ok: false, status: 403, message: `That ${what} is not right. Nothing was shared; try again.` };
-}
-
-/** Hashing first makes both sides the same length, so the comparison leaks neither. */
-async function sameSecret(a: string, b: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [x, y] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(a)),
-    crypto.subtle.digest("SHA-256", encoder.encode(b)),
-  ]);
-  return crypto.subtle.timingSafeEqual(x, y);
 }

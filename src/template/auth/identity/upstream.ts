@@ -1,4 +1,5 @@
 import { authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
+import { base64url, sha256 } from "../../encoding.js";
 import { readBounded } from "../../read-bounded.js";
 import { ROUTES } from "../../routes.js";
 import type { User } from "../../types.js";
@@ -235,13 +236,6 @@ async function readAtMost(response: Response, limit: number): Promise<string | u
   return bytes && new TextDecoder().decode(bytes);
 }
 
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
-
 async function s256(verifier: string): Promise<string> {
-  return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
+  return base64url(await sha256(verifier));
 }
