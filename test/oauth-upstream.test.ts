@@ -331,6 +331,14 @@ describe("OpenID Connect sign-in by discovery (fake issuer in the test run)", ()
     expect(await back.text()).toContain("more than 64 KiB");
   });
 
+  it("a userinfo answer nested 1,000 levels deep is refused with a clear page before it is parsed", async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 1000; i++) deep = [deep];
+    const { back } = await callbackWith(oidcVars, { ...ada, extra: deep });
+    expect(back.status).toBe(502);
+    expect(await back.text()).toContain("nested more than 64 levels deep");
+  });
+
   it("a sub longer than OpenID Connect allows is refused; a long display name is clipped", async () => {
     const tooLong = await callbackWith(oidcVars, { ...ada, sub: "s".repeat(256) });
     expect(tooLong.back.status).toBe(502);

@@ -1,4 +1,5 @@
 import { authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../json-depth.js";
 import { readBounded } from "../../read-bounded.js";
 import { ROUTES } from "../../routes.js";
 import type { User } from "../../types.js";
@@ -214,6 +215,9 @@ export async function upstreamJson(url: string, label: string, init: RequestInit
     throw new UpstreamError(timeout ? `${label} did not answer in time.` : `${label} could not be reached.`);
   }
   if (text === undefined) throw new UpstreamError(`${label} answered with more than ${MAX_UPSTREAM_BYTES / 1024} KiB.`);
+  if (nestsDeeperThan(text)) {
+    throw new UpstreamError(`${label} answered with JSON nested more than ${MAX_JSON_DEPTH} levels deep.`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
