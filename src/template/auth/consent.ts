@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { serverInfo } from "../../server/info.js";
 import type { AppEnv } from "../types.js";
 import { checkBinding, newBinding } from "./consent-binding.js";
+import { trustedDevice } from "./device.js";
 import { LimiterUnavailable } from "./guards/limits.js";
 import { CODE_CHALLENGE, isClientIdShape } from "./guards/shapes.js";
 import { type AuthContext, identityFor } from "./identity/index.js";
@@ -80,19 +81,20 @@ export const answerConsent = page(async (ctx) => {
   const request = await parseRequest(ctx);
   if (request instanceof Response) return request;
   const headers = new Headers({ "Cache-Control": "no-store", "Set-Cookie": clearCookie });
+  const counted = { ...ctx, device: await trustedDevice(c.req.raw, identity.deviceSecret) };
 
   if (form.get("decision") !== "approve") {
     return redirect(authorizationErrorRedirect(request, "access_denied", "The user denied access"), headers);
   }
 
-  const verdict = await identity.verify(ctx, form);
+  const verdict = await identity.verify(counted, form);
   if (!verdict.ok) {
     if (verdict.status === 403)
       return renderConsent(ctx, identity.form, request, handle, undefined, verdict.message, 403);
     const retry = new Headers(verdict.retryAfter ? { "Retry-After": String(verdict.retryAfter) } : {});
     return message(verdict.status, { title: "Not now", message: verdict.message }, retry);
   }
-  return identity.signIn(ctx, { request, headers });
+  return identity.signIn(counted, { request, headers });
 });
 
 /** GET /oauth/callback: the upstream provider sends the browser back here. */

@@ -31,5 +31,5 @@ function upstream({ config }: Context, provider: UpstreamProvider): Identity {
   if (!upstreamClientId || !upstreamClientSecret) {
     throw new SignInNotConfigured(["UPSTREAM_CLIENT_ID", "UPSTREAM_CLIENT_SECRET"]);
   }
-  return upstreamIdentity(provider);
+  return upstreamIdentity(provider, upstreamClientSecret);
 }

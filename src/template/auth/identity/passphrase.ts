@@ -1,7 +1,8 @@
 import { isLoopback } from "../../loopback.js";
 import type { User } from "../../types.js";
+import { deviceCookie } from "../device.js";
 import { grantAccess } from "../grant.js";
-import { clientAddress, LIMITS, refund, take } from "../guards/limits.js";
+import { clientOrigin, LIMITS, refund, type Tier, take, whereFrom } from "../guards/limits.js";
 import type { AuthContext, Identity, Verdict } from "./types.js";
 import { SignInNotConfigured, WeakPassphrase } from "./unconfigured.js";
 
@@ -28,18 +29,20 @@ export function passphraseIdentity(ctx: Pick<AuthContext, "config" | "origin">):
     }
     return {
       form: { kind: "passphrase" },
+      deviceSecret: secret,
       verify: (c, form) => checkSecret(c, form.get("passphrase"), secret, "passphrase"),
-      signIn: ({ c, helpers, config }, approved) =>
-        grantAccess(helpers, config.oauth, approved.request, owner, approved.headers, c.env),
+      signIn: async ({ c, helpers, config }, approved) =>
+        grantAccess(helpers, config.oauth, approved.request, owner, await trusted(approved.headers, secret), c.env),
     };
   }
   if (local) {
     const code = devCode(); // printed whenever the page is shown or answered, to be at hand
     return {
       form: { kind: "dev" },
+      deviceSecret: code,
       verify: (c, form) => checkSecret(c, form.get("code"), code, "development code"),
-      signIn: ({ c, helpers, config }, approved) =>
-        grantAccess(helpers, config.oauth, approved.request, developer, approved.headers, c.env),
+      signIn: async ({ c, helpers, config }, approved) =>
+        grantAccess(helpers, config.oauth, approved.request, developer, await trusted(approved.headers, code), c.env),
     };
   }
   throw new SignInNotConfigured(["AUTH_PASSPHRASE"]);
@@ -66,11 +69,18 @@ export function devCode(): string {
   return code;
 }
 
+/** The answer's headers, with the cookie that lets this browser past the anonymous limits next time. */
+async function trusted(headers: Headers | undefined, secret: string): Promise<Headers> {
+  const h = new Headers(headers);
+  h.append("Set-Cookie", await deviceCookie(secret));
+  return h;
+}
+
 /**
  * Constant-time check, counted before it happens: each evaluation takes a slot from this
- * address's allowance (LIMITS.passphrase: 5 per 15 minutes) and from the server-wide ceiling,
- * atomically in a Durable Object, so guesses sent all at once are counted one by one. A right
- * answer gives its slot back; a wrong one costs the guesser a short delay as well.
+ * address's, its networks' and the server-wide allowances (LIMITS.passphrase), or from a trusted
+ * browser's own, atomically in a Durable Object, so guesses sent all at once are counted one by
+ * one. A right answer gives its slot back; a wrong one costs the guesser a short delay as well.
  */
 async function checkSecret(
   ctx: AuthContext,
@@ -79,14 +89,16 @@ async function checkSecret(
   what: string,
 ): Promise<Verdict> {
   const env = ctx.c.env;
-  const who = { address: clientAddress(ctx.c.req.raw), origin: ctx.origin };
+  const who = { from: clientOrigin(ctx.c.req.raw), origin: ctx.origin, device: ctx.device };
   const taken = await take(env, who, "passphrase");
   if (!taken.ok) {
     const minutes = Math.ceil(taken.retryAfter / 60);
+    const wait = `Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+    const server = taken.tier === "server";
     return {
       ok: false,
       status: 429,
-      message: `Too many ${what} attempts (at most ${LIMITS.passphrase.perAddress.limit} per ${LIMITS.passphrase.perAddress.windowSeconds / 60} minutes). Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+      message: `Too many ${what} attempts ${whereFrom(taken.tier)}${server ? "" : ` (at most ${allowed(taken.tier)} per ${LIMITS.passphrase.windowSeconds / 60} minutes)`}. ${wait}${server ? " A browser that has signed in here before is not held back." : ""}`,
       retryAfter: taken.retryAfter,
     };
   }
@@ -96,6 +108,19 @@ async function checkSecret(
   }
   await new Promise((resolve) => setTimeout(resolve, FAILURE_DELAY_MS));
   return { ok: false, status: 403, message: `That ${what} is not right. Nothing was shared; try again.` };
+}
+
+function allowed(tier: Tier): number {
+  const rule = LIMITS.passphrase;
+  return (
+    (tier === "browser"
+      ? rule.browser
+      : tier === "address"
+        ? rule.address
+        : tier === "site"
+          ? rule.site
+          : rule.network) ?? 0
+  );
 }
 
 /** Hashing first makes both sides the same length, so the comparison leaks neither. */

@@ -3,8 +3,9 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../json-depth.js";
 import { readBounded } from "../../read-bounded.js";
 import { ROUTES } from "../../routes.js";
 import type { User } from "../../types.js";
+import { deviceCookie } from "../device.js";
 import { grantAccess } from "../grant.js";
-import { clientAddress, take } from "../guards/limits.js";
+import { clientOrigin, take, whereFrom } from "../guards/limits.js";
 import { logValue } from "../guards/shapes.js";
 import { message, redirect } from "../pages.js";
 import type { Identity } from "./types.js";
@@ -65,9 +66,10 @@ interface Saved {
  * confused-deputy rule), then a redirect with a browser-bound `state` and PKCE, then the callback
  * exchanges the code, reads the user, applies the allow-list and makes the grant.
  */
-export function upstreamIdentity(upstream: UpstreamProvider): Identity {
+export function upstreamIdentity(upstream: UpstreamProvider, clientSecret: string): Identity {
   return {
     form: { kind: "upstream", label: upstream.label },
+    deviceSecret: clientSecret,
 
     // Resolve the endpoints before the consent handle is spent, so an outage does not burn it.
     async verify() {
@@ -80,15 +82,16 @@ export function upstreamIdentity(upstream: UpstreamProvider): Identity {
       }
     },
 
-    async signIn({ c, helpers, origin, config }, approved) {
+    async signIn({ c, helpers, origin, config, device }, approved) {
       // The one KV write an anonymous visitor can cause here (the upstream transaction): counted.
-      const taken = await take(c.env, { address: clientAddress(c.req.raw), origin }, "upstream");
+      const taken = await take(c.env, { from: clientOrigin(c.req.raw), origin, device }, "upstream");
       if (!taken.ok) {
+        const minutes = Math.ceil(taken.retryAfter / 60);
         return message(
           429,
           {
             title: "Not now",
-            message: `Too many sign-ins from your address; try again in ${Math.ceil(taken.retryAfter / 60)} minutes.`,
+            message: `Too many sign-ins ${whereFrom(taken.tier)}; try again in ${minutes} minute${minutes === 1 ? "" : "s"}.${taken.tier === "server" ? " A browser that has signed in here before is not held back." : ""}`,
           },
           new Headers({ "Retry-After": String(taken.retryAfter) }),
         );
@@ -161,7 +164,10 @@ export function upstreamIdentity(upstream: UpstreamProvider): Identity {
           headers,
         );
       }
-      return grantAccess(helpers, config.oauth, request, signedIn.user, headers, c.env);
+      // Signed in: this browser is trusted past the anonymous limits next time (../device.ts).
+      const trusted = new Headers(headers);
+      trusted.append("Set-Cookie", await deviceCookie(clientSecret));
+      return grantAccess(helpers, config.oauth, request, signedIn.user, trusted, c.env);
     },
   };
 }
