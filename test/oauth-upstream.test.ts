@@ -79,7 +79,7 @@ async function toUpstream(vars: Vars) {
   const page = await browser.fetch(url);
   const html = await page.text();
   const response = await postConsent(browser, url, { handle: handleFrom(html), decision: "approve" });
-  return { clientId, verifier, browser, html, page, response };
+  return { clientId, verifier, url, browser, html, page, response };
 }
 
 async function finish(vars: Vars, flow: Awaited<ReturnType<typeof toUpstream>>, redirect: Response) {
@@ -380,8 +380,7 @@ describe("OpenID Connect sign-in by discovery (fake issuer in the test run)", ()
           userinfo_endpoint: `${other}/userinfo`,
         }),
     });
-    const url = authorizeUrl({ clientId: flow.clientId, challenge: (await pkce()).challenge });
-    const retry = await postConsent(flow.browser, url, { handle: handleFrom(flow.html), decision: "approve" });
+    const retry = await postConsent(flow.browser, flow.url, { handle: handleFrom(flow.html), decision: "approve" });
     expect(retry.status).toBe(302);
     expect(retry.headers.get("Location")).toMatch(/^https:\/\/other-id\.example\.org\/authorize\?/);
   });
