@@ -141,6 +141,8 @@ describe("GitHub sign-in (fake GitHub in the test run)", () => {
     expect(back.status).toBe(302);
     expect(new URL(back.headers.get("Location")!).origin).toBe(new URL(LOOPBACK_REDIRECT).origin);
     expect(fake.calls.some((c) => c.url === "https://github.com/login/oauth/access_token")).toBe(true);
+    // Signed in: this browser is trusted past the anonymous limits from now on.
+    expect(flow.browser.cookies.has("__Host-mcp-device")).toBe(true);
 
     expect(await finish(githubVars, flow, back)).toEqual({
       authenticated: true,
@@ -151,6 +153,35 @@ describe("GitHub sign-in (fake GitHub in the test run)", () => {
       name: "The Octocat",
       scopes: ["mcp", "profile"],
     });
+  });
+
+  it("a browser that signed in before starts again when its address has used up its sign-in starts", async () => {
+    github();
+    const flow = await toUpstream(githubVars);
+    const state = new URL(flow.response.headers.get("Location")!).searchParams.get("state")!;
+    challenge = new URL(flow.response.headers.get("Location")!).searchParams.get("code_challenge")!;
+    expect((await flow.browser.fetch(`${CALLBACK}?code=gh-code&state=${encodeURIComponent(state)}`)).status).toBe(302);
+
+    // Someone else at the same address starts 10 more: the address has 10 an hour, one of them used above.
+    const neighbour = new Browser(githubVars, flow.browser.ip);
+    const starts = [];
+    for (let i = 0; i < 10; i++) {
+      const { client_id: clientId } = await register({}, githubVars);
+      const url = authorizeUrl({ clientId, challenge: (await pkce()).challenge });
+      const page = await neighbour.fetch(url);
+      starts.push(await postConsent(neighbour, url, { handle: handleFrom(await page.text()), decision: "approve" }));
+    }
+    expect(starts.slice(0, 9).map((r) => r.status)).toEqual(Array(9).fill(302));
+    expect(starts[9]!.status).toBe(429);
+    expect(await starts[9]!.text()).toContain("Too many sign-ins from your address");
+
+    // The browser that signed in before is counted on its own.
+    const { client_id: clientId } = await register({}, githubVars);
+    const url = authorizeUrl({ clientId, challenge: (await pkce()).challenge });
+    const page = await flow.browser.fetch(url);
+    const again = await postConsent(flow.browser, url, { handle: handleFrom(await page.text()), decision: "approve" });
+    expect(again.status).toBe(302);
+    expect(again.headers.get("Location")).toMatch(/^https:\/\/github\.com\/login\/oauth\/authorize\?/);
   });
 
   it("lets in only the allow-list, case-insensitively", async () => {
