@@ -5,7 +5,7 @@ import { prefersHtml } from "../negotiate.js";
 import { canonicalOrigin, isAllowedOrigin } from "../origin.js";
 import { ROUTES, SERVER_CARD_PATHS } from "../routes.js";
 import { asOnePageView } from "./guards/cimd-fetch.js";
-import { type Action, clientOrigin, LimiterUnavailable, take, whereFrom } from "./guards/limits.js";
+import { type Action, clientOrigin, LimiterUnavailable, refusalMessage, take } from "./guards/limits.js";
 import { settingsOf } from "./guards/refresh-guard.js";
 import type { Answer, TokenCall } from "./guards/refresh-rotation.js";
 import { readRegistration } from "./guards/registration.js";
@@ -137,22 +137,11 @@ function isMcp(path: string): boolean {
   return path === ROUTES.mcp || path.startsWith(`${ROUTES.mcp}/`);
 }
 
-const WHAT: Record<Action, string> = {
-  register: "registrations",
-  token: "token requests",
-  authorize: "sign-in requests",
-  passphrase: "passphrase attempts",
-  upstream: "sign-ins",
-};
-
 async function limited(request: Request, env: Env, r: Route, action: Action): Promise<Response | undefined> {
   const verdict = await take(env, { from: clientOrigin(request), origin: r.origin }, action);
   if (verdict.ok) return undefined;
   return Response.json(
-    {
-      error: "slow_down",
-      error_description: `Too many ${WHAT[action]} ${whereFrom(verdict.tier)}; try again in ${verdict.retryAfter} s.`,
-    },
+    { error: "slow_down", error_description: refusalMessage(action, verdict) },
     { status: 429, headers: { "Retry-After": String(verdict.retryAfter), "Cache-Control": "no-store" } },
   );
 }

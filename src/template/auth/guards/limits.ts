@@ -17,6 +17,8 @@ export interface Origin {
 export type Tier = "address" | "site" | "network" | "server" | "browser";
 
 interface Policy {
+  /** What is counted, as a 429 names it ("Too many registrations…"). */
+  noun: string;
   windowSeconds: number;
   /** Per IPv4 address or IPv6 /64. */
   address: number;
@@ -43,28 +45,44 @@ interface Policy {
  */
 export const LIMITS = {
   /** Passphrase (and development code) evaluations: right ones are given back. */
-  passphrase: policy(15 * 60, 5, 10, 20, { limit: 100, keptForNewNetworks: 50 }, 10),
+  passphrase: policy("passphrase attempts", 15 * 60, [5, 10, 20], { limit: 100, keptForNewNetworks: 50 }, 10),
   /** Dynamic client registrations: each writes one KV key. Not counted on a loopback origin. */
-  register: policy(3600, 10, 20, 30, { limit: 1000, keptForNewNetworks: 500 }),
+  register: policy("registrations", 3600, [10, 20, 30], { limit: 1000, keptForNewNetworks: 500 }),
   /** Sign-in starts with GitHub/OIDC: each writes one KV key (the upstream transaction). */
-  upstream: policy(3600, 10, 20, 30, { limit: 1000, keptForNewNetworks: 500 }, 10),
+  upstream: policy("sign-ins", 3600, [10, 20, 30], { limit: 1000, keptForNewNetworks: 500 }, 10),
   /** Consent page views and answers, and upstream callbacks. */
-  authorize: policy(60, 60, 120, 240),
+  authorize: policy("sign-in requests", 60, [60, 120, 240]),
   /** Token requests (code exchange, refresh, revocation). */
-  token: policy(60, 60, 120, 240),
+  token: policy("token requests", 60, [60, 120, 240]),
 } satisfies Record<string, Policy>;
 
 export type Action = keyof typeof LIMITS;
 
 function policy(
+  noun: string,
   windowSeconds: number,
-  address: number,
-  site: number,
-  network: number,
+  [address, site, network]: [number, number, number],
   server?: Policy["server"],
   browser?: number,
 ): Policy {
-  return { windowSeconds, address, site, network, ...(server && { server }), ...(browser && { browser }) };
+  return { noun, windowSeconds, address, site, network, ...(server && { server }), ...(browser && { browser }) };
+}
+
+/** How many `tier` may take of `action` in its window. */
+export function limitOf(action: Action, tier: Tier): number {
+  const rule: Policy = LIMITS[action];
+  switch (tier) {
+    case "address":
+      return rule.address;
+    case "site":
+      return rule.site;
+    case "network":
+      return rule.network;
+    case "server":
+      return rule.server?.limit ?? Number.POSITIVE_INFINITY;
+    case "browser":
+      return rule.browser ?? Number.POSITIVE_INFINITY;
+  }
 }
 
 /**
@@ -198,26 +216,38 @@ export async function spendOnce(env: Env, key: string, seconds: number): Promise
 
 function networkCounters(from: Origin, action: Action, rule: Policy): Counter[] {
   const windowMs = rule.windowSeconds * 1000;
-  return from.tiers.map(({ tier, key }) => ({
-    key: `${action} ${key}`,
-    limit: tier === "address" ? rule.address : tier === "site" ? rule.site : rule.network,
-    windowMs,
-  }));
+  return from.tiers.map(({ tier, key }) => ({ key: `${action} ${key}`, limit: limitOf(action, tier), windowMs }));
 }
 
-/** How a 429 says which limit was met. */
-export function whereFrom(tier: Tier): string {
-  switch (tier) {
-    case "address":
-      return "from your address";
-    case "site":
-    case "network":
-      return "from your network";
-    case "server":
-      return "on this server from many networks";
-    case "browser":
-      return "from this browser";
-  }
+const FROM: Record<Tier, string> = {
+  address: "from your address",
+  site: "from your network",
+  network: "from your network",
+  server: "on this server from many networks",
+  browser: "from this browser",
+};
+
+/**
+ * What a 429 says: which limit was met, how many it allows, and when to try again, e.g. "Too many
+ * registrations from your network (at most 30 an hour). Try again in 58 minutes."
+ */
+export function refusalMessage(action: Action, { tier, retryAfter }: Refusal, noun = LIMITS[action].noun): string {
+  const rule: Policy = LIMITS[action];
+  const window =
+    rule.windowSeconds === 60
+      ? "a minute"
+      : rule.windowSeconds === 3600
+        ? "an hour"
+        : `per ${rule.windowSeconds / 60} minutes`;
+  const allowed = tier === "server" ? "" : ` (at most ${limitOf(action, tier)} ${window})`;
+  const wait = retryAfter < 120 ? plural(retryAfter, "second") : plural(Math.ceil(retryAfter / 60), "minute");
+  const trusted =
+    tier === "server" && rule.browser ? " A browser that has signed in here before is not held back." : "";
+  return `Too many ${noun} ${FROM[tier]}${allowed}. Try again in ${wait}.${trusted}`;
+}
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
 }
 
 function limiter(env: Env, name: string) {

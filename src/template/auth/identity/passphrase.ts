@@ -2,7 +2,7 @@ import { isLoopback } from "../../loopback.js";
 import type { User } from "../../types.js";
 import { deviceCookie } from "../device.js";
 import { grantAccess } from "../grant.js";
-import { clientOrigin, LIMITS, refund, type Tier, take, whereFrom } from "../guards/limits.js";
+import { clientOrigin, refund, refusalMessage, take } from "../guards/limits.js";
 import type { AuthContext, Identity, Verdict } from "./types.js";
 import { SignInNotConfigured, WeakPassphrase } from "./unconfigured.js";
 
@@ -92,13 +92,10 @@ async function checkSecret(
   const who = { from: clientOrigin(ctx.c.req.raw), origin: ctx.origin, device: ctx.device };
   const taken = await take(env, who, "passphrase");
   if (!taken.ok) {
-    const minutes = Math.ceil(taken.retryAfter / 60);
-    const wait = `Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
-    const server = taken.tier === "server";
     return {
       ok: false,
       status: 429,
-      message: `Too many ${what} attempts ${whereFrom(taken.tier)}${server ? "" : ` (at most ${allowed(taken.tier)} per ${LIMITS.passphrase.windowSeconds / 60} minutes)`}. ${wait}${server ? " A browser that has signed in here before is not held back." : ""}`,
+      message: refusalMessage("passphrase", taken, `${what} attempts`),
       retryAfter: taken.retryAfter,
     };
   }
@@ -108,19 +105,6 @@ async function checkSecret(
   }
   await new Promise((resolve) => setTimeout(resolve, FAILURE_DELAY_MS));
   return { ok: false, status: 403, message: `That ${what} is not right. Nothing was shared; try again.` };
-}
-
-function allowed(tier: Tier): number {
-  const rule = LIMITS.passphrase;
-  return (
-    (tier === "browser"
-      ? rule.browser
-      : tier === "address"
-        ? rule.address
-        : tier === "site"
-          ? rule.site
-          : rule.network) ?? 0
-  );
 }
 
 /** Hashing first makes both sides the same length, so the comparison leaks neither. */

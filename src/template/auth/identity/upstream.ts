@@ -5,7 +5,7 @@ import { ROUTES } from "../../routes.js";
 import type { User } from "../../types.js";
 import { deviceCookie } from "../device.js";
 import { grantAccess } from "../grant.js";
-import { clientOrigin, take, whereFrom } from "../guards/limits.js";
+import { clientOrigin, refusalMessage, take } from "../guards/limits.js";
 import { logValue } from "../guards/shapes.js";
 import { message, redirect } from "../pages.js";
 import type { Identity } from "./types.js";
@@ -86,13 +86,9 @@ export function upstreamIdentity(upstream: UpstreamProvider, clientSecret: strin
       // The one KV write an anonymous visitor can cause here (the upstream transaction): counted.
       const taken = await take(c.env, { from: clientOrigin(c.req.raw), origin, device }, "upstream");
       if (!taken.ok) {
-        const minutes = Math.ceil(taken.retryAfter / 60);
         return message(
           429,
-          {
-            title: "Not now",
-            message: `Too many sign-ins ${whereFrom(taken.tier)}; try again in ${minutes} minute${minutes === 1 ? "" : "s"}.${taken.tier === "server" ? " A browser that has signed in here before is not held back." : ""}`,
-          },
+          { title: "Not now", message: refusalMessage("upstream", taken) },
           new Headers({ "Retry-After": String(taken.retryAfter) }),
         );
       }
