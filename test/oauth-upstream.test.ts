@@ -141,8 +141,9 @@ describe("GitHub sign-in (fake GitHub in the test run)", () => {
     expect(back.status).toBe(302);
     expect(new URL(back.headers.get("Location")!).origin).toBe(new URL(LOOPBACK_REDIRECT).origin);
     expect(fake.calls.some((c) => c.url === "https://github.com/login/oauth/access_token")).toBe(true);
-    // Signed in: this browser is trusted past the anonymous limits from now on.
-    expect(flow.browser.cookies.has("__Host-mcp-device")).toBe(true);
+    // Open to every GitHub account (no AUTH_ALLOWED_USERS): signing in proves nothing about the
+    // browser, so it is not trusted past the anonymous limits.
+    expect(flow.browser.cookies.has("__Host-mcp-device")).toBe(false);
 
     expect(await finish(githubVars, flow, back)).toEqual({
       authenticated: true,
@@ -155,18 +156,20 @@ describe("GitHub sign-in (fake GitHub in the test run)", () => {
     });
   });
 
-  it("a browser that signed in before starts again when its address has used up its sign-in starts", async () => {
+  it("with an allow-list, a browser that signed in before starts again when its address has used up its starts", async () => {
     github();
-    const flow = await toUpstream(githubVars);
+    const vars = { ...githubVars, AUTH_ALLOWED_USERS: "octocat" };
+    const flow = await toUpstream(vars);
     const state = new URL(flow.response.headers.get("Location")!).searchParams.get("state")!;
     challenge = new URL(flow.response.headers.get("Location")!).searchParams.get("code_challenge")!;
     expect((await flow.browser.fetch(`${CALLBACK}?code=gh-code&state=${encodeURIComponent(state)}`)).status).toBe(302);
+    expect(flow.browser.cookies.has("__Host-mcp-device")).toBe(true);
 
     // Someone else at the same address starts 10 more: the address has 10 an hour, one of them used above.
-    const neighbour = new Browser(githubVars, flow.browser.ip);
+    const neighbour = new Browser(vars, flow.browser.ip);
     const starts = [];
     for (let i = 0; i < 10; i++) {
-      const { client_id: clientId } = await register({}, githubVars);
+      const { client_id: clientId } = await register({}, vars);
       const url = authorizeUrl({ clientId, challenge: (await pkce()).challenge });
       const page = await neighbour.fetch(url);
       starts.push(await postConsent(neighbour, url, { handle: handleFrom(await page.text()), decision: "approve" }));
@@ -176,7 +179,7 @@ describe("GitHub sign-in (fake GitHub in the test run)", () => {
     expect(await starts[9]!.text()).toContain("Too many sign-ins from your address");
 
     // The browser that signed in before is counted on its own.
-    const { client_id: clientId } = await register({}, githubVars);
+    const { client_id: clientId } = await register({}, vars);
     const url = authorizeUrl({ clientId, challenge: (await pkce()).challenge });
     const page = await flow.browser.fetch(url);
     const again = await postConsent(flow.browser, url, { handle: handleFrom(await page.text()), decision: "approve" });

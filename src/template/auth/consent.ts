@@ -77,7 +77,8 @@ export const answerConsent = page(async (ctx) => {
   const request = await parseRequest(ctx);
   if (request instanceof Response) return request;
   const headers = new Headers({ "Cache-Control": "no-store", "Set-Cookie": binding.clearCookie });
-  const counted = { ...ctx, device: await trustedDevice(c.req.raw, identity.deviceSecret) };
+  const device = identity.deviceSecret && (await trustedDevice(c.req.raw, identity.deviceSecret));
+  const counted = { ...ctx, device: device || undefined };
 
   if (form.get("decision") !== "approve") {
     if (!(await spendOnce(c.env, await handleKey(handle), BINDING_TTL_SECONDS))) return USED_FORM();

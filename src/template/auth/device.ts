@@ -2,7 +2,9 @@
  * A browser that has signed in here before (the device cookie of OWASP's guidance on blocking
  * brute-force attacks). After a successful sign-in the browser gets a `__Host-` cookie holding a
  * random device id, its expiry and an HMAC of both under a key derived from the identity's own
- * secret (the passphrase, the upstream client secret, or the development code). A request that
+ * secret (the passphrase, the development code, or the upstream client secret when
+ * AUTH_ALLOWED_USERS names who may sign in: open to every account, a sign-in proves nothing
+ * about a browser, and minting cookies would be a way round the limits). A request that
  * carries a valid one is counted against that browser's own small budget (LIMITS.*.browser in
  * ./guards/limits.ts) instead of its address's, its network's and the server-wide ones: however
  * many networks an attacker uses to fill those, the owner's browser still gets in. Nobody can

@@ -5,7 +5,7 @@ import { prefersHtml } from "../negotiate.js";
 import { canonicalOrigin, isAllowedOrigin } from "../origin.js";
 import { ROUTES, SERVER_CARD_PATHS } from "../routes.js";
 import { asOnePageView } from "./guards/cimd-fetch.js";
-import { type Action, clientOrigin, LimiterUnavailable, refusalMessage, take } from "./guards/limits.js";
+import { type Action, clientAddress, LimiterUnavailable, refusalMessage, take } from "./guards/limits.js";
 import { settingsOf } from "./guards/refresh-guard.js";
 import type { Answer, TokenCall } from "./guards/refresh-rotation.js";
 import { readRegistration } from "./guards/registration.js";
@@ -138,7 +138,7 @@ function isMcp(path: string): boolean {
 }
 
 async function limited(request: Request, env: Env, r: Route, action: Action): Promise<Response | undefined> {
-  const verdict = await take(env, { from: clientOrigin(request), origin: r.origin }, action);
+  const verdict = await take(env, { address: clientAddress(request), origin: r.origin }, action);
   if (verdict.ok) return undefined;
   return Response.json(
     { error: "slow_down", error_description: refusalMessage(action, verdict) },

@@ -6,7 +6,7 @@ import type { Counter } from "./rate-limiter.js";
  * /48, and an IPv4 /24 is one provider's block. So an attacker who holds a whole /48 (65,536 /64s)
  * or many addresses of one /24 is still one network, with one network's share.
  */
-export interface Origin {
+export interface Address {
   /** The counters' object: the /24 or /48 (or "unknown"). */
   network: string;
   /** Each counted prefix, narrowest first: /32 and /24, or /64, /56 and /48. */
@@ -89,7 +89,7 @@ export function limitOf(action: Action, tier: Tier): number {
  * The client's address, as the counters see it. Cloudflare sets CF-Connecting-IP on every
  * request (and `wrangler dev` when the client did not). Anything unparseable is one network.
  */
-export function clientOrigin(request: Request): Origin {
+export function clientAddress(request: Request): Address {
   const ip = request.headers.get("CF-Connecting-IP")?.trim() ?? "";
   const v4 = ipv4(ip) ?? ipv4(/^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip)?.[1] ?? "");
   if (v4) {
@@ -140,7 +140,7 @@ function ipv6(ip: string): number[] | undefined {
 
 /** Who is counted: where the request came from, this server's origin, and a trusted browser's id. */
 export interface Who {
-  from: Origin;
+  address: Address;
   /** The canonical origin: one server-wide ceiling per server identity. */
   origin: string;
   /** A browser that signed in here before (./device.ts): counted on its own. */
@@ -169,9 +169,9 @@ export async function take(env: Env, who: Who, action: Action): Promise<Verdict>
       const taken = await limiter(env, `device:${who.device}`).take([{ key: action, limit: rule.browser, windowMs }]);
       return taken.ok ? { ok: true } : { ok: false, tier: "browser", retryAfter: taken.retryAfter };
     }
-    const counters = networkCounters(who.from, action, rule);
-    const mine = await limiter(env, `net:${who.from.network}`).take(counters);
-    if (!mine.ok) return { ok: false, tier: who.from.tiers[mine.refusedBy]!.tier, retryAfter: mine.retryAfter };
+    const counters = networkCounters(who.address, action, rule);
+    const mine = await limiter(env, `net:${who.address.network}`).take(counters);
+    if (!mine.ok) return { ok: false, tier: who.address.tiers[mine.refusedBy]!.tier, retryAfter: mine.retryAfter };
     if (!rule.server) return { ok: true };
     // This network's first in the window may use the whole ceiling; the others only its first part.
     const first = mine.counts[mine.counts.length - 1] === 1;
@@ -181,7 +181,7 @@ export async function take(env: Env, who: Who, action: Action): Promise<Verdict>
     ]);
     if (all.ok) return { ok: true };
     // Not done, so not counted against the network either.
-    await limiter(env, `net:${who.from.network}`).refund(counters.map((c) => c.key));
+    await limiter(env, `net:${who.address.network}`).refund(counters.map((c) => c.key));
     return { ok: false, tier: "server", retryAfter: all.retryAfter };
   } catch (error) {
     console.error("rate limiter unavailable:", error instanceof Error ? error.message : String(error));
@@ -196,7 +196,7 @@ export async function refund(env: Env, who: Who, action: Action): Promise<void> 
     await limiter(env, `device:${who.device}`).refund([action]);
     return;
   }
-  await limiter(env, `net:${who.from.network}`).refund(networkCounters(who.from, action, rule).map((c) => c.key));
+  await limiter(env, `net:${who.address.network}`).refund(networkCounters(who.address, action, rule).map((c) => c.key));
   if (rule.server) await limiter(env, `server:${who.origin}`).refund([action]);
 }
 
@@ -214,9 +214,9 @@ export async function spendOnce(env: Env, key: string, seconds: number): Promise
   }
 }
 
-function networkCounters(from: Origin, action: Action, rule: Policy): Counter[] {
+function networkCounters(address: Address, action: Action, rule: Policy): Counter[] {
   const windowMs = rule.windowSeconds * 1000;
-  return from.tiers.map(({ tier, key }) => ({ key: `${action} ${key}`, limit: limitOf(action, tier), windowMs }));
+  return address.tiers.map(({ tier, key }) => ({ key: `${action} ${key}`, limit: limitOf(action, tier), windowMs }));
 }
 
 const FROM: Record<Tier, string> = {

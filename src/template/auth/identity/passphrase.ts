@@ -2,7 +2,7 @@ import { isLoopback } from "../../loopback.js";
 import type { User } from "../../types.js";
 import { deviceCookie } from "../device.js";
 import { grantAccess } from "../grant.js";
-import { clientOrigin, refund, refusalMessage, take } from "../guards/limits.js";
+import { clientAddress, refund, refusalMessage, take } from "../guards/limits.js";
 import type { AuthContext, Identity, Verdict } from "./types.js";
 import { SignInNotConfigured, WeakPassphrase } from "./unconfigured.js";
 
@@ -89,7 +89,7 @@ async function checkSecret(
   what: string,
 ): Promise<Verdict> {
   const env = ctx.c.env;
-  const who = { from: clientOrigin(ctx.c.req.raw), origin: ctx.origin, device: ctx.device };
+  const who = { address: clientAddress(ctx.c.req.raw), origin: ctx.origin, device: ctx.device };
   const taken = await take(env, who, "passphrase");
   if (!taken.ok) {
     return {

@@ -25,8 +25,11 @@ export type Verdict = { ok: true } | { ok: false; status: 403 | 429 | 502; messa
  */
 export interface Identity {
   readonly form: SignInForm;
-  /** The secret trusted browsers' cookies are signed with a key derived from (../device.ts). */
-  readonly deviceSecret: string;
+  /**
+   * The secret trusted browsers' cookies are signed with a key derived from (../device.ts); none
+   * when a sign-in proves nothing about a browser (GitHub or OIDC open to every account).
+   */
+  readonly deviceSecret: string | undefined;
   /** Checks the approved form before its one-time consent handle is spent (the passphrase, say). */
   verify(ctx: AuthContext, form: FormData): Promise<Verdict>;
   /** After approval: make the grant, or send the browser on to the upstream provider. */

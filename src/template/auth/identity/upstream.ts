@@ -5,7 +5,7 @@ import { ROUTES } from "../../routes.js";
 import type { User } from "../../types.js";
 import { deviceCookie } from "../device.js";
 import { grantAccess } from "../grant.js";
-import { clientOrigin, refusalMessage, take } from "../guards/limits.js";
+import { clientAddress, refusalMessage, take } from "../guards/limits.js";
 import { logValue } from "../guards/shapes.js";
 import { message, redirect } from "../pages.js";
 import type { Identity } from "./types.js";
@@ -66,10 +66,10 @@ interface Saved {
  * confused-deputy rule), then a redirect with a browser-bound `state` and PKCE, then the callback
  * exchanges the code, reads the user, applies the allow-list and makes the grant.
  */
-export function upstreamIdentity(upstream: UpstreamProvider, clientSecret: string): Identity {
+export function upstreamIdentity(upstream: UpstreamProvider, deviceSecret: string | undefined): Identity {
   return {
     form: { kind: "upstream", label: upstream.label },
-    deviceSecret: clientSecret,
+    deviceSecret,
 
     // Resolve the endpoints before the consent handle is spent, so an outage does not burn it.
     async verify() {
@@ -84,7 +84,7 @@ export function upstreamIdentity(upstream: UpstreamProvider, clientSecret: strin
 
     async signIn({ c, helpers, origin, config, device }, approved) {
       // The one KV write an anonymous visitor can cause here (the upstream transaction): counted.
-      const taken = await take(c.env, { from: clientOrigin(c.req.raw), origin, device }, "upstream");
+      const taken = await take(c.env, { address: clientAddress(c.req.raw), origin, device }, "upstream");
       if (!taken.ok) {
         return message(
           429,
@@ -160,9 +160,9 @@ export function upstreamIdentity(upstream: UpstreamProvider, clientSecret: strin
           headers,
         );
       }
-      // Signed in: this browser is trusted past the anonymous limits next time (../device.ts).
+      // Signed in as someone allowed: this browser is trusted past the anonymous limits next time.
       const trusted = new Headers(headers);
-      trusted.append("Set-Cookie", await deviceCookie(clientSecret));
+      if (deviceSecret) trusted.append("Set-Cookie", await deviceCookie(deviceSecret));
       return grantAccess(helpers, config.oauth, request, signedIn.user, trusted, c.env);
     },
   };
