@@ -157,6 +157,92 @@ describe("the consent page", () => {
   });
 });
 
+describe("one consent form, one request, one code", () => {
+  const approve = { decision: "approve", passphrase: PASSPHRASE };
+
+  async function expectRefused(response: Response, reason: RegExp) {
+    expect(response.status).toBe(400);
+    expect(response.headers.get("Location")).toBeNull();
+    expect(await response.text()).toMatch(reason);
+  }
+
+  it("client A's form posted to client B's authorization URL is refused: no code for B", async () => {
+    const a = await openConsent();
+    const { client_id: b } = await register();
+    const urlOfB = authorizeUrl({ clientId: b, challenge: (await pkce()).challenge });
+    const response = await postConsent(a.browser, urlOfB, { handle: handleFrom(a.html), ...approve });
+    await expectRefused(response, /shown for another sign-in request/);
+    // The form still approves what it was shown for.
+    expect(codeFrom(await postConsent(a.browser, a.url, { handle: handleFrom(a.html), ...approve }))).toBeTruthy();
+  });
+
+  it("a page shown for PKCE challenge C1, posted to a URL naming C2, is refused: no code for C2's verifier", async () => {
+    const shown = await openConsent();
+    const c2 = await pkce();
+    const url = new URL(shown.url);
+    url.searchParams.set("code_challenge", c2.challenge);
+    const response = await postConsent(shown.browser, url.href, { handle: handleFrom(shown.html), ...approve });
+    await expectRefused(response, /shown for another sign-in request/);
+  });
+
+  it.each([
+    ["redirect_uri", "http://127.0.0.1:33418/other"],
+    ["scope", "mcp profile"],
+    ["state", "another-state"],
+    ["resource", "https://mcp.example.com/mcp/"],
+    ["response_type", "token"],
+    ["an added parameter (prompt)", "prompt=consent"],
+  ])("changing %s between the page and its post is refused", async (name, value) => {
+    const shown = await openConsent({ redirect_uris: [LOOPBACK_REDIRECT, "http://127.0.0.1:33418/other"] });
+    const url = new URL(shown.url);
+    if (name.startsWith("an added")) url.search += `&${value}`;
+    else url.searchParams.set(name, value);
+    const response = await postConsent(shown.browser, url.href, { handle: handleFrom(shown.html), ...approve });
+    await expectRefused(response, /shown for another sign-in request/);
+  });
+
+  it("one form posted 10 times at once yields one code, and that code works", async () => {
+    const { html, url, browser, clientId, verifier } = await openConsent();
+    const handle = handleFrom(html);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => postConsent(browser, url, { handle, ...approve })),
+    );
+    const codes = answers.filter((r) => r.status === 302);
+    expect(codes).toHaveLength(1);
+    for (const other of answers.filter((r) => r.status !== 302)) {
+      expect([400, 429]).toContain(other.status);
+      expect(other.headers.get("Location")).toBeNull();
+    }
+    const tokens = await tokenRequest({
+      grant_type: "authorization_code",
+      code: codeFrom(codes[0]!),
+      redirect_uri: LOOPBACK_REDIRECT,
+      client_id: clientId,
+      code_verifier: verifier,
+    });
+    expect(tokens.status).toBe(200);
+  });
+
+  it("one form denied 10 times at once sends the client one answer; later posts say it was used", async () => {
+    const { html, url, browser } = await openConsent();
+    const handle = handleFrom(html);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => postConsent(browser, url, { handle, decision: "deny" })),
+    );
+    expect(answers.filter((r) => r.status === 302)).toHaveLength(1);
+    const used = answers.filter((r) => r.status === 400);
+    expect(used).toHaveLength(9);
+    expect(await used[0]!.text()).toContain("already answered");
+  });
+
+  it("a wrong passphrase does not use the form up", async () => {
+    const { html, url, browser } = await openConsent();
+    const handle = handleFrom(html);
+    expect((await postConsent(browser, url, { handle, decision: "approve", passphrase: "wrong" })).status).toBe(403);
+    expect((await postConsent(browser, url, { handle, ...approve })).status).toBe(302);
+  });
+});
+
 describe("authorization requests the page refuses to show, without redirecting anywhere", () => {
   it.each([
     ["an unknown client_id", (id: string) => ({ clientId: `${id}-nope` })],

@@ -231,6 +231,33 @@ describe("the token endpoint: what it refuses", () => {
     expect(await response.json()).toMatchObject({ error: "invalid_grant" });
   });
 
+  it("a code exchange without redirect_uri (RFC 6749 §4.1.3): refused, and the code still works with it", async () => {
+    const flow = await codeFor();
+    const without = await tokenRequest({
+      grant_type: "authorization_code",
+      code: flow.code,
+      client_id: flow.clientId,
+      code_verifier: flow.verifier,
+    });
+    expect(without.status).toBe(400);
+    expect(await without.json()).toEqual({
+      error: "invalid_request",
+      error_description: "redirect_uri is required: the authorization request named one",
+    });
+    // Refused before the grant's guard saw it: the code is not spent.
+    expect((await exchange(flow)).status).toBe(200);
+  });
+
+  it("a code exchange naming another of the client's redirect URIs", async () => {
+    const other = "http://127.0.0.1:33418/elsewhere";
+    const { client_id: clientId } = await register({ redirect_uris: [LOOPBACK_REDIRECT, other] });
+    const { verifier, challenge } = await pkce();
+    const code = codeFrom(await consent(new Browser(), authorizeUrl({ clientId, challenge })));
+    const response = await exchange({ clientId, code, verifier }, { redirect_uri: other });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: "invalid_grant" });
+  });
+
   it("a code used twice", async () => {
     const flow = await codeFor();
     expect((await exchange(flow)).status).toBe(200);

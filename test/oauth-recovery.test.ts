@@ -11,6 +11,7 @@ import {
   authorizeUrl,
   Browser,
   consent,
+  LOOPBACK_REDIRECT,
   MCP_URL,
   pkce,
   register,
@@ -73,6 +74,8 @@ describe("a forgotten registration", () => {
       grant_type: "authorization_code",
       code: `x:${"A".repeat(16)}:${"B".repeat(32)}`,
       client_id: clientId,
+      // As every client sends it (a code exchange without it is refused before anything else).
+      redirect_uri: LOOPBACK_REDIRECT,
       code_verifier: "v".repeat(43),
     });
     expect([400, 401]).toContain(exchanged.status);

@@ -5,7 +5,7 @@ import { prefersHtml } from "../negotiate.js";
 import { canonicalOrigin, isAllowedOrigin } from "../origin.js";
 import { ROUTES, SERVER_CARD_PATHS } from "../routes.js";
 import { asOnePageView } from "./guards/cimd-fetch.js";
-import { type Action, clientAddress, LimiterUnavailable, take } from "./guards/limits.js";
+import { type Action, clientAddress, LimiterUnavailable, refusalMessage, take } from "./guards/limits.js";
 import type { Answer, TokenCall } from "./guards/refresh-rotation.js";
 import { readRegistration } from "./guards/registration.js";
 import { ISSUED_TOKEN } from "./guards/shapes.js";
@@ -26,7 +26,7 @@ const pages = memo(() => import("./pages.js"));
  * everything else to the app (landing page, card, consent page).
  *
  * In front of the provider, what it would otherwise take from clients unchecked: rate limits per
- * client address on the anonymous endpoints, bounded bodies and parameters of the shapes this
+ * client address and network on the anonymous endpoints (./guards/limits.ts), bounded bodies and parameters of the shapes this
  * server issues (so no client string becomes an over-long KV key), code exchanges and refreshes
  * serialised per grant with reuse detection (./guards/refresh-guard.ts), and a last catch so that
  * nothing the provider throws reaches a client as a stack trace or a runtime's error text.
@@ -118,8 +118,12 @@ async function route(request: Request, env: Env, ctx: ExecutionContext, r: Route
     const registration = await readRegistration(request);
     if (!registration.ok) return registration.response;
     // Counted once it is known to be storable: the budget is in KV writes (./guards/limits.ts).
-    const refused = await limited(request, env, r, "register");
-    if (refused) return refused;
+    // Not on a loopback origin: that is `wrangler dev`, whose KV is a file on the developer's
+    // disk, and a developer who signs in with client after client must never be locked out.
+    if (!isLoopback(new URL(r.origin).hostname)) {
+      const refused = await limited(request, env, r, "register");
+      if (refused) return refused;
+    }
     return r.provider.fetch(new Request(request, { body: registration.body }), env, ctx);
   }
   if (path === ROUTES.authorize || path === ROUTES.callback) {
@@ -147,10 +151,7 @@ async function limited(request: Request, env: Env, r: Route, action: Action): Pr
   const verdict = await take(env, { address: clientAddress(request), origin: r.origin }, action);
   if (verdict.ok) return undefined;
   return Response.json(
-    {
-      error: "slow_down",
-      error_description: `Too many requests from your address; try again in ${verdict.retryAfter} s.`,
-    },
+    { error: "slow_down", error_description: refusalMessage(action, verdict) },
     { status: 429, headers: { "Retry-After": String(verdict.retryAfter), "Cache-Control": "no-store" } },
   );
 }

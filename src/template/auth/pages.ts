@@ -2,6 +2,7 @@ import { AuthorizationError, CimdFetchError } from "@cloudflare/workers-oauth-pr
 import type { HtmlEscapedString } from "hono/utils/html";
 import { base64, sha256 } from "../encoding.js";
 import { memo } from "../memo.js";
+import { UNREACHABLE } from "./guards/cimd-fetch.js";
 import { AUTH_PAGE_STYLE } from "./views/layout.js";
 import { type MessageView, messagePage } from "./views/message.js";
 
@@ -70,12 +71,15 @@ export function oauthErrorResponse(error: unknown): Promise<Response> | Response
 }
 
 /**
- * The provider's own diagnoses (HTTP status, timeout, invalid document) help the app's author;
- * the runtime's network failures read "internal error; reference = …", which helps nobody.
+ * The provider's own diagnoses (HTTP status, invalid document) help the app's author. Every way of
+ * getting no answer at all is already one sentence of this server's (./guards/cimd-fetch.ts), and
+ * the provider's timeout, or any runtime text that still got through, says the same: nothing here
+ * tells an open port from a closed one.
  */
 function cimdProblem(detail: string): string {
   if (/HTTP 3\d\d\b/.test(detail)) {
     return "it redirects elsewhere, and a client's metadata must be served at its client ID itself (redirects are not followed)";
   }
-  return /internal error|reference\s*=/i.test(detail) ? "the server at that URL could not be reached" : detail;
+  if (/timed out|internal error|reference\s*=|network|connection/i.test(detail)) return UNREACHABLE;
+  return detail;
 }
