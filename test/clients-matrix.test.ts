@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { base64url } from "../src/template/encoding.js";
 import { serving } from "./fixtures/harness.js";
 import {
   CLIENTS,
@@ -9,17 +10,7 @@ import {
   type Placeholders,
 } from "./helpers/client-fixtures.js";
 import { sseMessages } from "./helpers/http.js";
-import {
-  Browser,
-  base64url,
-  handleFrom,
-  MCP_URL,
-  ORIGIN,
-  PASSPHRASE,
-  pkce,
-  postConsent,
-  server,
-} from "./helpers/oauth.js";
+import { Browser, handleFrom, MCP_URL, ORIGIN, PASSPHRASE, pkce, postConsent, server } from "./helpers/oauth.js";
 
 // The compatibility matrix: every client in test/fixtures/clients/ signs in through the Worker
 // exactly as it does in the wild (its registration or metadata document, its redirect URI, its
@@ -60,7 +51,7 @@ async function signingKey() {
     /** RFC 7523 §3: iss = sub = client_id, aud = the token endpoint, short-lived, unique. */
     async assertion(clientId: string, audience: string): Promise<string> {
       const now = Math.floor(Date.now() / 1000);
-      const encode = (v: unknown) => base64url(new TextEncoder().encode(JSON.stringify(v)));
+      const encode = (v: unknown) => base64url(JSON.stringify(v));
       const input = `${encode({ alg: "RS256", typ: "JWT", kid: "matrix-1" })}.${encode({
         iss: clientId,
         sub: clientId,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { serverInfo } from "../src/server/info.js";
+import { base64, sha256 } from "../src/template/encoding.js";
 import { clientSnippets } from "../src/template/http/connect.js";
 import { prefersHtml } from "../src/template/negotiate.js";
 import { CLIENTS, type ClientFixture, documentOf } from "./helpers/client-fixtures.js";
@@ -41,9 +42,8 @@ function decode(s: string): string {
     .replaceAll("&amp;", "&");
 }
 
-async function sha256(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return `sha256-${btoa(String.fromCharCode(...digest))}`;
+async function cspHash(text: string): Promise<string> {
+  return `sha256-${base64(await sha256(text))}`;
 }
 
 function cspOf(response: Response): Map<string, string> {
@@ -111,9 +111,9 @@ describe("landing page: connect any client", () => {
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     expect(scripts).toHaveLength(1);
     expect(scripts[0]![1]).toBe(""); // no src, no attributes
-    expect(csp.get("script-src")).toBe(`'${await sha256(scripts[0]![2]!)}'`);
+    expect(csp.get("script-src")).toBe(`'${await cspHash(scripts[0]![2]!)}'`);
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
-    expect(csp.get("style-src")).toBe(`'${await sha256(style)}'`);
+    expect(csp.get("style-src")).toBe(`'${await cspHash(style)}'`);
     expect(csp.get("default-src")).toBe("'none'");
     expect(csp.get("frame-ancestors")).toBe("'none'");
     expect(csp.get("form-action")).toBe("'none'");

@@ -11,10 +11,12 @@ import {
   authorizeUrl,
   Browser,
   consent,
+  LOOPBACK_REDIRECT,
   MCP_URL,
   pkce,
   register,
   signIn,
+  tokenDeployment,
   tokenRequest,
   withPassphrase,
 } from "./helpers/oauth.js";
@@ -72,6 +74,8 @@ describe("a forgotten registration", () => {
       grant_type: "authorization_code",
       code: `x:${"A".repeat(16)}:${"B".repeat(32)}`,
       client_id: clientId,
+      // As every client sends it (a code exchange without it is refused before anything else).
+      redirect_uri: LOOPBACK_REDIRECT,
       code_verifier: "v".repeat(43),
     });
     expect([400, 401]).toContain(exchanged.status);
@@ -181,7 +185,8 @@ describe("registrations of clients that signed in", () => {
 
   it.each([
     ["with refresh tokens (30 days)", withPassphrase],
-    ["without refresh tokens", { ...withPassphrase, REFRESH_TOKEN_TTL: "0" }],
+    // REFRESH_TOKEN_TTL=0, for the Worker and the grant's RefreshGuard alike (test/fixtures/token-settings.ts).
+    ["without refresh tokens", tokenDeployment("NO_REFRESH_TOKENS")],
   ])("outlive their grant, %s, also after a refresh", async (_, vars) => {
     const { clientId, tokens } = await signIn({ vars });
     const first = await lifetimes(clientId);

@@ -2,6 +2,7 @@
  * The clients in test/fixtures/clients/ (their README describes the shape): what each real MCP
  * client sends, loaded for the compatibility matrix (test/clients-matrix.test.ts).
  */
+import { base64url, sha256 } from "../../src/template/encoding.js";
 import smithery from "../fixtures/smithery-connect-cimd.json";
 
 export interface ClientFixture {
@@ -75,9 +76,5 @@ export function fill<T>(value: T, p: Placeholders): T {
 
 /** Codex's callback id: base64url of the first 9 bytes of SHA-256 of the server URL. */
 export async function codexCallbackId(serverUrl: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(serverUrl)));
-  return btoa(String.fromCharCode(...digest.slice(0, 9)))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
+  return base64url((await sha256(serverUrl)).subarray(0, 9));
 }

@@ -12,6 +12,7 @@ import { post } from "../../../test/helpers/http.js";
 import type { LegacyClient } from "../../../test/helpers/legacy-client.js";
 import { ORIGIN, rpc, signIn, withPassphrase } from "../../../test/helpers/oauth.js";
 import type { Secrets } from "../../template/config.js";
+import { base64url, fromBase64url } from "../../template/encoding.js";
 
 // src/server/tools/delete_project.ts: confirmation by multi round-trip (2026-07-28), its signed
 // requestState (src/template/mcp/request-state.ts), and the answer 2025-era clients get instead.
@@ -137,9 +138,9 @@ describe("delete_project's requestState", () => {
     const state = await ask("alpha");
     const [, body, mac] = state.split(".");
     // Claim another tool and other arguments with the same signature.
-    const forged = JSON.parse(atob(body!.replace(/-/g, "+").replace(/_/g, "/")));
+    const forged = JSON.parse(new TextDecoder().decode(fromBase64url(body!)));
     forged.p.args = "x";
-    const tampered = `v1.${btoa(JSON.stringify(forged)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}.${mac}`;
+    const tampered = `v1.${base64url(JSON.stringify(forged))}.${mac}`;
     for (const bad of [tampered, `${state.slice(0, -2)}AA`, "not-a-state"]) {
       const answer = await send(call({ project: "alpha" }, { requestState: bad, inputResponses: accept }));
       expect(answer.error).toMatchObject({ code: -32602, message: "Invalid or expired requestState" });

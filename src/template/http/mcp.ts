@@ -18,7 +18,7 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
   const execution = c.executionCtx as AuthenticatedContext;
   return serveMcp({
     request: c.req.raw,
-    parsedBody: c.var.rpc,
+    parsedBody: c.var.parsedBody,
     responseMode: c.var.responseMode,
     acceptsStream: acceptsEventStream(c.req.header("Accept")),
     authInfo: toAuthInfo(execution.auth, execution.props?.user),

@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../json-depth.js";
 import { redirectUriProblem } from "./redirect-uri.js";
 import { readBounded, refuse } from "./token-request.js";
 
@@ -11,11 +12,12 @@ const MAX_LIST = 10;
 export type Registration = { ok: true; body: string } | { ok: false; response: Response };
 
 /**
- * RFC 7591 registration metadata, bounded before anything is stored: at most 16 KiB of JSON,
- * `client_name` (and its language variants) at most 200 characters, at most 5 redirect URIs,
- * every other string at most 2048 characters and every list at most 10 entries, and every redirect
- * URI one this server would send a sign-in to (./redirect-uri.ts). The provider validates the rest
- * (grant types, auth methods) after this.
+ * RFC 7591 registration metadata, bounded before anything is stored: at most 16 KiB of JSON
+ * nested at most MAX_JSON_DEPTH levels (checked before it is parsed), `client_name` (and its
+ * language variants) at most 200 characters, at most 5 redirect URIs, every other string at most
+ * 2048 characters and every list at most 10 entries, and every redirect URI one this server would
+ * send a sign-in to (./redirect-uri.ts). The provider validates the rest (grant types, auth
+ * methods) after this.
  */
 export async function readRegistration(request: Request): Promise<Registration> {
   const text = await readBounded(request, MAX_REGISTRATION_BYTES);
@@ -23,6 +25,9 @@ export async function readRegistration(request: Request): Promise<Registration> 
     return refuse(413, "invalid_client_metadata", `The registration must be at most ${MAX_REGISTRATION_BYTES} bytes`);
   }
   if (text === null) return refuse(400, "invalid_request", "The body could not be read");
+  if (nestsDeeperThan(text)) {
+    return refuse(400, "invalid_client_metadata", `The registration nests more than ${MAX_JSON_DEPTH} levels deep`);
+  }
   let metadata: unknown;
   try {
     metadata = JSON.parse(text);

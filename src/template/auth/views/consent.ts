@@ -33,7 +33,7 @@ export function consentPage(v: ConsentView) {
     html`<h1>Allow <q>${clientName}</q> to use ${v.serverTitle}?</h1>
 ${
   v.signIn.kind === "dev"
-    ? html`<div class="box dev" role="status"><strong>Development mode.</strong> No <code>AUTH_PASSPHRASE</code> is set, so this local server asks for the one-time code it printed in the terminal running <code>wrangler dev</code>. Set a passphrase before you deploy.</div>`
+    ? html`<div class="box dev" role="status"><strong>Development mode.</strong> No <code>AUTH_PASSPHRASE</code> is set, so this local server asks for the one-time code it printed in the terminal running <code>npm run dev</code> (or <code>wrangler dev</code>). Set a passphrase before you deploy.</div>`
     : ""
 }
 ${v.error ? html`<div class="box error" role="alert">${v.error}</div>` : ""}
@@ -65,8 +65,8 @@ ${
 }
 ${
   v.signIn.kind === "dev"
-    ? html`<label for="code">Development code (from the <code>wrangler dev</code> terminal)</label>
-<input type="text" id="code" name="code" autocomplete="off" autofocus>`
+    ? html`<label for="code">Development code (printed in the terminal running <code>npm run dev</code>)</label>
+<input type="text" class="code" id="code" name="code" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="32" placeholder="ABCDE-FGHJK" autofocus>`
     : ""
 }
 ${v.signIn.kind === "upstream" ? html`<p class="muted">You will sign in with ${v.signIn.label} next.</p>` : ""}
