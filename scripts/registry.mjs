@@ -10,6 +10,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { snapshotModule, takeSnapshot } from "./lib/snapshot.mjs";
 import { writeIfChanged } from "./lib/write-atomic.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -45,4 +46,28 @@ if (current !== content) {
   }
   writeIfChanged(target, content);
   console.log(`registry: ${kinds.join(", ")} updated in src/template/mcp/registry.gen.ts`);
+}
+
+// The snapshot (src/template/snapshot.ts): the lists and session settings a new isolate would
+// otherwise compute on its first request, computed here by the harness's own code.
+const snapshotFile = join(root, "src", "template", "snapshot.gen.ts");
+// The code that takes it imports the file it writes: a checkout without one gets an empty one first.
+if (!existsSync(snapshotFile)) writeIfChanged(snapshotFile, snapshotModule(undefined, "not taken yet"));
+let snapshot;
+try {
+  snapshot = snapshotModule(await takeSnapshot(root));
+} catch (error) {
+  const why = String(error?.message ?? error)
+    .split("\n")[0]
+    .slice(0, 200);
+  console.warn(`registry: no snapshot, so the Worker lists its capabilities on its first request instead: ${why}`);
+  snapshot = snapshotModule(undefined, why);
+}
+if (readFileSync(snapshotFile, "utf8") !== snapshot) {
+  if (process.argv.includes("--check")) {
+    console.error("src/template/snapshot.gen.ts is stale: run `npm run registry`.");
+    process.exit(1);
+  }
+  writeIfChanged(snapshotFile, snapshot);
+  console.log("registry: snapshot updated in src/template/snapshot.gen.ts");
 }

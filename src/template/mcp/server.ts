@@ -15,6 +15,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { serverInfo } from "../../server/info.js";
 import { type AuthMode, getConfig } from "../config.js";
+import { snapshot } from "../snapshot.gen.js";
 import { resourceCacheHint, serverCacheHints, viewCacheHint } from "./cache.js";
 import {
   type AnyPrompt,
@@ -101,7 +102,7 @@ function listMethodsOf({ tools, resources, prompts }: Registry) {
     ...(prompts.length > 0 ? (["prompts/list"] as const) : []),
   ];
 }
-type ListMethod = "tools/list" | "resources/list" | "resources/templates/list" | "prompts/list";
+export type ListMethod = "tools/list" | "resources/list" | "resources/templates/list" | "prompts/list";
 
 /**
  * A fresh MCP server for one request, in either era, with the tools, resources and prompts of the
@@ -318,22 +319,32 @@ const lists = new Map<`${ListMethod} ${boolean}`, Promise<Record<string, unknown
 /**
  * The SDK's answer to a list request, once per isolate. Building tools/list turns every tool's
  * zod schemas into JSON Schema (prompts/list does the same for prompt arguments), which was most
- * of that request's CPU; here the SDK's own handler runs once, on a server of its own reached
- * in process, and its result is served from then on. Cache hints and `resultType` are added per
- * request by the SDK on the way out, on a copy. A failure is not kept: the next request retries.
+ * of that request's CPU: the build has done it already for the generated registry
+ * (src/template/snapshot.ts), and any other registry (a test's) is listed by `computeList` once.
+ * Cache hints and `resultType` are added per request by the SDK on the way out, on a copy. A
+ * failure is not kept: the next request retries.
  */
 function cachedList(method: ListMethod, request: McpRequest): Promise<Record<string, unknown>> {
   const key = `${method} ${request.apps}` as const;
   let list = lists.get(key);
   if (!list) {
-    // String keys only: the SDK's answer arrived in process, not serialized, and still carries the
-    // cache hint it attached for the first request's auth mode (on a symbol key). Each request's
-    // own server attaches the right one on the way out.
-    list = askOnce(buildServer(request, "legacy"), method).then((result) => Object.fromEntries(Object.entries(result)));
+    const built = registry === generated ? snapshot?.lists[key] : undefined;
+    list = built ? Promise.resolve(built) : computeList(method, request);
     lists.set(key, list);
     list.catch(() => lists.delete(key));
   }
   return list;
+}
+
+/**
+ * The SDK's own answer to a list request, from a server that registers everything, asked in
+ * process: what `cachedList` serves, and what the build writes into the snapshot.
+ */
+export async function computeList(method: ListMethod, request: McpRequest): Promise<Record<string, unknown>> {
+  // String keys only: the SDK's answer arrived in process, not serialized, and still carries the
+  // cache hint it attached for this request's auth mode (on a symbol key). Each request's own
+  // server attaches the right one on the way out.
+  return Object.fromEntries(Object.entries(await askOnce(buildServer(request, "legacy"), method)));
 }
 
 /** Sends one request to a server over an in-memory transport and returns its result. */

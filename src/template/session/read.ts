@@ -1,5 +1,7 @@
 import type * as z from "zod";
 import { sessionSchema } from "../../server/session.js";
+import { snapshot } from "../snapshot.gen.js";
+import type { SessionField } from "../snapshot.js";
 import { type Session, type SessionSource, sessionJsonSchema } from "./schema.js";
 
 /** One setting that failed validation, and where it came from (for the error message). */
@@ -11,10 +13,18 @@ export interface SessionIssue {
 
 export type SessionResult<T> = { ok: true; session: T } | { ok: false; issues: SessionIssue[] };
 
-interface Field {
-  name: string;
-  from: SessionSource;
-  type: unknown;
+/**
+ * Each setting of a session schema: where it travels (its `x-from`) and the JSON Schema type its
+ * text is converted to.
+ */
+export function sessionFields(schema: z.ZodObject): SessionField[] {
+  const properties = (sessionJsonSchema(schema).properties ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    // Smithery's default when a field says nothing: a query parameter of the field's name.
+    from: (property["x-from"] as SessionSource | undefined) ?? { query: name },
+    type: property.type,
+  }));
 }
 
 /**
@@ -22,20 +32,22 @@ interface Field {
  * fields' `x-from` name them, validated by the schema. Headers and query strings carry text, so
  * number and boolean fields are converted first by the JSON Schema type they declare; a value
  * that does not convert is left as text for the schema to refuse with its own message. An empty
- * value counts as absent, so the field's default applies.
+ * value counts as absent, so the field's default applies. `known`: the schema's fields and
+ * defaults as the build took them (src/template/snapshot.ts), so that the first request does not
+ * convert the schema to JSON Schema to find them.
  */
-export function createSessionReader<S extends z.ZodObject>(schema: S) {
-  const properties = (sessionJsonSchema(schema).properties ?? {}) as Record<string, Record<string, unknown>>;
-  const fields: Field[] = Object.entries(properties).map(([name, property]) => ({
-    name,
-    // Smithery's default when a field says nothing: a query parameter of the field's name.
-    from: (property["x-from"] as SessionSource | undefined) ?? { query: name },
-    type: property.type,
-  }));
+export function createSessionReader<S extends z.ZodObject>(
+  schema: S,
+  known?: { fields: SessionField[]; defaults: Record<string, unknown> },
+) {
+  const fields = known?.fields ?? sessionFields(schema);
 
   // What a request that sets nothing gets (most requests: Smithery's scanner, clients without a
   // form): validated once, frozen so no handler can change it for the next request.
-  let defaults: SessionResult<z.output<S>> | undefined;
+  let defaults: SessionResult<z.output<S>> | undefined = known && {
+    ok: true,
+    session: Object.freeze(known.defaults) as z.output<S>,
+  };
   const hasQueryFields = fields.some((f) => "query" in f.from);
 
   function read(request: Request): SessionResult<z.output<S>> {
@@ -113,8 +125,10 @@ export function describeSource(from: SessionSource | undefined): string {
 }
 
 /** Reads this server's settings (src/server/session.ts) from a request to /mcp. */
-export const readSession: ((request: Request) => SessionResult<Session>) & { headers: string[] } =
-  createSessionReader(sessionSchema);
+export const readSession: ((request: Request) => SessionResult<Session>) & { headers: string[] } = createSessionReader(
+  sessionSchema,
+  snapshot?.session,
+);
 
 /** What tools get when nothing was set: every default. (Also what Smithery's scanner gets.) */
-export const DEFAULT_SESSION: Session = sessionSchema.parse({});
+export const DEFAULT_SESSION: Session = (snapshot?.session.defaults as Session | undefined) ?? sessionSchema.parse({});
