@@ -1,5 +1,5 @@
 import type * as z from "zod";
-import { sessionSchema } from "../../server/session.js";
+import { memo } from "../memo.js";
 import { snapshot } from "../snapshot.gen.js";
 import type { SessionField } from "../snapshot.js";
 import { type Session, type SessionSource, sessionJsonSchema } from "./schema.js";
@@ -87,7 +87,7 @@ export function createSessionReader<S extends z.ZodObject>(
 
   return Object.assign(read, {
     /** The request headers this schema reads (CORS must let browsers send them). */
-    headers: fields.flatMap((f) => ("header" in f.from ? [f.from.header.toLowerCase()] : [])),
+    headers: headersOf(fields),
   });
 }
 
@@ -124,11 +124,44 @@ export function describeSource(from: SessionSource | undefined): string {
   return "header" in from ? `header ${from.header}` : `query parameter ${from.query}`;
 }
 
-/** Reads this server's settings (src/server/session.ts) from a request to /mcp. */
-export const readSession: ((request: Request) => SessionResult<Session>) & { headers: string[] } = createSessionReader(
-  sessionSchema,
-  snapshot?.session,
+/** The headers a reader's fields are read from (CORS must let browsers send them). */
+function headersOf(fields: readonly SessionField[]): string[] {
+  return fields.flatMap((f) => ("header" in f.from ? [f.from.header.toLowerCase()] : []));
+}
+
+/**
+ * This server's reader (src/server/session.ts), built on first use: evaluating the settings'
+ * schema is a fair part of a new isolate's first answer, and only a request that sets something
+ * needs it when the build took the snapshot (src/template/snapshot.ts).
+ */
+const serverReader = memo(async () =>
+  createSessionReader((await import("../../server/session.js")).sessionSchema, snapshot?.session),
 );
+const known = snapshot && {
+  fields: snapshot.session.fields,
+  hasQueryFields: snapshot.session.fields.some((f) => "query" in f.from),
+  defaults: { ok: true, session: Object.freeze(snapshot.session.defaults) as Session } as const,
+};
+
+/**
+ * Reads this server's settings from a request to /mcp. A request that sets none (nearly every
+ * one) gets the defaults the build took, without the schema; one that sets something is read and
+ * validated by the schema.
+ */
+export function readSession(request: Request): SessionResult<Session> | Promise<SessionResult<Session>> {
+  if (known) {
+    const query = known.hasQueryFields && request.url.includes("?") ? new URL(request.url).searchParams : undefined;
+    if (known.fields.every((f) => valuesOf(request, query, f.from).length === 0)) return known.defaults;
+  }
+  return serverReader().then((read) => read(request));
+}
+
+/** The request headers this server's settings are read from. */
+export async function sessionHeaders(): Promise<string[]> {
+  return known ? headersOf(known.fields) : (await serverReader()).headers;
+}
 
 /** What tools get when nothing was set: every default. (Also what Smithery's scanner gets.) */
-export const DEFAULT_SESSION: Session = (snapshot?.session.defaults as Session | undefined) ?? sessionSchema.parse({});
+export async function defaultSession(): Promise<Session> {
+  return known ? known.defaults.session : (await import("../../server/session.js")).sessionSchema.parse({});
+}
