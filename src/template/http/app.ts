@@ -105,7 +105,7 @@ export function createApp(): Hono<AppEnv> {
 }
 
 const oauthOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.var.config.auth !== "oauth") return c.notFound();
+  if (c.get("config").auth !== "oauth") return c.notFound();
   await next();
 };
 

@@ -18,16 +18,16 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
   const execution = c.executionCtx as AuthenticatedContext;
   return serveMcp({
     request: c.req.raw,
-    parsedBody: c.var.parsedBody,
-    responseMode: c.var.responseMode,
+    parsedBody: c.get("parsedBody"),
+    responseMode: c.get("responseMode"),
     acceptsStream: acceptsEventStream(c.req.header("Accept")),
     authInfo: toAuthInfo(execution.auth, execution.props?.user),
     context: {
       env: c.env,
-      auth: c.var.config.auth,
+      auth: c.get("config").auth,
       user: execution.props?.user,
       scopes: execution.auth?.scope ?? [],
-      session: c.var.session,
+      session: c.get("session"),
     },
   });
 }

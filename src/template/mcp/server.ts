@@ -114,7 +114,11 @@ export type ListMethod = "tools/list" | "resources/list" | "resources/templates/
 export function createMcpServer(request: McpRequest, era: Era, body?: unknown): McpServer {
   const server = buildServer(request, era, registrationsFor(body));
   if (!LISTS_ARE_THE_SAME_FOR_EVERY_CALLER) return server;
+  // Only the list this request asks for (every list for a batch): a handler costs closures and
+  // bookkeeping in the SDK, on every request, for a list no single request of another method asks.
+  const asked = methodOf(body);
   for (const method of LIST_METHODS) {
+    if (asked !== undefined && asked !== method) continue;
     // The SDK's own earlier answer, so its type is the method's result type.
     server.server.setRequestHandler(method, (() => cachedList(method, request)) as never);
   }

@@ -45,7 +45,7 @@ const allowedCors = memo(async () => {
 export const corsForAllowedOrigins: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origin = c.req.header("Origin");
   if (c.req.method === "OPTIONS") c.header("Allow", ALLOW);
-  if (origin !== undefined && isAllowedOrigin(origin, new URL(c.req.url), c.var.config)) {
+  if (origin !== undefined && isAllowedOrigin(origin, new URL(c.req.url), c.get("config"))) {
     return (await allowedCors())(c, next);
   }
   if (c.req.method === "OPTIONS") return c.body(null, 204, { Vary: "Origin" });
