@@ -1,5 +1,7 @@
-import { type Context, Hono, type MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { HonoBase as Hono } from "hono/hono-base";
 import { methodNotAllowed } from "hono/method-not-allowed";
+import { TrieRouter } from "hono/router/trie-router";
 import { secureHeaders } from "hono/secure-headers";
 import { serveMcpServerCard, serveSmitheryCard } from "../card/route.js";
 import { getConfig } from "../config.js";
@@ -28,7 +30,10 @@ const sessionModule = memo(() => import("./middleware/session-config.js"));
  * below -> ./mcp.ts -> src/template/mcp/endpoint.ts -> src/template/mcp/server.ts -> the tool's file.
  */
 export function createApp(): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+  // Hono with its trie router alone (the router method-not-allowed below uses anyway): the default
+  // also bundles a RegExpRouter, which compiles every route into one expression on a new isolate's
+  // first request. For a few routes a trie matches as fast, costs nothing to build and 2 KiB less.
+  const app = new Hono<AppEnv>({ router: new TrieRouter() });
 
   // What every handler works with, decided once per request: the settings and this server's origin.
   app.use(async (c, next) => {
