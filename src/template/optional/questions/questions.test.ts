@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import {
   CreateMessageRequestSchema,
   ElicitRequestSchema,
@@ -6,23 +6,30 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { McpServer } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Secrets } from "../src/template/config.js";
-import { AskingTransport } from "../src/template/mcp/legacy-push.js";
-import { readSession, sessionIdFor } from "../src/template/mcp/legacy-session.js";
-import * as generated from "../src/template/mcp/registry.gen.js";
-import { useRegistry } from "../src/template/mcp/server.js";
-import { conformanceRegistry } from "./conformance/fixtures/registry.js";
-import { legacyClient } from "./helpers/connect.js";
-import { errorOf, post } from "./helpers/http.js";
-import { MCP_URL, signIn, withPassphrase } from "./helpers/oauth.js";
+import { conformanceRegistry } from "../../../../test/conformance/fixtures/registry.js";
+import { legacyClient } from "../../../../test/helpers/connect.js";
+import { errorOf, post } from "../../../../test/helpers/http.js";
+import { MCP_URL, signIn, withPassphrase } from "../../../../test/helpers/oauth.js";
+import { fetchWorker } from "../../../../test/helpers/worker.js";
+import type { Secrets } from "../../config.js";
+import { readSession, sessionIdFor } from "../../mcp/legacy-session.js";
+import * as generated from "../../mcp/registry.gen.js";
+import { useRegistry } from "../../mcp/server.js";
+import { AskingTransport } from "./asking-transport.js";
+import { opener } from "./index.js";
+import { MAX_OPEN_QUESTIONS, type Mailbox } from "./mailbox.js";
+import { mailboxName, newQuestion } from "./question-id.js";
 
-// 2025-era server-to-client requests on the stateless leg (src/template/mcp/legacy-push.ts): a client that
+// 2025-era server-to-client requests on the stateless leg (./asking-transport.ts): a client that
 // declared elicitation, sampling or roots at initialize is asked mid-call on the call's stream,
-// and its answer, POSTed in another request, reaches the waiting call through a Mailbox Durable
-// Object (src/template/mcp/mailbox.ts). The conformance fixtures (test_elicitation, test_sampling, ...)
-// return `inputRequired(...)`, as the template's tools do.
+// and its answer, POSTed in another request, reaches the waiting call through its caller's
+// Mailbox Durable Object (./mailbox.ts). The conformance fixtures (test_elicitation,
+// test_sampling, ...) return `inputRequired(...)`, as the template's tools do.
 
 type Vars = Partial<Env & Secrets>;
+const PUSH = ["sampling", "elicitation", "roots"] as const;
+/** Signs question ids in tests that open questions directly (the Worker uses its own key). */
+const SECRET = "a-test-secret-of-more-than-32-bytes-0123456789";
 const LEGACY = { "MCP-Protocol-Version": "2025-11-25" };
 
 beforeAll(() => useRegistry(conformanceRegistry));
@@ -92,8 +99,15 @@ function answer(id: unknown, sessionId: string | null, result: unknown = accepte
     { headers: { ...LEGACY, ...(sessionId && { "Mcp-Session-Id": sessionId }), ...extra } },
   );
 }
+/**
+ * At https://mcp.example.com, not localhost: the Worker signs question ids only with the secret
+ * REQUEST_STATE_SECRET there.
+ */
+const deployed: Vars = { ...withPassphrase, REQUEST_STATE_SECRET: SECRET };
 /** OAuth on (the `post` helper turns it off unless told), signing in with a passphrase. */
-const oauth: Vars = { ...withPassphrase, MCP_AUTH: "oauth" };
+const oauth: Vars = { ...deployed, MCP_AUTH: "oauth" };
+/** ask.<mailbox>.<key>.<expires>.<signature> (./question-id.ts). */
+const QUESTION_ID = /^ask\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}\.[0-9a-z]+\.[A-Za-z0-9_-]{43}$/;
 const accepted = { action: "accept", content: { username: "ada", email: "ada@example.com" } };
 
 describe("the 2025-era session id carries what the client declared at initialize", () => {
@@ -117,6 +131,7 @@ describe("the 2025-era session id carries what the client declared at initialize
     const id = sessionIdFor(
       initializeBody({ roots: {}, tasks: { a: 1 }, sampling: { huge: "x".repeat(1000) }, elicitation: [] }),
       false,
+      PUSH,
     );
     expect(readSession(id!)).toEqual({ protocolVersion: "2025-11-25", capabilities: { roots: {} }, apps: false });
   });
@@ -216,9 +231,9 @@ describe("a 1.x client that declared the capability is asked mid-call", () => {
   });
 
   it("with a token from the OAuth flow", async () => {
-    const { tokens } = await signIn({ vars: withPassphrase });
+    const { tokens } = await signIn({ vars: deployed });
     const client = await legacyClient({
-      vars: withPassphrase,
+      vars: deployed,
       token: tokens.access_token,
       origin: new URL(MCP_URL).origin,
       capabilities: { elicitation: {} },
@@ -299,7 +314,7 @@ describe("the answer travels in its own request, and only the asker's answer is 
     const stream = messagesOf(response);
     const question = await stream.next();
     expect(question).toMatchObject({ method: "elicitation/create", params: { message: "Who are you?" } });
-    expect(question.id).toMatch(/^ask\.[A-Za-z0-9_-]{22}$/);
+    expect(question.id).toMatch(QUESTION_ID);
     return { stream, id: question.id as string };
   }
 
@@ -339,8 +354,8 @@ describe("the answer travels in its own request, and only the asker's answer is 
   });
 
   it("with OAuth, another OAuth client of the same user cannot answer", async () => {
-    const { tokens } = await signIn({ vars: withPassphrase });
-    const { tokens: others } = await signIn({ vars: withPassphrase });
+    const { tokens } = await signIn({ vars: deployed });
+    const { tokens: others } = await signIn({ vars: deployed });
     const sessionId = (await sessionFor({ elicitation: {} }, oauth, tokens.access_token))!;
     const { stream, id } = await ask(sessionId, oauth, tokens.access_token);
     const send = (token: string) =>
@@ -378,11 +393,12 @@ describe("bounded waits", () => {
         },
       }),
     );
-    const session = readSession(sessionIdFor(initializeBody({ elicitation: {} }), false)!)!;
-    const transport = new AskingTransport(env.MAILBOX, "tester", 200);
+    const session = readSession(sessionIdFor(initializeBody({ elicitation: {} }), false, PUSH)!)!;
+    const mailbox = `test-${crypto.randomUUID()}`;
+    const transport = new AskingTransport("auto", opener(env.MAILBOX, mailbox, SECRET, "tester"), 200);
     await server.connect(transport);
     expect(await transport.replayInitialize(session)).toBe(true);
-    const response = await transport.handleRequest(
+    const response = await transport.answer(
       new Request("http://localhost/mcp", {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", ...LEGACY },
@@ -401,18 +417,293 @@ describe("bounded waits", () => {
       id: 9,
       result: { isError: true, content: [{ text: expect.stringContaining("did not answer within 0.2 s") }] },
     });
+    // Withdrawn in its Mailbox too: nothing waits there any more.
+    const key = (question.id as string).split(".")[2]!;
+    expect(await env.MAILBOX.get(env.MAILBOX.idFromName(mailbox)).deliver(key, "{}")).toBe(false);
     await server.close();
   });
+});
 
-  it("the mailbox times out on its own, and refuses late answers", async () => {
-    const mailbox = env.MAILBOX.get(env.MAILBOX.idFromName(`test-${crypto.randomUUID()}`));
-    expect(await mailbox.open("owner", 50)).toBe(true);
-    expect(await mailbox.open("someone else", 50)).toBe(false);
-    expect(await mailbox.take()).toEqual({ timedOut: true });
-    expect(await mailbox.deliver("owner", { id: 1, result: {} })).toBe(false);
+describe("the Mailbox", () => {
+  const open = (stub: DurableObjectStub<Mailbox>, key: string, expires = Date.now() + 60_000) =>
+    stub.fetch(`https://mailbox.invalid/?question=${key}&expires=${expires}`, { headers: { Upgrade: "websocket" } });
+  const key = (n: number) => `${String(n).padStart(2, "0")}${"k".repeat(20)}`;
 
-    const never = env.MAILBOX.get(env.MAILBOX.idFromName(`test-${crypto.randomUUID()}`));
-    expect(await never.deliver("owner", { id: 1, result: {} })).toBe(false);
-    expect(await never.take()).toEqual({ timedOut: true });
+  it("hands an answer to its question once, down the socket", async () => {
+    const stub = env.MAILBOX.get(env.MAILBOX.idFromName(`test-${crypto.randomUUID()}`));
+    const opened = await open(stub, key(1));
+    expect(opened.status).toBe(101);
+    const socket = opened.webSocket!;
+    socket.accept();
+    const received = new Promise<string>((resolve) =>
+      socket.addEventListener("message", (e) => resolve(String(e.data))),
+    );
+    expect(await stub.deliver(key(2), "nobody")).toBe(false);
+    expect(await stub.deliver(key(1), '{"answer":1}')).toBe(true);
+    expect(await received).toBe('{"answer":1}');
+    expect(await stub.deliver(key(1), '{"answer":2}')).toBe(false);
+  });
+
+  it("forgets a question as soon as its asker closes the socket, and one that lapsed", async () => {
+    const stub = env.MAILBOX.get(env.MAILBOX.idFromName(`test-${crypto.randomUUID()}`));
+    const opened = await open(stub, key(1));
+    opened.webSocket!.accept();
+    opened.webSocket!.close(1000, "withdrawn");
+    await vi.waitFor(async () => expect(await stub.deliver(key(1), "{}")).toBe(false));
+    const lapsing = await open(stub, key(2), Date.now() + 50);
+    lapsing.webSocket!.accept();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await stub.deliver(key(2), "{}")).toBe(false);
+  });
+
+  it(`holds at most ${MAX_OPEN_QUESTIONS} questions per caller, and refuses the next with 429`, async () => {
+    const stub = env.MAILBOX.get(env.MAILBOX.idFromName(`test-${crypto.randomUUID()}`));
+    const sockets: WebSocket[] = [];
+    for (let n = 0; n < MAX_OPEN_QUESTIONS; n++) {
+      const opened = await open(stub, key(n));
+      expect(opened.status).toBe(101);
+      opened.webSocket!.accept();
+      sockets.push(opened.webSocket!);
+    }
+    expect((await open(stub, key(50))).status).toBe(429);
+    // A question withdrawn makes room for the next.
+    sockets[0]!.close(1000, "withdrawn");
+    await vi.waitFor(async () => {
+      const next = await open(stub, key(51));
+      expect(next.status).toBe(101);
+      next.webSocket!.accept();
+    });
+  });
+
+  it("refuses what is not a question", async () => {
+    const stub = env.MAILBOX.get(env.MAILBOX.idFromName(`test-${crypto.randomUUID()}`));
+    expect(
+      (await stub.fetch("https://mailbox.invalid/?question=short&expires=1", { headers: { Upgrade: "websocket" } }))
+        .status,
+    ).toBe(400);
+    expect((await stub.fetch(`https://mailbox.invalid/?question=${key(1)}&expires=1`)).status).toBe(400);
+  });
+});
+
+describe("a question ends with its caller", () => {
+  /** A raw 2025-era call that asks; the request can be aborted (the client goes away). */
+  async function asking(
+    sessionId: string,
+    call: unknown = elicitCall(),
+    extra: { address?: string; vars?: Vars } = {},
+  ) {
+    const client = new AbortController();
+    const response = await fetchWorker(
+      extra.vars ? MCP_URL : "/mcp",
+      {
+        method: "POST",
+        signal: client.signal,
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json, text/event-stream",
+          ...LEGACY,
+          "Mcp-Session-Id": sessionId,
+          ...(extra.address && { "CF-Connecting-IP": extra.address }),
+        },
+        body: JSON.stringify(call),
+      },
+      { MCP_AUTH: "none", ...extra.vars },
+    );
+    expect(response.status).toBe(200);
+    return { stream: messagesOf(response), client };
+  }
+  const second = () => new Promise((resolve) => setTimeout(resolve, 1000));
+
+  it("a client that goes away: its question is refused 1 s later", async () => {
+    const sessionId = (await sessionFor({ elicitation: {} }))!;
+    const { stream, client } = await asking(sessionId);
+    const { id } = await stream.next();
+    client.abort();
+    await second();
+    const late = await answer(id, sessionId);
+    expect(late.status).toBe(400);
+    expect((await errorOf(late)).message).toContain("no question of this server is waiting");
+  });
+
+  it("a client that closes the call's stream: its question is refused 1 s later", async () => {
+    const sessionId = (await sessionFor({ elicitation: {} }))!;
+    const { stream } = await asking(sessionId);
+    const { id } = await stream.next();
+    await stream.cancel();
+    await second();
+    expect((await answer(id, sessionId)).status).toBe(400);
+  });
+
+  it("a call that finished: the questions it still had open are refused", async () => {
+    const sessionId = (await sessionFor({ elicitation: {}, sampling: {}, roots: {} }))!;
+    const call = {
+      jsonrpc: "2.0",
+      id: 4,
+      method: "tools/call",
+      params: { name: "test_input_required_result_multiple_inputs", arguments: {} },
+    };
+    const { stream } = await asking(sessionId, call);
+    const questions = [await stream.next(), await stream.next(), await stream.next()];
+    expect(questions.map((q) => q.method).sort()).toEqual([
+      "elicitation/create",
+      "roots/list",
+      "sampling/createMessage",
+    ]);
+    // The client fails one of them: the SDK gives up the round, and the call ends with a tool error.
+    const roots = questions.find((q) => q.method === "roots/list")!;
+    const failed = await post(
+      { jsonrpc: "2.0", id: roots.id, error: { code: -32603, message: "no roots here" } },
+      { headers: { ...LEGACY, "Mcp-Session-Id": sessionId } },
+    );
+    expect(failed.status).toBe(202);
+    let result: Record<string, unknown>;
+    do result = await stream.next();
+    while (result.id !== 4);
+    expect(result).toMatchObject({ result: { isError: true } });
+    for (const question of questions.filter((q) => q !== roots)) {
+      expect((await answer(question.id, sessionId)).status).toBe(400);
+    }
+  });
+
+  it("2,000 answers to made-up, altered, lapsed or someone else's ids reach no Mailbox", async () => {
+    const vars: Vars = { REQUEST_STATE_SECRET: SECRET };
+    const sessionId = (await sessionFor({ elicitation: {} }))!;
+    const owner = JSON.stringify(["anonymous", "", sessionId]);
+    const real = await newQuestion(SECRET, owner, await mailboxName("somebody"), 60_000);
+    const random = (bytes: number) =>
+      btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(bytes))))
+        .replaceAll("+", "-")
+        .replaceAll("/", "_")
+        .replace(/=+$/, "");
+    const madeUp = [
+      // The right shape, signatures that are not ours.
+      ...Array.from({ length: 600 }, () => `ask.${random(16)}.${random(16)}.zzzzzz.${random(32)}`),
+      // A real id, altered in one character of each part.
+      ...Array.from({ length: 400 }, (_, i) => {
+        const at = 4 + (i % (real.id.length - 4));
+        const swapped = real.id[at] === "A" ? "B" : real.id[at] === "." ? "." : "A";
+        return real.id.slice(0, at) + swapped + real.id.slice(at + 1);
+      }).filter((id) => id !== real.id),
+      // Lapsed: signed by this server, for this session, a second ago.
+      ...(await Promise.all(
+        Array.from({ length: 200 }, async () => (await newQuestion(SECRET, owner, random(16), -1000)).id),
+      )),
+      // Malformed.
+      ...Array.from({ length: 400 }, (_, i) => `ask.${"../".repeat(i % 7)}${random(i % 40)}`),
+    ];
+    // And the real id, from other sessions: someone else's.
+    const others = Array.from({ length: 2000 - madeUp.length }, () => `v1.${random(24)}`);
+    const before = (await listDurableObjectIds(env.MAILBOX)).length;
+    const named = vi.spyOn(env.MAILBOX, "idFromName");
+    const statuses = new Map<number, number>();
+    const send = async (id: string, session: string) => {
+      const response = await post(
+        { jsonrpc: "2.0", id, result: accepted },
+        { vars, headers: { ...LEGACY, "Mcp-Session-Id": session } },
+      );
+      await response.body?.cancel();
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    };
+    for (let i = 0; i < madeUp.length; i += 50) {
+      await Promise.all(madeUp.slice(i, i + 50).map((id) => send(id, sessionId)));
+    }
+    for (let i = 0; i < others.length; i += 50) {
+      await Promise.all(others.slice(i, i + 50).map((session) => send(real.id, session)));
+    }
+    expect([...statuses]).toEqual([[400, 2000]]);
+    expect(named).not.toHaveBeenCalled();
+    expect((await listDurableObjectIds(env.MAILBOX)).length).toBe(before);
+
+    // The proof can fail: the real id, from its own session, does reach its Mailbox (where nothing
+    // waits, so it is refused all the same).
+    await send(real.id, sessionId);
+    expect(named).toHaveBeenCalledOnce();
+    expect((await listDurableObjectIds(env.MAILBOX)).length).toBe(before + 1);
+    named.mockRestore();
+  });
+
+  it(`holds at most ${MAX_OPEN_QUESTIONS} open questions per address: the next call is told why, others are not`, async () => {
+    const address = "203.0.113.77";
+    const calls = [];
+    for (let n = 0; n < MAX_OPEN_QUESTIONS; n++) {
+      const sessionId = (await sessionFor({ elicitation: {} }))!;
+      const call = await asking(sessionId, elicitCall(), { address });
+      expect(await call.stream.next()).toMatchObject({ method: "elicitation/create" });
+      calls.push(call);
+    }
+    const sessionId = (await sessionFor({ elicitation: {} }))!;
+    // Told at once, as the call's result (a tool error, nothing sent before it: one JSON body).
+    const refused = await post(elicitCall(), {
+      headers: { ...LEGACY, "Mcp-Session-Id": sessionId, "CF-Connecting-IP": address },
+    });
+    expect(refused.status).toBe(200);
+    const result = await refused.json();
+    expect(result).toMatchObject({ id: 2, result: { isError: true } });
+    expect(JSON.stringify(result)).toContain("Too many questions are waiting for answers from this client");
+    // Another address, and the same address in another /64 of IPv6, are not held up.
+    const elsewhere = await asking(sessionId, elicitCall(), { address: "203.0.113.78" });
+    expect(await elsewhere.stream.next()).toMatchObject({ method: "elicitation/create" });
+    await elsewhere.stream.cancel();
+    // One call ends: its question is withdrawn, and the address may ask again.
+    await calls[0]!.stream.cancel();
+    await vi.waitFor(async () => {
+      const again = await asking(sessionId, elicitCall(), { address });
+      const next = await again.stream.next();
+      await again.stream.cancel();
+      expect(next).toMatchObject({ method: "elicitation/create" });
+    });
+    for (const call of calls.slice(1)) await call.stream.cancel();
+  });
+
+  it(`with OAuth, at most ${MAX_OPEN_QUESTIONS} per user and client, wherever they call from`, async () => {
+    const { tokens } = await signIn({ vars: deployed });
+    const { tokens: other } = await signIn({ vars: deployed });
+    const send = async (token: string, address: string) => {
+      const sessionId = (await sessionFor({ elicitation: {} }, oauth, token))!;
+      const response = await post(elicitCall(), {
+        vars: oauth,
+        url: MCP_URL,
+        headers: {
+          ...LEGACY,
+          "Mcp-Session-Id": sessionId,
+          Authorization: `Bearer ${token}`,
+          "CF-Connecting-IP": address,
+        },
+      });
+      expect(response.status).toBe(200);
+      return response;
+    };
+    const call = async (token: string, address: string) => messagesOf(await send(token, address));
+    const open = [];
+    for (let n = 0; n < MAX_OPEN_QUESTIONS; n++) {
+      const stream = await call(tokens.access_token, `198.51.100.${n + 1}`);
+      expect(await stream.next()).toMatchObject({ method: "elicitation/create" });
+      open.push(stream);
+    }
+    const refused = await (await send(tokens.access_token, "198.51.100.200")).json();
+    expect(JSON.stringify(refused)).toContain("Too many questions are waiting");
+    // Another OAuth client of the same user has its own quota.
+    const theirs = await call(other.access_token, "198.51.100.1");
+    expect(await theirs.next()).toMatchObject({ method: "elicitation/create" });
+    await theirs.cancel();
+    for (const stream of open) await stream.cancel();
+  });
+
+  it("a withdrawn question leaves its Mailbox with nothing open and no alarm", async () => {
+    const sessionId = (await sessionFor({ elicitation: {} }))!;
+    const address = "203.0.113.99";
+    const { stream } = await asking(sessionId, elicitCall(), { address });
+    await stream.next();
+    const stub = env.MAILBOX.get(env.MAILBOX.idFromName(await mailboxName(`address ${address}`)));
+    expect(await runInDurableObject(stub, (_, state) => state.getWebSockets().length)).toBe(1);
+    await stream.cancel();
+    await vi.waitFor(async () =>
+      expect(
+        await runInDurableObject(stub, (_, state) =>
+          state.getWebSockets().filter((socket) => socket.readyState === WebSocket.OPEN),
+        ),
+      ).toHaveLength(0),
+    );
+    expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBeNull();
   });
 });
