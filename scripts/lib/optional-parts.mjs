@@ -22,8 +22,8 @@ export const OPTIONAL_PARTS = [
     seam: "isolateCache",
     wrangler: false,
     scenarios: {},
-    // Lists (cached, replayed) and calls (the tools' JSON Schemas).
-    sees: /tools\/list|listTools|resources\/list|listResources|prompts\/list|listPrompts|server\/discover|tools\/call|callTool/,
+    // The lists and discovery: what it answers once per isolate.
+    sees: /tools\/list|listTools|resources\/list|listResources|resources\/templates\/list|prompts\/list|listPrompts|server\/discover/,
   },
   {
     name: "questions",
@@ -38,8 +38,8 @@ export const OPTIONAL_PARTS = [
         "elicitation-sep1330-enums",
       ],
     },
-    // 2025-era sessions (initialize, the session id) and calls.
-    sees: /Mcp-Session-Id|legacyClient|2025-11-25|2025-06-18|2025-03-26|CLIENT_KINDS/,
+    // 2025-era clients, their session ids, and asking for input.
+    sees: /Mcp-Session-Id|elicitation|sampling|roots|inputRequired|canAskUser|legacyClient|CLIENT_KINDS/,
   },
 ];
 
