@@ -42,11 +42,6 @@ export class JsonFirstTransport extends WebStandardStreamableHTTPServerTransport
     return Promise.race([this.handleRequest(request, options), streamed]);
   }
 
-  /** Whether the answer became an event stream. */
-  get streaming(): boolean {
-    return this.#stream !== undefined;
-  }
-
   override async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     const result = isResponse(message);
     const related = result ? message.id : options?.relatedRequestId;

@@ -24,12 +24,13 @@ export function answersIn(body: unknown): Record<string, unknown>[] | undefined 
 
 /** Where an answer goes: the question its id names, if the id is valid for this caller (./question-id.ts). */
 export type Addressee = (id: string) => Promise<Question | undefined>;
-/** Hands an answer's JSON to its question's Mailbox; false when nothing waits for it there. */
+/** Hands an answer's JSON to its question's Mailbox; false when nothing waits for it there (throws if it cannot be reached). */
 export type Courier = (question: Question, answer: string) => Promise<boolean>;
 
 /**
  * Delivers each answer to the question it answers. 202 when all were taken; 413 for an answer
- * over ANSWER_MAX_BYTES; 400 for one that is not a JSON-RPC response, and 400 too, the same for
+ * over ANSWER_MAX_BYTES; 503 when a Mailbox cannot be reached; 400 for one that is not a JSON-RPC
+ * response, and 400 too, the same for
  * all, for a question that is unknown, lapsed, withdrawn, answered already or someone else's, so
  * that nothing can be learnt by trying ids. Every answer is checked, its id included, before any
  * is delivered: an id this server did not sign for this caller reaches no Durable Object.
@@ -61,7 +62,12 @@ export async function deliverAnswers(
     checked.push({ question, text });
   }
   for (const { question, text } of checked) {
-    if (!(await courier(question, text).catch(() => false))) return noQuestion();
+    const delivered = await courier(question, text).catch((error: unknown) => {
+      console.error("questions: a Mailbox could not be reached:", String(error).slice(0, 200));
+      return undefined;
+    });
+    if (delivered === undefined) return refusal(503, -32000, "Service Unavailable: try the answer again later");
+    if (!delivered) return noQuestion();
   }
   return new Response(null, { status: 202 });
 }

@@ -81,7 +81,14 @@ export function opener(
   return async (lifetimeMs) => {
     const question = await newQuestion(secret, owner, mailbox, lifetimeMs);
     const url = `https://mailbox.invalid/?question=${question.key}&expires=${question.expires}`;
-    const opened = await mailboxes.get(mailboxes.idFromName(mailbox)).fetch(url, { headers: { Upgrade: "websocket" } });
+    const opened = await mailboxes
+      .get(mailboxes.idFromName(mailbox))
+      .fetch(url, { headers: { Upgrade: "websocket" } })
+      .catch((error: unknown) => {
+        // The runtime's own words (an outage, say) go to the log, not to the client.
+        console.error("questions: a Mailbox could not be reached:", String(error).slice(0, 200));
+        throw new Error("The question could not be asked: try again later");
+      });
     if (opened.status === 429) throw new TooManyQuestions();
     if (!opened.webSocket) throw new Error(`The question could not be opened (${opened.status})`);
     opened.webSocket.accept();

@@ -8,6 +8,7 @@ import { McpServer } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { conformanceRegistry } from "../../../../test/conformance/fixtures/registry.js";
 import { legacyClient } from "../../../../test/helpers/connect.js";
+import { logged } from "../../../../test/helpers/console.js";
 import { errorOf, post } from "../../../../test/helpers/http.js";
 import { MCP_URL, signIn, withPassphrase } from "../../../../test/helpers/oauth.js";
 import { fetchWorker } from "../../../../test/helpers/worker.js";
@@ -705,5 +706,44 @@ describe("a question ends with its caller", () => {
       ).toHaveLength(0),
     );
     expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBeNull();
+  });
+});
+
+describe("when the Mailboxes cannot be reached", () => {
+  /** A MAILBOX binding whose objects are all unreachable (an outage). */
+  const unreachable = {
+    idFromName: (name: string) => ({ name }),
+    get: () => ({
+      fetch: () => Promise.reject(new Error("internal error; reference = 0123456789")),
+      deliver: () => Promise.reject(new Error("internal error; reference = 0123456789")),
+    }),
+  } as unknown as Env["MAILBOX"];
+
+  it("a call that would ask gets a tool error in the server's words", async () => {
+    const sessionId = (await sessionFor({ elicitation: {} }))!;
+    const response = await post(elicitCall(), {
+      headers: { ...LEGACY, "Mcp-Session-Id": sessionId },
+      vars: { MAILBOX: unreachable },
+    });
+    expect(response.status).toBe(200);
+    const text = JSON.stringify(await response.json());
+    expect(text).toContain("The question could not be asked: try again later");
+    expect(text).not.toContain("reference");
+    expect(logged("error")).toEqual([expect.stringContaining("a Mailbox could not be reached")]);
+  });
+
+  it("an answer with a valid id is a 503 to try again, not a 500", async () => {
+    const sessionId = (await sessionFor({ elicitation: {} }))!;
+    const owner = JSON.stringify(["anonymous", "", sessionId]);
+    const question = await newQuestion(SECRET, owner, await mailboxName("someone"), 60_000);
+    const response = await post(
+      { jsonrpc: "2.0", id: question.id, result: accepted },
+      {
+        headers: { ...LEGACY, "Mcp-Session-Id": sessionId },
+        vars: { MAILBOX: unreachable, REQUEST_STATE_SECRET: SECRET },
+      },
+    );
+    expect(response.status).toBe(503);
+    expect((await errorOf(response)).message).toContain("try the answer again later");
   });
 });
