@@ -37,9 +37,8 @@ export class Mailbox extends DurableObject<Env> {
     if (request.headers.get("Upgrade") !== "websocket" || !KEY.test(key) || !Number.isFinite(expires)) {
       return new Response(null, { status: 400 });
     }
-    const open = this.#open();
-    if (open.length >= MAX_OPEN_QUESTIONS) return new Response(null, { status: 429 });
-    if (open.some((socket) => this.ctx.getTags(socket).includes(key))) return new Response(null, { status: 409 });
+    if (this.#waiting().length >= MAX_OPEN_QUESTIONS) return new Response(null, { status: 429 });
+    if (this.#waiting(key).length > 0) return new Response(null, { status: 409 });
     const { 0: asker, 1: mailbox } = new WebSocketPair();
     this.ctx.acceptWebSocket(mailbox, [key]);
     mailbox.serializeAttachment({ expires } satisfies Waiting);
@@ -48,7 +47,7 @@ export class Mailbox extends DurableObject<Env> {
 
   /** Hands `answer` (JSON text) to question `key` if it is still waiting; false if it is not. */
   deliver(key: string, answer: string): boolean {
-    const socket = this.#open().find((candidate) => this.ctx.getTags(candidate).includes(key));
+    const [socket] = this.#waiting(key);
     if (!socket) return false;
     try {
       socket.send(answer);
@@ -68,10 +67,13 @@ export class Mailbox extends DurableObject<Env> {
     closeQuietly(socket, 1011);
   }
 
-  /** The questions still waiting; lapsed ones (an asker that vanished without closing) are closed. */
-  #open(): WebSocket[] {
+  /**
+   * The questions still waiting (only question `key`, if given); lapsed ones (an asker that
+   * vanished without closing) are closed on the way.
+   */
+  #waiting(key?: string): WebSocket[] {
     const now = Date.now();
-    return this.ctx.getWebSockets().filter((socket) => {
+    return this.ctx.getWebSockets(key).filter((socket) => {
       if (socket.readyState !== WebSocket.OPEN) return false;
       const waiting = socket.deserializeAttachment() as Waiting | null;
       if (waiting && waiting.expires > now) return true;
