@@ -117,7 +117,7 @@ describe("JsonFirstTransport", () => {
   });
 });
 
-// Through the Worker, as a 2025-era client meets it (formerly the `answersOnly` flag's tests).
+// Through the Worker, as a 2025-era client meets it: no flag on any tool.
 
 const none = z.object({});
 

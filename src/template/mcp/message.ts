@@ -26,39 +26,32 @@ export interface JsonBounds {
 
 /**
  * `JSON.stringify(value)` for client-sent values, or undefined when it would nest deeper or run
- * longer than `bounds`: the walk stops there, so its cost and its recursion are bounded by the
- * bounds, never by what the client sent. Key order is the value's own, as with JSON.stringify.
+ * longer than `bounds`. A walk that only counts goes first and stops at the bounds, so nothing
+ * the client sent makes it recurse or run past them; the runtime's own serializer then writes
+ * what fits (much faster than writing it here). Key order is the value's own.
  */
-export function boundedJson(value: unknown, bounds: JsonBounds): string | undefined {
-  const out: string[] = [];
-  let length = 0;
-  const emit = (text: string): boolean => {
-    length += text.length;
-    out.push(text);
-    return length <= bounds.maxLength;
-  };
-  const write = (item: unknown, depth: number): boolean => {
+export function boundedJson(value: unknown, { maxDepth, maxLength }: JsonBounds): string | undefined {
+  // Each value takes at least this many characters of the output: the walk stops once the
+  // output must be longer than maxLength, so it visits at most maxLength values.
+  let left = maxLength;
+  const fits = (item: unknown, depth: number): boolean => {
     if (item === null || typeof item !== "object") {
-      // Strings, numbers, booleans as JSON.stringify writes them; undefined and functions as null.
-      return emit(JSON.stringify(item) ?? "null");
+      left -= typeof item === "string" ? item.length + 2 : 1;
+      return left >= 0;
     }
-    if (depth >= bounds.maxDepth) return false;
+    if (depth >= maxDepth) return false;
+    left -= 2;
     if (Array.isArray(item)) {
-      if (!emit("[")) return false;
-      for (let i = 0; i < item.length; i++) {
-        if ((i > 0 && !emit(",")) || !write(item[i], depth + 1)) return false;
+      for (const element of item) if (!fits(element, depth + 1)) return false;
+    } else {
+      for (const key of Object.keys(item)) {
+        left -= key.length + 3;
+        if (!fits((item as Record<string, unknown>)[key], depth + 1)) return false;
       }
-      return emit("]");
     }
-    if (!emit("{")) return false;
-    let first = true;
-    for (const key of Object.keys(item)) {
-      const field = (item as Record<string, unknown>)[key];
-      if (field === undefined || typeof field === "function") continue;
-      if ((!first && !emit(",")) || !emit(`${JSON.stringify(key)}:`) || !write(field, depth + 1)) return false;
-      first = false;
-    }
-    return emit("}");
+    return left >= 0;
   };
-  return write(value, 0) ? out.join("") : undefined;
+  if (!fits(value, 0)) return undefined;
+  const json = JSON.stringify(value);
+  return json !== undefined && json.length <= maxLength ? json : undefined;
 }
