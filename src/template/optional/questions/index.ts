@@ -5,7 +5,7 @@ import type { Caller, Questions } from "../../mcp/seams.js";
 import { answersIn, deliverAnswers } from "./answers.js";
 import { AskingTransport, type OpenedQuestion } from "./asking-transport.js";
 import { ownerOf, quotaOf } from "./caller.js";
-import type { Mailbox } from "./mailbox.js";
+import { type Mailbox, mailboxes } from "./mailbox.js";
 import { mailboxName, newQuestion, readQuestion } from "./question-id.js";
 
 /**
@@ -32,15 +32,15 @@ const questions: Questions = {
       answers,
       async (id) => (secret ? readQuestion(secret, owner, id) : undefined),
       async ({ mailbox, key }, answer) => {
-        const mailboxes = caller.env.MAILBOX;
-        return (await mailboxes?.get(mailboxes.idFromName(mailbox)).deliver(key, answer)) ?? false;
+        const namespace = mailboxes(caller.env);
+        return (await namespace?.get(namespace.idFromName(mailbox)).deliver(key, answer)) ?? false;
       },
     );
   },
 
   asking({ body, session, caller }) {
-    const mailboxes = caller.env.MAILBOX;
-    if (Object.keys(session.capabilities).length === 0 || mailboxes === undefined) return undefined;
+    const namespace = mailboxes(caller.env);
+    if (Object.keys(session.capabilities).length === 0 || namespace === undefined) return undefined;
     if (!HANDLER_METHODS.has(methodOf(body) ?? "")) return undefined;
     const secret = secretFor(caller);
     if (!secret) return undefined;
@@ -48,7 +48,7 @@ const questions: Questions = {
     return {
       askable: session.capabilities,
       async connect(server: McpServer, mode) {
-        const open = opener(mailboxes, await mailboxName(quotaOf(caller)), secret, owner);
+        const open = opener(namespace, await mailboxName(quotaOf(caller)), secret, owner);
         const transport = new AskingTransport(mode, open);
         await server.connect(transport);
         await transport.replayInitialize(session);
@@ -73,7 +73,7 @@ class TooManyQuestions extends Error {
  * has MAX_OPEN_QUESTIONS open) is TooManyQuestions, which the SDK hands the tool as a clean error.
  */
 export function opener(
-  mailboxes: DurableObjectNamespace<Mailbox>,
+  namespace: DurableObjectNamespace<Mailbox>,
   mailbox: string,
   secret: string,
   owner: string,
@@ -81,8 +81,8 @@ export function opener(
   return async (lifetimeMs) => {
     const question = await newQuestion(secret, owner, mailbox, lifetimeMs);
     const url = `https://mailbox.invalid/?question=${question.key}&expires=${question.expires}`;
-    const opened = await mailboxes
-      .get(mailboxes.idFromName(mailbox))
+    const opened = await namespace
+      .get(namespace.idFromName(mailbox))
       .fetch(url, { headers: { Upgrade: "websocket" } })
       .catch((error: unknown) => {
         // The runtime's own words (an outage, say) go to the log, not to the client.

@@ -83,6 +83,16 @@ export class Mailbox extends DurableObject<Env> {
   }
 }
 
+/**
+ * The MAILBOX binding, typed, or undefined without it. `wrangler types` names the class only when
+ * the Worker's entry exports it by name, and the entry exports the optional parts' classes through
+ * a generated re-export (src/template/optional/durable-objects.gen.ts): so the type is said here,
+ * where the class is, and nothing outside this folder names the binding.
+ */
+export function mailboxes(env: Env): DurableObjectNamespace<Mailbox> | undefined {
+  return (env as unknown as { MAILBOX?: DurableObjectNamespace<Mailbox> }).MAILBOX;
+}
+
 function closeQuietly(socket: WebSocket, code: number): void {
   try {
     socket.close(code, "withdrawn");

@@ -18,7 +18,7 @@ import * as generated from "../../mcp/registry.gen.js";
 import { useRegistry } from "../../mcp/server.js";
 import { AskingTransport } from "./asking-transport.js";
 import { opener } from "./index.js";
-import { MAX_OPEN_QUESTIONS, type Mailbox } from "./mailbox.js";
+import { MAX_OPEN_QUESTIONS, type Mailbox, mailboxes } from "./mailbox.js";
 import { mailboxName, newQuestion } from "./question-id.js";
 
 // 2025-era server-to-client requests on the stateless leg (./asking-transport.ts): a client that
@@ -29,6 +29,8 @@ import { mailboxName, newQuestion } from "./question-id.js";
 
 type Vars = Partial<Env & Secrets>;
 const PUSH = ["sampling", "elicitation", "roots"] as const;
+/** The binding, typed (./mailbox.ts). */
+const MAILBOX = mailboxes(env)!;
 /** Signs question ids in tests that open questions directly (the Worker uses its own key). */
 const SECRET = "a-test-secret-of-more-than-32-bytes-0123456789";
 const LEGACY = { "MCP-Protocol-Version": "2025-11-25" };
@@ -396,7 +398,7 @@ describe("bounded waits", () => {
     );
     const session = readSession(sessionIdFor(initializeBody({ elicitation: {} }), false, PUSH)!)!;
     const mailbox = `test-${crypto.randomUUID()}`;
-    const transport = new AskingTransport("auto", opener(env.MAILBOX, mailbox, SECRET, "tester"), 200);
+    const transport = new AskingTransport("auto", opener(MAILBOX, mailbox, SECRET, "tester"), 200);
     await server.connect(transport);
     expect(await transport.replayInitialize(session)).toBe(true);
     const response = await transport.answer(
@@ -420,7 +422,7 @@ describe("bounded waits", () => {
     });
     // Withdrawn in its Mailbox too: nothing waits there any more.
     const key = (question.id as string).split(".")[2]!;
-    expect(await env.MAILBOX.get(env.MAILBOX.idFromName(mailbox)).deliver(key, "{}")).toBe(false);
+    expect(await MAILBOX.get(MAILBOX.idFromName(mailbox)).deliver(key, "{}")).toBe(false);
     await server.close();
   });
 });
@@ -431,7 +433,7 @@ describe("the Mailbox", () => {
   const key = (n: number) => `${String(n).padStart(2, "0")}${"k".repeat(20)}`;
 
   it("hands an answer to its question once, down the socket", async () => {
-    const stub = env.MAILBOX.get(env.MAILBOX.idFromName(`test-${crypto.randomUUID()}`));
+    const stub = MAILBOX.get(MAILBOX.idFromName(`test-${crypto.randomUUID()}`));
     const opened = await open(stub, key(1));
     expect(opened.status).toBe(101);
     const socket = opened.webSocket!;
@@ -446,7 +448,7 @@ describe("the Mailbox", () => {
   });
 
   it("forgets a question as soon as its asker closes the socket, and one that lapsed", async () => {
-    const stub = env.MAILBOX.get(env.MAILBOX.idFromName(`test-${crypto.randomUUID()}`));
+    const stub = MAILBOX.get(MAILBOX.idFromName(`test-${crypto.randomUUID()}`));
     const opened = await open(stub, key(1));
     opened.webSocket!.accept();
     opened.webSocket!.close(1000, "withdrawn");
@@ -458,7 +460,7 @@ describe("the Mailbox", () => {
   });
 
   it(`holds at most ${MAX_OPEN_QUESTIONS} questions per caller, and refuses the next with 429`, async () => {
-    const stub = env.MAILBOX.get(env.MAILBOX.idFromName(`test-${crypto.randomUUID()}`));
+    const stub = MAILBOX.get(MAILBOX.idFromName(`test-${crypto.randomUUID()}`));
     const sockets: WebSocket[] = [];
     for (let n = 0; n < MAX_OPEN_QUESTIONS; n++) {
       const opened = await open(stub, key(n));
@@ -477,7 +479,7 @@ describe("the Mailbox", () => {
   });
 
   it("refuses what is not a question", async () => {
-    const stub = env.MAILBOX.get(env.MAILBOX.idFromName(`test-${crypto.randomUUID()}`));
+    const stub = MAILBOX.get(MAILBOX.idFromName(`test-${crypto.randomUUID()}`));
     expect(
       (await stub.fetch("https://mailbox.invalid/?question=short&expires=1", { headers: { Upgrade: "websocket" } }))
         .status,
@@ -594,8 +596,8 @@ describe("a question ends with its caller", () => {
     ];
     // And the real id, from other sessions: someone else's.
     const others = Array.from({ length: 2000 - madeUp.length }, () => `v1.${random(24)}`);
-    const before = (await listDurableObjectIds(env.MAILBOX)).length;
-    const named = vi.spyOn(env.MAILBOX, "idFromName");
+    const before = (await listDurableObjectIds(MAILBOX)).length;
+    const named = vi.spyOn(MAILBOX, "idFromName");
     const statuses = new Map<number, number>();
     const send = async (id: string, session: string) => {
       const response = await post(
@@ -613,13 +615,13 @@ describe("a question ends with its caller", () => {
     }
     expect([...statuses]).toEqual([[400, 2000]]);
     expect(named).not.toHaveBeenCalled();
-    expect((await listDurableObjectIds(env.MAILBOX)).length).toBe(before);
+    expect((await listDurableObjectIds(MAILBOX)).length).toBe(before);
 
     // The proof can fail: the real id, from its own session, does reach its Mailbox (where nothing
     // waits, so it is refused all the same).
     await send(real.id, sessionId);
     expect(named).toHaveBeenCalledOnce();
-    expect((await listDurableObjectIds(env.MAILBOX)).length).toBe(before + 1);
+    expect((await listDurableObjectIds(MAILBOX)).length).toBe(before + 1);
     named.mockRestore();
   });
 
@@ -695,7 +697,7 @@ describe("a question ends with its caller", () => {
     const address = "203.0.113.99";
     const { stream } = await asking(sessionId, elicitCall(), { address });
     await stream.next();
-    const stub = env.MAILBOX.get(env.MAILBOX.idFromName(await mailboxName(`address ${address}`)));
+    const stub = MAILBOX.get(MAILBOX.idFromName(await mailboxName(`address ${address}`)));
     expect(await runInDurableObject(stub, (_, state) => state.getWebSockets().length)).toBe(1);
     await stream.cancel();
     await vi.waitFor(async () =>
@@ -717,7 +719,7 @@ describe("when the Mailboxes cannot be reached", () => {
       fetch: () => Promise.reject(new Error("internal error; reference = 0123456789")),
       deliver: () => Promise.reject(new Error("internal error; reference = 0123456789")),
     }),
-  } as unknown as Env["MAILBOX"];
+  } as never;
 
   it("a call that would ask gets a tool error in the server's words", async () => {
     const sessionId = (await sessionFor({ elicitation: {} }))!;
