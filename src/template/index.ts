@@ -3,10 +3,11 @@ import { createApp } from "./http/app.js";
 import { normalizePath } from "./http/normalize-path.js";
 import { memo } from "./memo.js";
 
-// Durable Object classes (wrangler.toml [[durable_objects.bindings]]) are exported by the entry.
+// Durable Object classes (wrangler.toml [[durable_objects.bindings]]) are exported by the entry:
+// the OAuth guards', and those of the optional parts present (Mailbox, src/template/optional/questions/).
 export { RateLimiter } from "./auth/guards/rate-limiter.js";
 export { RefreshGuard } from "./auth/guards/refresh-guard.js";
-export { Mailbox } from "./mcp/mailbox.js";
+export * from "./optional/durable-objects.gen.js";
 
 const app = createApp();
 // The OAuth side (the provider, its guards, the tools' scopes, whose Zod schemas are built when

@@ -32,8 +32,6 @@ export default defineTool({
     url: z.string(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  // Sends nothing before its result (no logs, progress, questions): see `answersOnly` in ../define.ts.
-  answersOnly: true,
   async handler({ owner, repo }, ctx) {
     let response: Response;
     try {
