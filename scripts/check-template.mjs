@@ -55,30 +55,34 @@ const readmeTool = await addToolExample();
 // A fork that followed the README has the file already: `npm test` checks it there.
 const readmeToolExists = existsSync(join(root, readmeTool.path));
 if (readmeToolExists) console.log(`README tool: ${readmeTool.path} exists already; npm test checks it`);
-const results = await Promise.all([
-  check("without examples", (dir) => {
-    for (const kind of KINDS) rmSync(join(dir, "src", "server", kind), { recursive: true, force: true });
-    for (const helper of EXAMPLE_HELPERS) rmSync(join(dir, helper), { force: true });
-    return seeingTheRegistry(dir);
-  }),
-  readmeToolExists
-    ? true
-    : check("README tool", (dir) => {
-        writeFileSync(join(dir, readmeTool.path), readmeTool.source);
-        return README_TESTS;
-      }),
-  // A part this tree no longer has (a fork deleted it) has nothing left to prove.
-  ...OPTIONAL_PARTS.filter((part) => existsSync(join(root, folderOf(part)))).map((part) =>
-    check(`without ${part.name}`, (dir) => {
-      rmSync(join(dir, folderOf(part)), { recursive: true, force: true });
-      if (part.wrangler) {
-        const toml = readFileSync(join(dir, "wrangler.toml"), "utf8");
-        if (!blockOf(toml, part)) throw new Error(`wrangler.toml has no block "# optional: ${part.name}"`);
-        writeFileSync(join(dir, "wrangler.toml"), withoutBlock(toml, part));
-      }
-      // Only src/ and test/ can see a part: the scripts' and the views' type-checks are skipped.
-      return { tests: seeingThePart(dir, part), types: part.wrangler, conformance: true, harnessOnly: true };
+// Two copies at a time: each runs Vitest with workers of its own, and more at once on a 2-core
+// machine only slows each of them down (and their first tests toward their timeouts).
+const results = await inTurns(2, [
+  () =>
+    check("without examples", (dir) => {
+      for (const kind of KINDS) rmSync(join(dir, "src", "server", kind), { recursive: true, force: true });
+      for (const helper of EXAMPLE_HELPERS) rmSync(join(dir, helper), { force: true });
+      return seeingTheRegistry(dir);
     }),
+  () =>
+    readmeToolExists ||
+    check("README tool", (dir) => {
+      writeFileSync(join(dir, readmeTool.path), readmeTool.source);
+      return README_TESTS;
+    }),
+  // A part this tree no longer has (a fork deleted it) has nothing left to prove.
+  ...OPTIONAL_PARTS.filter((part) => existsSync(join(root, folderOf(part)))).map(
+    (part) => () =>
+      check(`without ${part.name}`, (dir) => {
+        rmSync(join(dir, folderOf(part)), { recursive: true, force: true });
+        if (part.wrangler) {
+          const toml = readFileSync(join(dir, "wrangler.toml"), "utf8");
+          if (!blockOf(toml, part)) throw new Error(`wrangler.toml has no block "# optional: ${part.name}"`);
+          writeFileSync(join(dir, "wrangler.toml"), withoutBlock(toml, part));
+        }
+        // Only src/ and test/ can see a part: the scripts' and the views' type-checks are skipped.
+        return { tests: seeingThePart(dir, part), types: part.wrangler, conformance: true, harnessOnly: true };
+      }),
   ),
 ]);
 if (!keep) rmSync(work, { recursive: true, force: true });
@@ -193,4 +197,18 @@ function run(command, args, cwd) {
     child.stderr.on("data", (d) => (output += d));
     child.on("close", (code) => resolveRun({ code: code ?? 1, output }));
   });
+}
+
+/** Runs `jobs`, at most `width` at a time, and returns their results in order. */
+async function inTurns(width, jobs) {
+  const results = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const index = next++;
+      results[index] = await jobs[index]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
+  return results;
 }
