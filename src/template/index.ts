@@ -1,7 +1,10 @@
 import { type Config, ConfigError, getConfig } from "./config.js";
+import { health } from "./health.js";
 import { createApp } from "./http/app.js";
 import { normalizePath } from "./http/normalize-path.js";
 import { memo } from "./memo.js";
+import { openLog, type RequestLog } from "./observe/request-log.js";
+import { ROUTES } from "./routes.js";
 
 // Durable Object classes (wrangler.toml [[durable_objects.bindings]]) are exported by the entry.
 export { RateLimiter } from "./auth/guards/rate-limiter.js";
@@ -20,9 +23,14 @@ const gateway = memo(async () => (await import("./auth/gateway.js")).oauthGatewa
  * Both see a path spelled one way (src/template/http/normalize-path.ts). From here a call to a tool goes
  * down, never back up: src/template/http/app.ts (routes and checks) -> src/template/http/mcp.ts ->
  * src/template/mcp/endpoint.ts (either protocol era) -> src/template/mcp/server.ts -> src/server/tools/<name>.ts.
+ * GET /health answers here, before the settings are read, so that it can say which one is wrong;
+ * every request to /mcp writes one log line (src/template/observe/request-log.ts), whoever answers it.
  */
 export default {
   async fetch(request, env, ctx): Promise<Response> {
+    const normalized = normalizePath(request);
+    const path = pathOf(normalized.url);
+    if (path === ROUTES.health) return health(normalized, env);
     let config: Config;
     try {
       config = getConfig(env);
@@ -41,8 +49,33 @@ export default {
       }
       throw error;
     }
-    const normalized = normalizePath(request);
-    if (config.auth === "oauth") return (await gateway())(normalized, env, ctx, config);
-    return app.fetch(normalized, env, ctx);
+    const log = path === ROUTES.mcp ? openLog(ctx, normalized, config.auth) : undefined;
+    if (!log) return serve(normalized, env, ctx, config);
+    return logged(log, normalized, serve(normalized, env, ctx, config));
   },
 } satisfies ExportedHandler<Env>;
+
+function serve(request: Request, env: Env, ctx: ExecutionContext, config: Config): Promise<Response> {
+  if (config.auth === "oauth") return gateway().then((oauth) => oauth(request, env, ctx, config));
+  return Promise.resolve(app.fetch(request, env, ctx));
+}
+
+/** The answer, once the request's log line has what it needs from it. */
+async function logged(log: RequestLog, request: Request, answer: Promise<Response>): Promise<Response> {
+  let response: Response;
+  try {
+    response = await answer;
+  } catch (error) {
+    await log.failed();
+    throw error;
+  }
+  return log.finish(response, request);
+}
+
+/** The path of a URL, without parsing it whole (this runs on every request). */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const end = url.slice(start).search(/[?#]/);
+  return end < 0 ? url.slice(start) : url.slice(start, start + end);
+}

@@ -7,6 +7,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import type { RequestLog } from "../observe/request-log.js";
 import { rendersApps } from "./apps-negotiation.js";
 import { isLegacy } from "./era.js";
 import { AskingTransport, answersIn, deliverAnswers, mayAsk, ownerOf } from "./legacy-push.js";
@@ -41,18 +42,38 @@ export interface EndpointRequest {
   responseMode: "json" | "sse";
   /** Whether it takes an event stream too (for progress before the result); false if unsaid. */
   acceptsStream?: boolean;
+  /** The request's log line (src/template/observe/request-log.ts): told the era and what the server sends. */
+  log?: RequestLog;
 }
 
 /**
  * Each request's context, found by the factory the SDK calls with that request (`requestInfo`).
  * A WeakMap keeps the handlers below built once per isolate: nothing per request is captured.
  */
-const contexts = new WeakMap<Request, { context: McpRequest; parsedBody: unknown }>();
+const contexts = new WeakMap<Request, { context: McpRequest; parsedBody: unknown; log?: RequestLog }>();
 
 function factory({ era, requestInfo }: McpRequestContext) {
   const entry = requestInfo && contexts.get(requestInfo);
   if (!entry) throw new Error("MCP request without its context: go through serveMcp");
-  return createMcpServer(entry.context, era, entry.parsedBody);
+  const server = createMcpServer(entry.context, era, entry.parsedBody);
+  if (entry.log) reportSends(server, entry.log);
+  return server;
+}
+
+/**
+ * Tells the log line what the server sends (each response settles its request's outcome), by
+ * wrapping `send` of the transport the server is connected to, whichever era's it is.
+ */
+function reportSends(server: McpServer, log: RequestLog): void {
+  const connect = server.connect.bind(server);
+  server.connect = (transport) => {
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      log.sent(message);
+      return send(message, options);
+    };
+    return connect(transport);
+  };
 }
 
 /**
@@ -93,21 +114,30 @@ export async function serveMcp(endpointRequest: EndpointRequest): Promise<Respon
   const again = replayable(parsedBody, { request, caller, apps: session?.apps ?? false }, sameForEveryCaller);
   const source = servedRegistry();
   const replayed = again && replay(again, source);
-  if (replayed) return replayed;
+  if (replayed) {
+    const { log } = endpointRequest;
+    if (log) {
+      log.era = (await isLegacy(request, parsedBody)) ? "legacy" : "modern";
+      log.replayed();
+    }
+    return replayed;
+  }
   const response = await serveInEra(endpointRequest, sessionId, session);
   return again ? keep(again, source, response) : response;
 }
 
 /** Serves one POST through the SDK, in its era. */
 async function serveInEra(
-  { request, parsedBody, context, authInfo, responseMode, acceptsStream }: EndpointRequest,
+  { request, parsedBody, context, authInfo, responseMode, acceptsStream, log }: EndpointRequest,
   sessionId: string | null,
   session: LegacySession | undefined,
 ): Promise<Response> {
   // The client's answer to a question this server asked it mid-call (src/template/mcp/legacy-push.ts).
   const answers = answersIn(parsedBody);
+  if (answers && log) log.era = "legacy";
   if (answers) return deliverAnswers(answers, context.env, ownerOf(context.user, authInfo, sessionId ?? ""));
   const legacy = await isLegacy(request, parsedBody);
+  if (log) log.era = legacy ? "legacy" : "modern";
   const apps = rendersApps(parsedBody, legacy ? "legacy" : "modern", session);
   if (legacy) {
     const stream = responseMode === "sse" || (acceptsStream === true && wantsProgress(parsedBody));
@@ -120,7 +150,7 @@ async function serveInEra(
       !stream && acceptsStream === true && HANDLER_METHODS.has(methodOf(parsedBody) ?? "") && answersOnly === undefined;
     const asking = mayAsk(parsedBody, session, stream || adaptive, context.env);
     const askable = asking ? { askable: session.capabilities } : {};
-    contexts.set(request, { context: { ...context, apps, ...askable }, parsedBody });
+    contexts.set(request, { context: { ...context, apps, ...askable }, parsedBody, log });
     return serveLegacy(request, parsedBody, authInfo, stream || adaptive, adaptive, {
       session: asking ? session : undefined,
       sessionId,
@@ -128,7 +158,7 @@ async function serveInEra(
       answersOnly,
     });
   }
-  contexts.set(request, { context: { ...context, apps }, parsedBody });
+  contexts.set(request, { context: { ...context, apps }, parsedBody, log });
   return modern[responseMode].fetch(request, { parsedBody, authInfo });
 }
 
