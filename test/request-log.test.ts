@@ -183,6 +183,17 @@ describe("the line of each request, however it ends", () => {
     WINDOW_TEST_TIMEOUT,
   );
 
+  it("a CORS preflight is not an MCP request: no line", async () => {
+    const before = lines().length;
+    const preflight = await fetchWorker(
+      "/mcp",
+      { method: "OPTIONS", headers: { Origin: "http://localhost:5173", "Access-Control-Request-Method": "POST" } },
+      { MCP_AUTH: "none" },
+    );
+    expect(preflight.status).toBeLessThan(300);
+    expect(lines().length).toBe(before);
+  });
+
   it("carries the Cloudflare ray id when it is one", async () => {
     await post(PING, { headers: { "CF-Ray": "8f1a2b3c4d5e6f70-LHR" } });
     expect(last()).toMatchObject({ ray: "8f1a2b3c4d5e6f70-LHR" });

@@ -49,7 +49,8 @@ export default {
       }
       throw error;
     }
-    const log = path === ROUTES.mcp ? openLog(ctx, normalized, config.auth) : undefined;
+    // A CORS preflight is the browser asking, not an MCP request: no line.
+    const log = path === ROUTES.mcp && request.method !== "OPTIONS" ? openLog(ctx, normalized, config.auth) : undefined;
     if (!log) return serve(normalized, env, ctx, config);
     return logged(log, normalized, serve(normalized, env, ctx, config));
   },

@@ -29,13 +29,20 @@ export function logged(level?: Level): string[] {
 }
 
 /**
- * The structured lines the code under test logged (console.log of one object), as logged: e.g.
- * the `{ mcp: … }` line of each request to /mcp (src/template/observe/request-log.ts).
+ * The structured lines the code under test logged (console.log of one line of JSON, or of one
+ * object), parsed: e.g. the `{ mcp: … }` line of each request to /mcp (src/template/observe/request-log.ts).
  */
 export function loggedObjects(): Record<string, unknown>[] {
-  return captured
-    .filter((line) => line.level === "log" && line.args.length === 1 && typeof line.args[0] === "object")
-    .map((line) => line.args[0] as Record<string, unknown>);
+  return captured.flatMap(({ level, args: [only, ...more] }) => {
+    if (level !== "log" || more.length > 0) return [];
+    if (typeof only === "object" && only !== null) return [only as Record<string, unknown>];
+    if (typeof only !== "string" || !only.startsWith("{")) return [];
+    try {
+      return [JSON.parse(only) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
 }
 
 declare module "vitest" {

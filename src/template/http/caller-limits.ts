@@ -51,11 +51,8 @@ export async function overLimit(
 ): Promise<Refusal | undefined> {
   try {
     const caller = bindingNamed(env, CALLER_LIMIT);
-    if (caller) {
-      const counted = Array.from({ length: Math.min(messages, MAX_COUNTED) }, () => caller.limit({ key: who }));
-      if (!(await Promise.all(counted)).every((outcome) => outcome.success)) {
-        return refusal("caller", "Too many requests: you are over this server's limit.");
-      }
+    if (caller && !(await countEach(caller, who, Math.min(messages, MAX_COUNTED)))) {
+      return refusal("caller", "Too many requests: you are over this server's limit.");
     }
     for (const tool of calls) {
       const binding = bindingNamed(env, tool.rateLimit!);
@@ -75,6 +72,13 @@ export async function overLimit(
     console.error("mcp: the rate limiter failed:", error instanceof Error ? error.message : String(error));
     return unavailable("The server cannot count requests right now; try again in a minute.");
   }
+}
+
+/** Counts `n` for `key` (a batch: one per message, together); whether every one was allowed. */
+async function countEach(binding: RateLimit, key: string, n: number): Promise<boolean> {
+  if (n === 1) return (await binding.limit({ key })).success;
+  const outcomes = await Promise.all(Array.from({ length: n }, () => binding.limit({ key })));
+  return outcomes.every((outcome) => outcome.success);
 }
 
 function refusal(by: Refusal["by"], message: string): Refusal {

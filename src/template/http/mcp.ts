@@ -85,7 +85,8 @@ function clientOf(caller: Caller): string | undefined {
 /** The calls in a request of tools that declare a `rateLimit` of their own, one per call. */
 function limitedCalls(messages: readonly unknown[]): AnyTool[] {
   const calls: AnyTool[] = [];
-  for (const message of messages.slice(0, 100)) {
+  for (let i = 0; i < messages.length && i < 100; i++) {
+    const message = messages[i];
     if (!isObject(message) || message.method !== "tools/call" || !isObject(message.params)) continue;
     const { name } = message.params;
     const tool = typeof name === "string" ? toolNamed(name) : undefined;

@@ -1,8 +1,8 @@
 import { boundedJson } from "./bounded-json.js";
 
 /**
- * One structured log line per request to /mcp, written with one `console.log` once the answer is
- * complete: which era, method and tool (resource, prompt), how it ended, how long it took, who
+ * One structured log line per request to /mcp, a line of JSON written with one `console.log` once
+ * the answer is complete: which era, method and tool (resource, prompt), how it ended, how long it took, who
  * asked (client id, a keyed hash of the user) and the Cloudflare ray id. Workers Logs indexes its
  * fields (`mcp.method`, `mcp.name`, `mcp.outcome`…) and `wrangler tail --format json` shows it;
  * docs/production.md has the queries. What a client sends (arguments, URIs), what the server
@@ -49,7 +49,7 @@ export interface LoggedMessage {
   arguments?: string;
 }
 
-/** The line as it is logged: `console.log({ mcp: line })`. */
+/** The line as it is logged: `console.log(JSON.stringify({ mcp: line }))`. */
 export interface McpLogLine {
   era?: Era;
   /** A method as in `LoggedMessage`, or `batch` for a JSON-RPC batch. */
@@ -254,7 +254,9 @@ export class RequestLog {
     if (user) line.user = user;
     if (this.#ray) line.ray = this.#ray;
     if (this.#limit) line.limit = this.#limit;
-    console.log({ mcp: line });
+    // A string, not the object: one line of JSON in every sink (the wrangler dev terminal, tail,
+    // Logpush), and no object to format or serialize on the way (docs/performance.md).
+    console.log(JSON.stringify({ mcp: line }));
   }
 
   #summary(
