@@ -62,6 +62,11 @@ export async function serve({ root, floorPort, servers, entryPort, inspectorPort
     convertV4MiniflareOptions({
       host: HOST,
       port: entryPort,
+      // The Workers' warnings and errors, not their ordinary lines: the template logs a line for
+      // every /mcp request, hundreds of thousands in a run.
+      handleStructuredLogs: ({ level, message }) => {
+        if (level === "warn" || level === "error") process.stderr.write(`${message}\n`);
+      },
       ...(inspectorPort ? { inspectorPort, inspectorHost: HOST } : {}),
       workers,
     }),

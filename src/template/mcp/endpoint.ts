@@ -9,7 +9,7 @@ import {
 } from "@modelcontextprotocol/server";
 import type { RequestLog } from "../observe/request-log.js";
 import { rendersApps } from "./apps-negotiation.js";
-import { isLegacy } from "./era.js";
+import { eraOfAnswered, isLegacy } from "./era.js";
 import { AskingTransport, answersIn, deliverAnswers, mayAsk, ownerOf } from "./legacy-push.js";
 import { firstSent, jsonUnlessStreamed, warnIfReports } from "./legacy-response.js";
 import { type LegacySession, readSession, sessionIdFor } from "./legacy-session.js";
@@ -117,7 +117,7 @@ export async function serveMcp(endpointRequest: EndpointRequest): Promise<Respon
   if (replayed) {
     const { log } = endpointRequest;
     if (log) {
-      log.era = (await isLegacy(request, parsedBody)) ? "legacy" : "modern";
+      log.era = eraOfAnswered(parsedBody);
       log.replayed();
     }
     return replayed;
