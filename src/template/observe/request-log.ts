@@ -242,15 +242,14 @@ export class RequestLog {
   }
 
   async #write(status: number, cancelled: boolean): Promise<void> {
-    const line: McpLogLine = {
-      ...(this.#era && { era: this.#era }),
-      ...this.#summary(status, cancelled),
-      status,
-      ms: Date.now() - this.#started,
-      auth: this.#auth,
-    };
+    const line = {} as McpLogLine;
+    if (this.#era) line.era = this.#era;
+    this.#outcomeInto(line, status, cancelled);
+    line.status = status;
+    line.ms = Date.now() - this.#started;
+    line.auth = this.#auth;
     if (this.#client) line.client = this.#client;
-    const user = await this.#user?.catch(() => undefined);
+    const user = this.#user && (await this.#user.catch(() => undefined));
     if (user) line.user = user;
     if (this.#ray) line.ray = this.#ray;
     if (this.#limit) line.limit = this.#limit;
@@ -259,10 +258,8 @@ export class RequestLog {
     console.log(JSON.stringify({ mcp: line }));
   }
 
-  #summary(
-    status: number,
-    cancelled: boolean,
-  ): Pick<McpLogLine, "method" | "name" | "outcome" | "code" | "arguments" | "batch" | "messages"> {
+  /** What the request was and how it ended: its one message's, or a batch's, every message listed. */
+  #outcomeInto(line: McpLogLine, status: number, cancelled: boolean): void {
     const fallback: Outcome =
       status === 499 || cancelled
         ? "cancelled"
@@ -271,38 +268,39 @@ export class RequestLog {
           : status === 202
             ? "accepted"
             : "unanswered";
-    const code = this.#code;
-    const entries: (LoggedMessage & { outcome: Outcome })[] = this.#entries.map(({ id: _, ...e }) => ({
-      ...e,
-      outcome: e.outcome ?? fallback,
-      ...(e.outcome === undefined && code !== undefined && { code }),
-    }));
+    const settled = (e: Entry): LoggedMessage & { outcome: Outcome } => {
+      const out: LoggedMessage & { outcome: Outcome } = { method: e.method, outcome: e.outcome ?? fallback };
+      if (e.name !== undefined) out.name = e.name;
+      const code = e.outcome === undefined ? this.#code : e.code;
+      if (code !== undefined) out.code = code;
+      if (e.arguments !== undefined) out.arguments = e.arguments;
+      return out;
+    };
     if (this.#count <= 1) {
-      const [only] = entries;
-      if (!only) return { outcome: fallback, ...(code !== undefined && { code }) };
-      return only;
+      const only = this.#entries[0];
+      Object.assign(line, only ? settled(only) : { outcome: fallback });
+      if (!only && this.#code !== undefined) line.code = this.#code;
+      return;
     }
-    const worst = entries.find(
+    const messages = this.#entries.map(settled);
+    const worst = messages.find(
       (e) =>
         e.outcome !== "result" &&
         e.outcome !== "accepted" &&
         e.outcome !== "tool_error" &&
         e.outcome !== "input_required",
     );
-    const outcome: Outcome = worst
+    line.method = "batch";
+    line.outcome = worst
       ? worst.outcome
-      : entries.some((e) => e.outcome === "tool_error")
+      : messages.some((e) => e.outcome === "tool_error")
         ? "tool_error"
-        : entries.every((e) => e.outcome === "accepted")
+        : messages.every((e) => e.outcome === "accepted")
           ? "accepted"
           : "result";
-    return {
-      method: "batch",
-      outcome,
-      ...(worst?.code !== undefined && { code: worst.code }),
-      batch: this.#count,
-      messages: entries,
-    };
+    if (worst?.code !== undefined) line.code = worst.code;
+    line.batch = this.#count;
+    line.messages = messages;
   }
 }
 
