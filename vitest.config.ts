@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type Plugin } from "vitest/config";
+import { guardClassOf, TOKEN_DEPLOYMENTS, type TokenDeployment } from "./test/fixtures/token-settings.js";
 
 // The MCP App views (dist/views/, the Worker's static assets) are built first: wrangler dev and
 // deploy build them in their [build] step, which the test pool does not run. (~1 s)
@@ -10,8 +11,25 @@ execFileSync(process.execPath, ["scripts/views.mjs"], { stdio: "inherit" });
 // and vars of wrangler.toml. (This plugin was called @cloudflare/vitest-pool-workers before.)
 // It does not run wrangler.toml's [build] command: `npm test` regenerates src/template/mcp/registry.gen.ts
 // first (typecheck), and test/registry.test.ts checks that it lists the files that are there.
+//
+// The entry is test/worker.ts: the Worker as deployed, plus a RefreshGuard for each deployment in
+// test/fixtures/token-settings.ts, bound as `<name>_GUARD` next to wrangler.toml's bindings.
+const guards = Object.fromEntries(
+  (Object.keys(TOKEN_DEPLOYMENTS) as TokenDeployment[]).map((name) => [
+    `${name}_GUARD`,
+    { className: guardClassOf(name), useSQLite: true },
+  ]),
+);
+
 export default defineConfig({
-  plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } }), quietForeignSourcemaps()],
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      main: "./test/worker.ts",
+      miniflare: { durableObjects: guards },
+    }),
+    quietForeignSourcemaps(),
+  ],
   test: {
     // The harness's tests in test/; a capability's own test beside its file
     // (src/server/tools/whoami.test.ts): deleting an example deletes its test with it.

@@ -1,31 +1,44 @@
 #!/usr/bin/env node
-// npm run bench [-- --json] [--baseline <ref>|none] [--duration 3] [--rounds 3] [--connections 8]
-//                [--startup-runs 5] [--port 8831] [--profile] [--floors]
+// npm run bench [-- --json] [--baseline <ref>|none] [--floors] [--peers] [--tools 100] [--profile]
+//                [--duration 3] [--rounds 3] [--connections 8] [--startup-runs 7] [--port 8831]
 //
 // Builds the Worker as `wrangler deploy` would upload it, and the baseline (bench/config.mjs:
-// another commit, checked out and built the same way), then measures both side by side in one
-// run: upload size, startup CPU, the cold first /mcp request, and per-request CPU of tools/list
-// and tools/call in each protocol era, with and without OAuth, interleaved with a do-nothing
-// Worker served by the same workerd. Checks the budgets of docs/performance.md (issue 8: no
-// slower, no bigger than the baseline). With --floors, also the reference floors (bench/floors/,
-// bench/lib/floors.mjs): what the mandated dependencies alone cost, measured the same way.
-// Everything runs on loopback and stops by itself; the exit code is 1 when a budget is missed.
+// another commit, by default today's main, exported and built the same way), then measures them
+// side by side in one run, served by one workerd: upload size (and what each package and each
+// folder of ours weighs in it), startup CPU, the cold first /mcp answer of a new isolate per era
+// with and without OAuth, and per-request CPU of tools/list and tools/call in each era, with and
+// without OAuth, interleaved with a do-nothing Worker. The budgets (bench/config.mjs) each name
+// the reference they are judged against in the same run:
+//   --floors   the reference floors (bench/floors/, bench/lib/floors.mjs): the mandated engine
+//              alone with one tool, bare and behind the OAuth provider (the cold budget);
+//   --peers    other ways to serve MCP from a Worker (bench/config.mjs PEERS: agents, mcp-handler,
+//              @hono/mcp, xmcp, the bare SDK), installed from npm at pinned versions into scratch
+//              folders outside the repository, each wired in bench/peers/ to serve the floors' one
+//              tool, bundled by the project's wrangler (the tools/call budget: the cheapest peer);
+//   --tools N  this tree again with N more tools (the README's "Add a tool" file, renamed), for
+//              what each tool adds to a cold start (default 100; 0 skips it);
+//   the baseline for every other row, and for a row whose reference is not in the run.
+// Everything runs on loopback (the peers' npm install apart) and stops by itself; the exit code is
+// 1 when a budget is missed.
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { BASELINE_REF } from "./config.mjs";
+import { BASELINE_REF, PEERS, SYNTHETIC_TOOL_COUNT } from "./config.mjs";
 import { prepareBaseline } from "./lib/baseline.mjs";
+import { budgetRows } from "./lib/budgets.mjs";
 import { buildWorker } from "./lib/build.mjs";
 import { buildFloors, floorColdTargets, floorRows, floorServers } from "./lib/floors.mjs";
 import { load } from "./lib/load.mjs";
 import { getOAuthToken } from "./lib/oauth.mjs";
 import { workerdVersion } from "./lib/paths.mjs";
+import { buildPeers, peerColdTargets, peerRows, serverOf as peerServer, peerServers } from "./lib/peers.mjs";
 import { profileLoad } from "./lib/profile.mjs";
 import { render } from "./lib/report.mjs";
 import { benchSecret, serve } from "./lib/serve.mjs";
 import { smoke, smokePages } from "./lib/smoke.mjs";
 import { measureColdRequest, measureStartup, median } from "./lib/startup.mjs";
+import { buildSynthetic } from "./lib/synthetic.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "bench", "out");
@@ -41,6 +54,8 @@ const { values: opt } = parseArgs({
     port: { type: "string", default: "8831" },
     profile: { type: "boolean", default: false },
     floors: { type: "boolean", default: false },
+    peers: { type: "boolean", default: false },
+    tools: { type: "string", default: String(SYNTHETIC_TOOL_COUNT) },
   },
 });
 const durationMs = bounded(opt.duration, 0.5, 30, "--duration") * 1000;
@@ -48,21 +63,16 @@ const rounds = bounded(opt.rounds, 1, 10, "--rounds");
 const connections = bounded(opt.connections, 1, 64, "--connections");
 const startupRuns = bounded(opt["startup-runs"], 1, 15, "--startup-runs");
 const port = bounded(opt.port, 1024, 65000, "--port");
-
-/** Issue 8, point 8. Ratios are this build ÷ the baseline, measured in the same run. */
-export const BUDGETS = {
-  gzipKiB: 114.5,
-  startupRatio: 1,
-  coldRatio: 1,
-  cpuRatio: 1,
-};
+const extraTools = bounded(opt.tools, 0, 1000, "--tools");
 
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
-// Hard stop: whatever happens, the bench ends (and its servers with it).
+// Hard stop: whatever happens, the bench ends (and its servers with it). The floors and the
+// peers each add several builds, load runs and cold targets.
+const minutes = 20 + (opt.floors ? 10 : 0) + (opt.peers ? 20 : 0);
 const deadline = setTimeout(() => {
-  log("took longer than 20 minutes; giving up");
+  log(`took longer than ${minutes} minutes; giving up`);
   process.exit(2);
-}, 20 * 60_000);
+}, minutes * 60_000);
 deadline.unref();
 
 const PASSPHRASE = benchSecret();
@@ -84,15 +94,19 @@ if (baseline) {
   );
 }
 
-// Opt-in: four more builds, twelve more load runs per round and eleven more cold targets make
-// the run two to three minutes longer, and the floors change only when a dependency does.
+// Opt-in: four more builds, twelve more load runs per round and fifteen more cold targets make
+// the run several minutes longer, and the floors change only when a dependency does.
 const floorBuilds = opt.floors ? await buildFloors({ root, out, log }) : undefined;
+// Opt-in too: an npm install per peer (once per set of pins), five builds, and their runs.
+const peers = opt.peers ? await buildPeers({ root, out, log, compat: build.metadata }) : undefined;
+const synthetic = extraTools > 0 ? await buildSynthetic({ root, out, count: extraTools, log }) : undefined;
+if (synthetic?.error) log(`no synthetic build (${synthetic.error}): the per-tool cold row is left out`);
 
-const servers = serversFor(build, baseBuild, floorBuilds);
+let servers = serversFor(build, baseBuild, floorBuilds, peers);
 log(
-  `serving the do-nothing Worker and ${Object.keys(servers).join(", ")} on 127.0.0.1:${port}-${port + 5}${floorBuilds ? " (the floors on free ports)" : ""}…`,
+  `serving the do-nothing Worker and ${Object.keys(servers).join(", ")} on 127.0.0.1:${port}-${port + 5}${floorBuilds || peers ? " (floors and peers on free ports)" : ""}…`,
 );
-const served = await serve({ root, floorPort: port, servers, entryPort: port + 3 });
+const served = await serveAll();
 let result;
 try {
   result = await measure(served);
@@ -115,7 +129,7 @@ if (opt.profile) {
   try {
     // A new workerd has new (empty) KV storage: the tokens come from its own OAuth flows.
     const tokens = {};
-    for (const server of ["oauth", "v1-oauth"]) {
+    for (const server of ["oauth", "base-oauth"]) {
       if (result.tokens[server]) tokens[server] = (await getOAuthToken(again.urls[server], PASSPHRASE)).accessToken;
     }
     result.profiles = await profileLoad({
@@ -139,7 +153,7 @@ const startup = await measureStartup({
   bundles: { current: build.bundlePath, ...(baseBuild && { baseline: baseBuild.bundlePath }) },
   runs: startupRuns,
 });
-log(`module evaluation, and cold start + first /mcp request, ×${startupRuns} per era and build…`);
+log(`module evaluation, and cold start + first /mcp request, ×${startupRuns} per era, auth and build…`);
 const listed = (text) => text.includes('"tools"');
 // The cold request: tools/list, or the era's first request (initialize, server/discover) on a
 // build that has no tools (a fork that deleted the examples).
@@ -147,6 +161,21 @@ const coldTarget = (b, recorded) =>
   recorded.list
     ? { build: b, request: recorded.list, check: listed }
     : { build: b, request: recorded.first, check: (text) => text.includes('"result"') };
+const evaluated = (b) => ({ build: b, request: null, check: (text) => text === "evaluated" });
+const oauthOf = (checkout) => ({
+  vars: { MCP_AUTH: "oauth", AUTH_PASSPHRASE: PASSPHRASE },
+  passphrase: PASSPHRASE,
+  root: checkout,
+});
+/** A build's cold targets: startup, and the first /mcp per era, without and with OAuth. */
+const buildTargets = (prefix, b, checkout, open, oauth) => {
+  const targets = { [`${prefix}startup`]: evaluated(b) };
+  for (const era of Object.keys(ERAS)) {
+    if (open?.[era]) targets[`${prefix}${era}`] = coldTarget(b, open[era]);
+    if (oauth?.[era]) targets[`${prefix}oauth-${era}`] = { ...coldTarget(b, oauth[era]), oauth: oauthOf(checkout) };
+  }
+  return targets;
+};
 if (!result.requests.open.legacy.list) log("this build has no tools: the cold request is initialize/server/discover");
 const cold = await measureColdRequest({
   root,
@@ -155,19 +184,31 @@ const cold = await measureColdRequest({
   entryPort: port + 3,
   inspectorPort: port + 1000,
   targets: {
-    modern: coldTarget(build, result.requests.open.modern),
-    legacy: coldTarget(build, result.requests.open.legacy),
-    ...(baseBuild && {
-      baseline: coldTarget(baseBuild, result.requests["v1-open"].legacy),
-    }),
-    startup: { build, request: null, check: (text) => text === "evaluated" },
-    ...(baseBuild && {
-      "baseline-startup": { build: baseBuild, request: null, check: (text) => text === "evaluated" },
-    }),
-    ...(result.requests["v1-open"]?.modern && {
-      "baseline-modern": coldTarget(baseBuild, result.requests["v1-open"].modern),
-    }),
-    ...(floorBuilds && floorColdTargets({ builds: floorBuilds, requests: result.requests, coldTarget })),
+    ...buildTargets("", build, root, result.requests.open, result.requests.oauth),
+    ...(baseBuild &&
+      buildTargets(
+        "baseline-",
+        baseBuild,
+        baseline.root,
+        result.requests["base-open"],
+        result.tokens["base-oauth"] && result.requests["base-oauth"],
+      )),
+    ...(synthetic?.build &&
+      Object.fromEntries(
+        Object.keys(ERAS)
+          .filter((era) => result.requests.open[era]?.list)
+          .map((era) => [
+            `synthetic-${era}`,
+            {
+              build: synthetic.build,
+              request: result.requests.open[era].list,
+              check: (text) => text.includes(`"${synthetic.lastTool}"`),
+            },
+          ]),
+      )),
+    ...(floorBuilds &&
+      floorColdTargets({ root, builds: floorBuilds, requests: result.requests, coldTarget, passphrase: PASSPHRASE })),
+    ...(peers && peerColdTargets({ peers, requests: result.requests, coldTarget })),
   },
 });
 
@@ -189,7 +230,7 @@ const report = {
   baseline: baseline && { ref: baseline.ref, sha: baseline.sha },
   tool: result.tool,
   bundle: bundleReport(build, result.tokens.oauth),
-  baselineBundle: baseBuild && bundleReport(baseBuild, result.tokens["v1-oauth"]),
+  baselineBundle: baseBuild && bundleReport(baseBuild, result.tokens["base-oauth"]),
   startup: stripHot(startup.current),
   baselineStartup: startup.baseline && stripHot(startup.baseline),
   startupHot: startup.current.hot,
@@ -197,18 +238,72 @@ const report = {
   scenarios: result.scenarios,
   profiles: result.profiles,
 };
+if (synthetic) {
+  report.synthetic = synthetic.build
+    ? { count: synthetic.count, bundle: bundleReport(synthetic.build, result.tokens.oauth) }
+    : { count: 0, error: synthetic.error };
+}
 if (floorBuilds) {
   report.floorBundles = Object.fromEntries(Object.entries(floorBuilds).map(([id, b]) => [id, bundleReport(b, false)]));
-  report.floors = floorRows(report, { eras: ERAS, auths: AUTHS, ops: OPS, budgets: BUDGETS, baselineIdFor });
+  report.floors = floorRows(report, { eras: ERAS, auths: AUTHS, ops: OPS, baselineIdFor });
 }
-report.budgets = verdicts(report);
+if (peers) {
+  report.peers = Object.fromEntries(
+    Object.entries(peers).map(([id, p]) => [
+      id,
+      {
+        label: PEERS[id].label,
+        packages: p.packages,
+        ...(p.error ? { error: p.error } : { bundle: bundleReport(p.build, false) }),
+        notes: [
+          ...(p.notes ?? []),
+          ...Object.entries(cold)
+            .filter(([key, c]) => key.startsWith(`${peerServer(id)}-`) && c.error)
+            .map(([key, c]) => `cold ${key.slice(peerServer(id).length + 1)} failed: ${c.error}`),
+        ],
+      },
+    ]),
+  );
+  report.peerRows = peerRows(report, { eras: ERAS, ops: OPS });
+}
+report.budgets = budgetRows(report, { eras: ERAS, auths: AUTHS, ops: OPS, baselineIdFor });
 report.pass = report.budgets.every((b) => b.pass !== false);
 
 if (opt.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else process.stdout.write(render(report));
 process.exit(report.pass ? 0 : 1);
 
-function serversFor(current, base, floors) {
+/**
+ * Serves everything in one workerd. A peer whose Worker does not even start (it throws while its
+ * modules are evaluated) would stop the whole workerd: when serving fails, each peer is tried
+ * alone, the ones that fail are reported as such, and the rest is served without them.
+ */
+async function serveAll() {
+  const options = () => ({ root, floorPort: port, servers, entryPort: port + 3 });
+  try {
+    return await serve(options());
+  } catch (error) {
+    const ids = Object.values(servers)
+      .map((s) => s.peer)
+      .filter(Boolean);
+    if (!ids.length) throw error;
+    log(`serving failed (${error.message.split("\n")[0]}); trying each peer alone…`);
+    for (const id of ids) {
+      const alone = { [peerServer(id)]: servers[peerServer(id)] };
+      try {
+        await (await serve({ root, floorPort: 0, servers: alone, entryPort: 0 })).dispose();
+      } catch (failure) {
+        peers[id].error =
+          `workerd cannot start it (its own error is in the log above): ${failure.message.split("\n")[0].slice(0, 120)}`;
+        log(`peer ${id}: ${peers[id].error}`);
+      }
+    }
+    servers = serversFor(build, baseBuild, floorBuilds, peers);
+    return serve(options());
+  }
+}
+
+function serversFor(current, base, floors, peerBuilds) {
   const none = { MCP_AUTH: "none" };
   const oauth = { MCP_AUTH: "oauth", AUTH_PASSPHRASE: PASSPHRASE };
   const both = ["legacy", "modern"];
@@ -217,10 +312,12 @@ function serversFor(current, base, floors) {
     oauth: { port: port + 2, vars: oauth, build: current, root, eras: both, auth: "oauth", kind: "current" },
     // The baseline is asked for 2025 first; whether it speaks 2026-07-28 too is tried in measure().
     ...(base && {
-      "v1-open": { port: port + 4, vars: none, build: base, root: baseline.root, eras: ["legacy"], auth: "open" },
-      "v1-oauth": { port: port + 5, vars: oauth, build: base, root: baseline.root, eras: ["legacy"], auth: "oauth" },
+      "base-open": { port: port + 4, vars: none, build: base, root: baseline.root, eras: ["legacy"], auth: "open" },
+      "base-oauth": { port: port + 5, vars: oauth, build: base, root: baseline.root, eras: ["legacy"], auth: "oauth" },
     }),
     ...(floors && floorServers({ root, builds: floors, passphrase: PASSPHRASE })),
+    ...(peerBuilds &&
+      peerServers({ root, peers: Object.fromEntries(Object.entries(peerBuilds).filter(([, p]) => !p.error)) })),
   };
 }
 
@@ -239,7 +336,11 @@ async function measure(served) {
   const tokens = {};
   let tool;
   for (const server of Object.keys(servers)) {
-    const { eras } = servers[server];
+    const { eras, peer } = servers[server];
+    if (peer) {
+      requests[server] = await smokePeer(served.urls[server], peer);
+      continue;
+    }
     let headers = {};
     if (server.endsWith("oauth")) {
       let token;
@@ -254,7 +355,7 @@ async function measure(served) {
     }
     log(`smoke test on ${server}: an MCP client lists the tools and calls one (${eras.join(", ")})…`);
     requests[server] = await smoke(served.urls[server], headers, eras);
-    if (server.startsWith("v1-")) {
+    if (server.startsWith("base-")) {
       // A baseline that speaks 2026-07-28 too (a commit of the 2.x line) is compared era with era.
       try {
         Object.assign(requests[server], await smoke(served.urls[server], headers, ["modern"]));
@@ -275,30 +376,35 @@ async function measure(served) {
   for (const [auth, authLabel] of Object.entries(AUTHS)) {
     for (const [op, opLabel] of Object.entries(OPS)) {
       const group = [];
-      const v1 = `v1-${auth}`;
+      const base = `base-${auth}`;
       for (const era of ["legacy", "modern"]) {
-        if (requests[v1]?.[era]) group.push({ server: v1, era, build: "baseline" });
+        if (requests[base]?.[era]) group.push({ server: base, era, build: "baseline" });
         if (requests[auth]) group.push({ server: auth, era, build: "current" });
       }
-      // The reference floors with the same auth, after this build's runs: each round's ratio to
-      // the baseline run comes from the same stretch of the machine's time.
+      // The reference floors and the peers with the same auth, after this build's runs: each
+      // round's ratio to them comes from the same stretch of the machine's time.
       for (const [server, s] of Object.entries(servers)) {
         if (s.kind !== "reference" || s.auth !== auth) continue;
-        for (const era of s.eras) group.push({ server, era, build: "reference" });
+        for (const era of s.eras) if (requests[server]?.[era]) group.push({ server, era, build: "reference" });
       }
       for (const g of group) {
         const recorded = requests[g.server][g.era][op];
         const benchTool = requests[g.server][g.era].tool;
         if (!recorded) continue; // no tool to call on this build
-        const who = { baseline: "baseline", current: "this build", reference: `floor ${servers[g.server].floor}` }[
-          g.build
-        ];
+        const { floor, peer } = servers[g.server];
+        const who = {
+          baseline: "baseline",
+          current: "this build",
+          reference: floor ? `floor ${floor}` : `peer ${peer}`,
+        }[g.build];
         specs.push({
           ...g,
+          ...(floor && { floor }),
+          ...(peer && { peer }),
           id:
             g.build === "reference"
               ? `${g.server}-${op}-${ERAS[g.era]}`
-              : `${g.build === "baseline" ? "v1" : "v2"}-${auth}-${op}-${ERAS[g.era]}`,
+              : `${g.build === "baseline" ? "base" : "cur"}-${auth}-${op}-${ERAS[g.era]}`,
           label: `${opLabel}, ${authLabel}, ${who}, ${ERAS[g.era]}`,
           auth,
           op,
@@ -362,6 +468,8 @@ async function measure(served) {
       era: spec.era,
       auth: spec.auth,
       op: spec.op,
+      ...(spec.floor && { floor: spec.floor }),
+      ...(spec.peer && { peer: spec.peer }),
       rps: median(list.map((x) => x.rps)),
       p50Ms: median(list.map((x) => x.p50Ms)),
       p99Ms: median(list.map((x) => x.p99Ms)),
@@ -385,10 +493,40 @@ async function measure(served) {
   return { requests, tokens, tool: tool && { name: tool.name, arguments: tool.arguments }, specs, scenarios };
 }
 
+/**
+ * A peer's smoke test, era by era: what it records for the eras it answers correctly. The eras it
+ * does not speak are noted, and a peer that answers neither correctly is reported as failing
+ * rather than stopping the run.
+ */
+async function smokePeer(url, id) {
+  log(`smoke test on peer ${id}: an MCP client lists the tools and calls one (2025, 2026-07-28)…`);
+  const recorded = {};
+  const refused = [];
+  for (const era of Object.keys(ERAS)) {
+    try {
+      Object.assign(recorded, await smoke(url, {}, [era]));
+    } catch (error) {
+      refused.push(
+        `${ERAS[era]}: ${String(error?.message ?? error)
+          .split("\n")[0]
+          .slice(0, 160)}`,
+      );
+    }
+  }
+  if (!Object.keys(recorded).length) {
+    peers[id].error = `fails the bench's MCP client (${refused.join("; ")})`;
+    log(`peer ${id} ${peers[id].error}`);
+    return undefined;
+  }
+  peers[id].notes = refused.map((r) => `does not speak ${r}`);
+  for (const note of peers[id].notes) log(`peer ${id} ${note}`);
+  return recorded;
+}
+
 /** The baseline run a scenario is compared with: the same era when the baseline speaks it, else 2025. */
 function baselineIdFor({ auth, op, era }) {
-  const same = `v1-${auth}-${op}-${ERAS[era]}`;
-  return baselineIds.has(same) ? same : `v1-${auth}-${op}-2025`;
+  const same = `base-${auth}-${op}-${ERAS[era]}`;
+  return baselineIds.has(same) ? same : `base-${auth}-${op}-2025`;
 }
 
 function bundleReport(b, oauthIncluded) {
@@ -397,73 +535,12 @@ function bundleReport(b, oauthIncluded) {
     gzipBytes: b.gzipBytes,
     wranglerReported: b.wranglerReported,
     oauthIncluded: Boolean(oauthIncluded),
-    byPackage: b.byPackage.slice(0, 12),
+    parts: b.parts,
   };
 }
 
 function stripHot({ hot, ...rest }) {
   return { ...rest, runs: rest.runs.map(({ hot: _, ...r }) => r) };
-}
-
-function verdicts(r) {
-  const list = [];
-  const kib = (b) => b / 1024;
-  list.push({
-    name: "upload, gzip",
-    baseline: r.baselineBundle && kib(r.baselineBundle.gzipBytes),
-    value: kib(r.bundle.gzipBytes),
-    unit: "KiB",
-    ratio: r.baselineBundle && r.bundle.gzipBytes / r.baselineBundle.gzipBytes,
-    budget: `≤ ${BUDGETS.gzipKiB} KiB`,
-    pass: kib(r.bundle.gzipBytes) <= BUDGETS.gzipKiB,
-  });
-  if (r.baselineStartup) {
-    const ratio = r.cold.startup.medianCpuMs / r.cold["baseline-startup"].medianCpuMs;
-    list.push({
-      name: `startup CPU (median of ${r.cold.startup.cpuRuns.length})`,
-      baseline: r.cold["baseline-startup"].medianCpuMs,
-      value: r.cold.startup.medianCpuMs,
-      unit: "ms",
-      ratio,
-      budget: `≤ ${BUDGETS.startupRatio.toFixed(2)} ×`,
-      pass: ratio <= BUDGETS.startupRatio,
-    });
-    for (const era of ["legacy", "modern"]) {
-      const base = (era === "modern" && r.cold["baseline-modern"]) || r.cold.baseline;
-      const ratio = r.cold[era].medianCpuMs / base.medianCpuMs;
-      list.push({
-        name: `cold first /mcp, ${ERAS[era]}`,
-        baseline: base.medianCpuMs,
-        value: r.cold[era].medianCpuMs,
-        unit: "ms",
-        ratio,
-        budget: `≤ ${BUDGETS.coldRatio.toFixed(2)} ×`,
-        pass: ratio <= BUDGETS.coldRatio,
-      });
-    }
-    for (const s of r.scenarios.filter((x) => x.build === "current" && x.cpuVsBaseline !== undefined)) {
-      const base = r.scenarios.find((x) => x.id === baselineIdFor(s));
-      list.push({
-        name: `${OPS[s.op]} CPU/req, ${AUTHS[s.auth]}, ${ERAS[s.era]}`,
-        baseline: base.serverCpuUsPerReq,
-        value: s.serverCpuUsPerReq,
-        unit: "µs",
-        ratio: s.cpuVsBaseline,
-        range: [s.cpuVsBaselineMin, s.cpuVsBaselineMax],
-        budget: `≤ ${BUDGETS.cpuRatio.toFixed(2)} ×`,
-        pass: s.cpuVsBaseline <= BUDGETS.cpuRatio,
-      });
-    }
-  }
-  const failures = r.scenarios.reduce((n, x) => n + x.errors + x.non2xx, 0);
-  list.push({
-    name: "errors and non-2xx under load",
-    value: failures,
-    unit: `of ${r.scenarios.reduce((n, x) => n + x.requests, 0)}`,
-    budget: "0",
-    pass: failures === 0,
-  });
-  return list;
 }
 
 function bounded(text, min, max, name) {

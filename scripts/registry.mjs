@@ -4,11 +4,13 @@
 // tool with a view (src/template/mcp/define.ts): it is listed with the tools. This file is the only
 // way the harness reaches a capability (scripts/check-imports.ts holds it to that). Wrangler runs
 // this as its [build] command (dev, deploy) and `npm test` runs it first. It rewrites the file only
-// when its content changes, so wrangler's watcher does not loop. `--check` exits 1 when it is stale
-// instead of writing it.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+// when its content changes, so wrangler's watcher does not loop, and in one step, so a bundler (or a
+// second `wrangler dev` building at the same time) never reads half of it. `--check` exits 1 when
+// it is stale instead of writing it.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeIfChanged } from "./lib/write-atomic.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const capabilities = join(root, "src", "server");
@@ -41,6 +43,6 @@ if (current !== content) {
     console.error("src/template/mcp/registry.gen.ts is stale: run `npm run registry`.");
     process.exit(1);
   }
-  writeFileSync(target, content);
+  writeIfChanged(target, content);
   console.log(`registry: ${kinds.join(", ")} updated in src/template/mcp/registry.gen.ts`);
 }

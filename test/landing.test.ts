@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { serverInfo } from "../src/server/info.js";
+import { base64, sha256 } from "../src/template/encoding.js";
 import { clientSnippets } from "../src/template/http/connect.js";
 import { prefersHtml } from "../src/template/negotiate.js";
+import { CLIENTS, type ClientFixture, documentOf } from "./helpers/client-fixtures.js";
 import { logged } from "./helpers/console.js";
 import { OPEN } from "./helpers/http.js";
+import { PASSPHRASE } from "./helpers/oauth.js";
 import { fetchWorker } from "./helpers/worker.js";
 
 const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
@@ -39,9 +42,8 @@ function decode(s: string): string {
     .replaceAll("&amp;", "&");
 }
 
-async function sha256(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return `sha256-${btoa(String.fromCharCode(...digest))}`;
+async function cspHash(text: string): Promise<string> {
+  return `sha256-${base64(await sha256(text))}`;
 }
 
 function cspOf(response: Response): Map<string, string> {
@@ -109,9 +111,9 @@ describe("landing page: connect any client", () => {
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     expect(scripts).toHaveLength(1);
     expect(scripts[0]![1]).toBe(""); // no src, no attributes
-    expect(csp.get("script-src")).toBe(`'${await sha256(scripts[0]![2]!)}'`);
+    expect(csp.get("script-src")).toBe(`'${await cspHash(scripts[0]![2]!)}'`);
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
-    expect(csp.get("style-src")).toBe(`'${await sha256(style)}'`);
+    expect(csp.get("style-src")).toBe(`'${await cspHash(style)}'`);
     expect(csp.get("default-src")).toBe("'none'");
     expect(csp.get("frame-ancestors")).toBe("'none'");
     expect(csp.get("form-action")).toBe("'none'");
@@ -282,5 +284,47 @@ describe("the headers every answer of the app carries (Hono's secure-headers)", 
       "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
     );
     expect(answers[3]!.headers.get("Content-Security-Policy")).toMatch(/script-src 'sha256-/);
+  });
+});
+
+describe("each client's snippet says what its sign-in looks like, as the compatibility matrix records it", () => {
+  const SECTIONS: Record<string, string> = {
+    "claude-code": "Claude Code",
+    claude: "Claude (claude.ai and the desktop app)",
+    chatgpt: "ChatGPT",
+    cursor: "Cursor",
+    vscode: "VS Code",
+    inspector: "MCP Inspector",
+  };
+
+  /** Where the client's sign-in goes, as a person would see it named on the page. */
+  function destination(fixture: ClientFixture): string {
+    const uri = fixture.authorization.redirectUri;
+    const url = new URL(uri.replace(/\{port\}/g, "1").replace(/\{\w+\}/g, "x"));
+    if (url.protocol === "https:") return url.hostname;
+    if (url.protocol === "http:") return uri.includes("{port}") ? `${url.hostname}:&lt;port&gt;` : url.host;
+    return `${url.protocol}//`;
+  }
+
+  it.each(CLIENTS.filter((c) => c.landing).map((c) => [c.id, c] as const))("%s", async (_id, fixture) => {
+    const { html } = await landing("https://mcp.example.com/", { AUTH_PASSPHRASE: PASSPHRASE });
+    const title = SECTIONS[fixture.landing!]!;
+    const start = html.indexOf(`<h3>${title}</h3>`);
+    expect(start, `no section for ${fixture.landing}`).toBeGreaterThan(0);
+    const next = html.indexOf('<div class="client">', start);
+    const section = html.slice(start, next > 0 ? next : html.indexOf("</section>", start));
+    expect(section).toContain('class="muted sign-in-looks"');
+    expect(section).toContain(destination(fixture));
+    if (fixture.registration.kind === "cimd") {
+      const publisher = new URL(String(documentOf(fixture).client_id)).hostname;
+      expect(section).toContain(`published by <strong>${publisher}</strong>`);
+    } else {
+      expect(section).toContain("registers itself");
+    }
+  });
+
+  it("says nothing about signing in when authentication is off", async () => {
+    const { html } = await landing("https://mcp.example.com/");
+    expect(html).not.toContain("sign-in-looks");
   });
 });

@@ -7,6 +7,7 @@ import {
 import { McpServer } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Secrets } from "../src/template/config.js";
+import { base64url } from "../src/template/encoding.js";
 import { AskingTransport } from "../src/template/mcp/legacy-push.js";
 import { readSession, sessionIdFor } from "../src/template/mcp/legacy-session.js";
 import * as generated from "../src/template/mcp/registry.gen.js";
@@ -122,7 +123,7 @@ describe("the 2025-era session id carries what the client declared at initialize
   });
 
   it("is read as hostile input: anything malformed is no session at all", () => {
-    const encode = (value: unknown) => `v1.${btoa(JSON.stringify(value)).replaceAll("=", "")}`;
+    const encode = (value: unknown) => `v1.${base64url(JSON.stringify(value))}`;
     for (const hostile of [
       "v1.",
       "v1.!!!",
@@ -265,7 +266,7 @@ describe("clients that did not declare the capability are served as before", () 
 
   it("a session claiming capabilities the SDK refuses at initialize is served as one that declared none", async () => {
     const claim = { p: "2025-11-25", c: { sampling: { tools: 5 } }, n: "x" };
-    const sessionId = `v1.${btoa(JSON.stringify(claim)).replaceAll("=", "")}`;
+    const sessionId = `v1.${base64url(JSON.stringify(claim))}`;
     const response = await post(
       { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "test_sampling", arguments: { prompt: "x" } } },
       { headers: { ...LEGACY, "Mcp-Session-Id": sessionId } },

@@ -150,14 +150,60 @@ describe("CIMD failures: a clear error page, never a redirect to an unverified U
     expectErrorPage(await attempt(id), /could not be verified/);
   });
 
-  it("a fetch that fails", async () => {
+  it("a fetch that fails: the server's own words, not the runtime's", async () => {
     const id = clientUrl();
     serveDocuments({
       [id]: () => {
-        throw new TypeError("Network connection lost");
+        throw new TypeError("Network connection lost.");
       },
     });
-    expectErrorPage(await attempt(id), /could not be verified/);
+    const page = await attempt(id);
+    expectErrorPage(page, /could not be verified[\s\S]*the server at that URL could not be reached/);
+    expect(page.html).not.toContain("Network connection lost");
+  });
+
+  it("an open port, a closed one, a TLS failure, a timeout and a body cut short all read the same", async () => {
+    const failures: Record<string, () => Response | Promise<Response>> = {
+      "open port, no HTTP": () => {
+        throw new TypeError("Network connection lost.");
+      },
+      "closed port": () => {
+        throw new TypeError("fetch failed: connect ECONNREFUSED");
+      },
+      "TLS failure": () => {
+        throw new Error("internal error; reference = 0123456789abcdef");
+      },
+      timeout: () => {
+        throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
+      },
+      "cut short": () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode('{"client_id":'));
+              controller.error(new TypeError("Network connection lost."));
+            },
+          }),
+        ),
+    };
+    const pages = new Set<string>();
+    for (const fail of Object.values(failures)) {
+      const id = clientUrl();
+      serveDocuments({ [id]: fail });
+      const page = await attempt(id);
+      expectErrorPage(page, /the server at that URL could not be reached/);
+      pages.add(page.html.replaceAll(id, "<client id>"));
+      vi.restoreAllMocks();
+    }
+    expect(pages.size).toBe(1);
+  });
+
+  it("a document nested deeper than 64 levels is refused before the provider parses it", async () => {
+    const id = clientUrl();
+    const deep = `${"[".repeat(1000)}${"]".repeat(1000)}`;
+    const text = JSON.stringify(documentFor(id)).replace(/}$/, `,"extra":${deep}}`);
+    serveDocuments({ [id]: () => new Response(text, { headers: { "Content-Type": "application/json" } }) });
+    expectErrorPage(await attempt(id), /nests more than 64 levels deep/);
   });
 
   it("a fetch the runtime refuses, without its opaque internal text", async () => {
@@ -171,16 +217,6 @@ describe("CIMD failures: a clear error page, never a redirect to an unverified U
     const page = await attempt(id);
     expectErrorPage(page, /could not be reached/);
     expect(page.html).not.toContain("reference =");
-  });
-
-  it("a fetch that times out", async () => {
-    const id = clientUrl();
-    serveDocuments({
-      [id]: () => {
-        throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
-      },
-    });
-    expectErrorPage(await attempt(id), /could not be verified/);
   });
 
   it("escapes a hostile client_name from a document", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { PASSPHRASE, signIn } from "./helpers/oauth.js";
+import { signIn, tokenDeployment } from "./helpers/oauth.js";
 import { fetchWorker } from "./helpers/worker.js";
 
 describe("OAuth settings are validated", () => {
@@ -25,9 +25,7 @@ describe("OAuth settings are validated", () => {
   });
 
   it("an empty lifetime means the default, and REFRESH_TOKEN_TTL=0 issues no refresh token", async () => {
-    const { tokens } = await signIn({
-      vars: { AUTH_PASSPHRASE: PASSPHRASE, ACCESS_TOKEN_TTL: "", REFRESH_TOKEN_TTL: "0" },
-    });
+    const { tokens } = await signIn({ vars: tokenDeployment("NO_REFRESH_TOKENS") });
     expect(tokens.expires_in).toBe(3600);
     expect(tokens.refresh_token).toBeUndefined();
   });

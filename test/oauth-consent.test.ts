@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { serverInfo } from "../src/server/info.js";
+import { base64, sha256 } from "../src/template/encoding.js";
 import { serving } from "./fixtures/harness.js";
 import {
   authorizeUrl,
@@ -92,6 +93,16 @@ describe("the consent page", () => {
     expect(html).not.toMatch(/<script|\son\w+=/i);
   });
 
+  it("allows its one stylesheet by hash, not 'unsafe-inline', and has no style attributes", async () => {
+    const { page, html } = await openConsent();
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+    expect(styles).toHaveLength(1);
+    const csp = page.headers.get("Content-Security-Policy")!;
+    expect(csp).toContain(`style-src 'sha256-${base64(await sha256(styles[0]!))}'`);
+    expect(csp).not.toContain("unsafe-inline");
+    expect(html).not.toMatch(/\sstyle=/i);
+  });
+
   it("binds the form to the browser with a __Host- Secure HttpOnly cookie", async () => {
     const { page } = await openConsent();
     const cookie = page.headers.getSetCookie().find((c) => c.startsWith("__Host-"))!;
@@ -143,6 +154,92 @@ describe("the consent page", () => {
       body: "{}",
     });
     expect(response.status).toBe(400);
+  });
+});
+
+describe("one consent form, one request, one code", () => {
+  const approve = { decision: "approve", passphrase: PASSPHRASE };
+
+  async function expectRefused(response: Response, reason: RegExp) {
+    expect(response.status).toBe(400);
+    expect(response.headers.get("Location")).toBeNull();
+    expect(await response.text()).toMatch(reason);
+  }
+
+  it("client A's form posted to client B's authorization URL is refused: no code for B", async () => {
+    const a = await openConsent();
+    const { client_id: b } = await register();
+    const urlOfB = authorizeUrl({ clientId: b, challenge: (await pkce()).challenge });
+    const response = await postConsent(a.browser, urlOfB, { handle: handleFrom(a.html), ...approve });
+    await expectRefused(response, /shown for another sign-in request/);
+    // The form still approves what it was shown for.
+    expect(codeFrom(await postConsent(a.browser, a.url, { handle: handleFrom(a.html), ...approve }))).toBeTruthy();
+  });
+
+  it("a page shown for PKCE challenge C1, posted to a URL naming C2, is refused: no code for C2's verifier", async () => {
+    const shown = await openConsent();
+    const c2 = await pkce();
+    const url = new URL(shown.url);
+    url.searchParams.set("code_challenge", c2.challenge);
+    const response = await postConsent(shown.browser, url.href, { handle: handleFrom(shown.html), ...approve });
+    await expectRefused(response, /shown for another sign-in request/);
+  });
+
+  it.each([
+    ["redirect_uri", "http://127.0.0.1:33418/other"],
+    ["scope", "mcp profile"],
+    ["state", "another-state"],
+    ["resource", "https://mcp.example.com/mcp/"],
+    ["response_type", "token"],
+    ["an added parameter (prompt)", "prompt=consent"],
+  ])("changing %s between the page and its post is refused", async (name, value) => {
+    const shown = await openConsent({ redirect_uris: [LOOPBACK_REDIRECT, "http://127.0.0.1:33418/other"] });
+    const url = new URL(shown.url);
+    if (name.startsWith("an added")) url.search += `&${value}`;
+    else url.searchParams.set(name, value);
+    const response = await postConsent(shown.browser, url.href, { handle: handleFrom(shown.html), ...approve });
+    await expectRefused(response, /shown for another sign-in request/);
+  });
+
+  it("one form posted 10 times at once yields one code, and that code works", async () => {
+    const { html, url, browser, clientId, verifier } = await openConsent();
+    const handle = handleFrom(html);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => postConsent(browser, url, { handle, ...approve })),
+    );
+    const codes = answers.filter((r) => r.status === 302);
+    expect(codes).toHaveLength(1);
+    for (const other of answers.filter((r) => r.status !== 302)) {
+      expect([400, 429]).toContain(other.status);
+      expect(other.headers.get("Location")).toBeNull();
+    }
+    const tokens = await tokenRequest({
+      grant_type: "authorization_code",
+      code: codeFrom(codes[0]!),
+      redirect_uri: LOOPBACK_REDIRECT,
+      client_id: clientId,
+      code_verifier: verifier,
+    });
+    expect(tokens.status).toBe(200);
+  });
+
+  it("one form denied 10 times at once sends the client one answer; later posts say it was used", async () => {
+    const { html, url, browser } = await openConsent();
+    const handle = handleFrom(html);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => postConsent(browser, url, { handle, decision: "deny" })),
+    );
+    expect(answers.filter((r) => r.status === 302)).toHaveLength(1);
+    const used = answers.filter((r) => r.status === 400);
+    expect(used).toHaveLength(9);
+    expect(await used[0]!.text()).toContain("already answered");
+  });
+
+  it("a wrong passphrase does not use the form up", async () => {
+    const { html, url, browser } = await openConsent();
+    const handle = handleFrom(html);
+    expect((await postConsent(browser, url, { handle, decision: "approve", passphrase: "wrong" })).status).toBe(403);
+    expect((await postConsent(browser, url, { handle, ...approve })).status).toBe(302);
   });
 });
 
@@ -332,12 +429,22 @@ describe("passphrase sign-in", () => {
     expect(html).toContain("AUTH_PASSPHRASE");
     expect(html).not.toContain('type="password"');
     expect(html).toContain('name="code"');
+    // The code field is styled like the passphrase field (and as a code), by the page's own stylesheet.
+    const field = /<input\b[^>]*\bname="code"[^>]*>/.exec(html)![0];
+    expect(field).toContain('class="code"');
+    expect(html).toMatch(/input\[type=password\], input\[type=text\] \{[^}]*width: 100%/);
+    expect(html).toMatch(/input\.code \{[^}]*monospace/);
     const code = /Development sign-in code[^:]*: (\S+)/.exec(printed.join("\n"))?.[1];
     expect(code).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
     // Without the code (a Host header saying localhost is not enough), nothing is approved.
     const refused = await postConsent(browser, target, { handle: handleFrom(html), decision: "approve" });
     expect(refused.status).toBe(403);
-    const redirect = await postConsent(browser, target, { handle: handleFrom(html), decision: "approve", code: code! });
+    // Typed in lower case, it is the same code.
+    const redirect = await postConsent(browser, target, {
+      handle: handleFrom(html),
+      decision: "approve",
+      code: code!.toLowerCase(),
+    });
     const tokens = await fetchWorker(
       `${local}/oauth/token`,
       {

@@ -15,6 +15,7 @@ import {
   rpc,
   server,
   signIn,
+  tokenDeployment,
   tokenRequest,
 } from "./helpers/oauth.js";
 
@@ -159,10 +160,15 @@ describe("the whole dance, step by step, with only what the server advertises", 
     expect(await replay.json()).toMatchObject({ error: "invalid_grant" });
   });
 
-  it("takes the access-token lifetime from ACCESS_TOKEN_TTL", async () => {
-    const vars = { AUTH_PASSPHRASE: PASSPHRASE, ACCESS_TOKEN_TTL: "120" };
-    const { tokens } = await signIn({ vars });
+  it("takes the access-token lifetime from ACCESS_TOKEN_TTL, for a code and a refresh alike", async () => {
+    const vars = tokenDeployment("SHORT_ACCESS_TOKENS");
+    const { tokens, clientId } = await signIn({ vars });
     expect(tokens.expires_in).toBe(120);
+    const refreshed = await tokenRequest(
+      { grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: clientId },
+      vars,
+    );
+    expect(await refreshed.json()).toMatchObject({ expires_in: 120, refresh_token: expect.any(String) });
   });
 });
 
@@ -221,6 +227,33 @@ describe("the token endpoint: what it refuses", () => {
   it("a wrong PKCE verifier", async () => {
     const flow = await codeFor();
     const response = await exchange({ ...flow, verifier: (await pkce()).verifier });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: "invalid_grant" });
+  });
+
+  it("a code exchange without redirect_uri (RFC 6749 §4.1.3): refused, and the code still works with it", async () => {
+    const flow = await codeFor();
+    const without = await tokenRequest({
+      grant_type: "authorization_code",
+      code: flow.code,
+      client_id: flow.clientId,
+      code_verifier: flow.verifier,
+    });
+    expect(without.status).toBe(400);
+    expect(await without.json()).toEqual({
+      error: "invalid_request",
+      error_description: "redirect_uri is required: the authorization request named one",
+    });
+    // Refused before the grant's guard saw it: the code is not spent.
+    expect((await exchange(flow)).status).toBe(200);
+  });
+
+  it("a code exchange naming another of the client's redirect URIs", async () => {
+    const other = "http://127.0.0.1:33418/elsewhere";
+    const { client_id: clientId } = await register({ redirect_uris: [LOOPBACK_REDIRECT, other] });
+    const { verifier, challenge } = await pkce();
+    const code = codeFrom(await consent(new Browser(), authorizeUrl({ clientId, challenge })));
+    const response = await exchange({ clientId, code, verifier }, { redirect_uri: other });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: "invalid_grant" });
   });

@@ -43,6 +43,12 @@ describe("point 2: over-long or malformed client strings never reach KV", () => 
       "invalid_request",
     ],
     ["token (revocation)", { token: overlong, client_id: "abc" }, 400, "invalid_request"],
+    [
+      "client_assertion (private_key_jwt, as ChatGPT sends)",
+      { grant_type: "refresh_token", client_id: "abc", client_assertion: long(5000) },
+      400,
+      "invalid_request",
+    ],
   ])("/oauth/token with an over-long %s: %i %s", async (_, fields, status, error) => {
     const response = await tokenRequest(fields as Record<string, string>);
     expect(response.status).toBe(status);
@@ -81,6 +87,35 @@ describe("point 2: over-long or malformed client strings never reach KV", () => 
       expect(response.headers.get("Location")).toBeNull();
       expect(await response.text(), clientId).toContain("client_id");
     }
+  });
+});
+
+describe("an authorization request names where the sign-in goes", () => {
+  it("/authorize without redirect_uri: a 400 page that says so, and nothing to exchange", async () => {
+    const { client_id: clientId } = await register();
+    const { challenge } = await pkce();
+    const url = new URL(authorizeUrl({ clientId, challenge }));
+    url.searchParams.delete("redirect_uri");
+    const response = await new Browser().fetch(url.href);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("Location")).toBeNull();
+    expect(await response.text()).toContain("names no redirect_uri");
+  });
+});
+
+describe("registration metadata is bounded in depth before it is parsed or stored", () => {
+  it("a registration nested 5,000 levels deep (10 KB): 400 invalid_client_metadata, before the provider sees it", async () => {
+    const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    const response = await server()("/oauth/register", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: `{"client_name":"Deep","redirect_uris":["http://127.0.0.1:1/cb"],"token_endpoint_auth_method":"none","contacts":${deep}}`,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: "invalid_client_metadata",
+      error_description: "The registration nests more than 64 levels deep",
+    });
   });
 });
 

@@ -58,27 +58,6 @@ describe("point 1: the sign-in throttle holds under concurrency", () => {
     }
   });
 
-  it("a global ceiling bounds guesses from many addresses together (50 per 15 minutes per origin)", {
-    timeout: 30_000,
-  }, async () => {
-    // An origin of its own, so this test's ceiling is not shared with the others in the run.
-    const origin = "https://ceiling.example.com";
-    const vars = { AUTH_PASSPHRASE: PASSPHRASE };
-    let evaluated = 0;
-    let refused = 0;
-    for (let address = 0; address < 12; address++) {
-      const browser = new Browser();
-      const { url, handle } = await openPage(browser, vars, origin);
-      const answers = await Promise.all(
-        Array.from({ length: 5 }, () => postConsent(browser, url, { handle, decision: "approve", passphrase: "nope" })),
-      );
-      evaluated += answers.filter((r) => r.status === 403).length;
-      refused += answers.filter((r) => r.status === 429).length;
-    }
-    expect(evaluated).toBe(50);
-    expect(refused).toBe(10);
-  });
-
   it("the passphrase is evaluated only inside a consent transaction of this browser: right and wrong look the same", async () => {
     const browser = new Browser();
     const { url } = await openPage(browser);

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { base64url, sha256 } from "../src/template/encoding.js";
 import { serving } from "./fixtures/harness.js";
 import {
   authorizeUrl,
   Browser,
-  base64url,
   codeFrom,
   handleFrom,
   LOOPBACK_REDIRECT,
@@ -49,7 +49,7 @@ function fakeUpstream(routes: Record<string, (request: Request) => Response | Pr
 }
 
 async function s256(verifier: string) {
-  return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
+  return base64url(await sha256(verifier));
 }
 
 /** The token endpoint of a provider that issued `code` for `challenge`. */
@@ -79,7 +79,7 @@ async function toUpstream(vars: Vars) {
   const page = await browser.fetch(url);
   const html = await page.text();
   const response = await postConsent(browser, url, { handle: handleFrom(html), decision: "approve" });
-  return { clientId, verifier, browser, html, page, response };
+  return { clientId, verifier, url, browser, html, page, response };
 }
 
 async function finish(vars: Vars, flow: Awaited<ReturnType<typeof toUpstream>>, redirect: Response) {
@@ -141,6 +141,9 @@ describe("GitHub sign-in (fake GitHub in the test run)", () => {
     expect(back.status).toBe(302);
     expect(new URL(back.headers.get("Location")!).origin).toBe(new URL(LOOPBACK_REDIRECT).origin);
     expect(fake.calls.some((c) => c.url === "https://github.com/login/oauth/access_token")).toBe(true);
+    // Open to every GitHub account (no AUTH_ALLOWED_USERS): signing in proves nothing about the
+    // browser, so it is not trusted past the anonymous limits.
+    expect(flow.browser.cookies.has("__Host-mcp-device")).toBe(false);
 
     expect(await finish(githubVars, flow, back)).toEqual({
       authenticated: true,
@@ -151,6 +154,37 @@ describe("GitHub sign-in (fake GitHub in the test run)", () => {
       name: "The Octocat",
       scopes: ["mcp", "profile"],
     });
+  });
+
+  it("with an allow-list, a browser that signed in before starts again when its address has used up its starts", async () => {
+    github();
+    const vars = { ...githubVars, AUTH_ALLOWED_USERS: "octocat" };
+    const flow = await toUpstream(vars);
+    const state = new URL(flow.response.headers.get("Location")!).searchParams.get("state")!;
+    challenge = new URL(flow.response.headers.get("Location")!).searchParams.get("code_challenge")!;
+    expect((await flow.browser.fetch(`${CALLBACK}?code=gh-code&state=${encodeURIComponent(state)}`)).status).toBe(302);
+    expect(flow.browser.cookies.has("__Host-mcp-device")).toBe(true);
+
+    // Someone else at the same address starts 10 more: the address has 10 an hour, one of them used above.
+    const neighbour = new Browser(vars, flow.browser.ip);
+    const starts = [];
+    for (let i = 0; i < 10; i++) {
+      const { client_id: clientId } = await register({}, vars);
+      const url = authorizeUrl({ clientId, challenge: (await pkce()).challenge });
+      const page = await neighbour.fetch(url);
+      starts.push(await postConsent(neighbour, url, { handle: handleFrom(await page.text()), decision: "approve" }));
+    }
+    expect(starts.slice(0, 9).map((r) => r.status)).toEqual(Array(9).fill(302));
+    expect(starts[9]!.status).toBe(429);
+    expect(await starts[9]!.text()).toContain("Too many sign-ins from your address");
+
+    // The browser that signed in before is counted on its own.
+    const { client_id: clientId } = await register({}, vars);
+    const url = authorizeUrl({ clientId, challenge: (await pkce()).challenge });
+    const page = await flow.browser.fetch(url);
+    const again = await postConsent(flow.browser, url, { handle: handleFrom(await page.text()), decision: "approve" });
+    expect(again.status).toBe(302);
+    expect(again.headers.get("Location")).toMatch(/^https:\/\/github\.com\/login\/oauth\/authorize\?/);
   });
 
   it("lets in only the allow-list, case-insensitively", async () => {
@@ -331,6 +365,14 @@ describe("OpenID Connect sign-in by discovery (fake issuer in the test run)", ()
     expect(await back.text()).toContain("more than 64 KiB");
   });
 
+  it("a userinfo answer nested 1,000 levels deep is refused with a clear page before it is parsed", async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 1000; i++) deep = [deep];
+    const { back } = await callbackWith(oidcVars, { ...ada, extra: deep });
+    expect(back.status).toBe(502);
+    expect(await back.text()).toContain("nested more than 64 levels deep");
+  });
+
   it("a sub longer than OpenID Connect allows is refused; a long display name is clipped", async () => {
     const tooLong = await callbackWith(oidcVars, { ...ada, sub: "s".repeat(256) });
     expect(tooLong.back.status).toBe(502);
@@ -372,8 +414,7 @@ describe("OpenID Connect sign-in by discovery (fake issuer in the test run)", ()
           userinfo_endpoint: `${other}/userinfo`,
         }),
     });
-    const url = authorizeUrl({ clientId: flow.clientId, challenge: (await pkce()).challenge });
-    const retry = await postConsent(flow.browser, url, { handle: handleFrom(flow.html), decision: "approve" });
+    const retry = await postConsent(flow.browser, flow.url, { handle: handleFrom(flow.html), decision: "approve" });
     expect(retry.status).toBe(302);
     expect(retry.headers.get("Location")).toMatch(/^https:\/\/other-id\.example\.org\/authorize\?/);
   });

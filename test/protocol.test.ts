@@ -383,11 +383,11 @@ describe("batches", () => {
     expect(await errorOf(response)).toMatchObject({ code: -32600, message: expect.stringContaining("share the id 1") });
   });
 
-  it("refuses a batch of more than 100 messages", async () => {
-    const pings = Array.from({ length: 101 }, (_, i) => ({ ...PING, id: i }));
+  it("refuses a batch of more than 20 messages", async () => {
+    const pings = Array.from({ length: 21 }, (_, i) => ({ ...PING, id: i }));
     const response = await post(pings);
     expect(response.status).toBe(400);
-    expect(await errorOf(response)).toMatchObject({ code: -32600, message: expect.stringContaining("100") });
+    expect(await errorOf(response)).toMatchObject({ code: -32600, message: expect.stringContaining("20") });
   });
 
   it("refuses an initialize request batched with others", async () => {

@@ -7,7 +7,7 @@
 
 import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
-import { extname, join, resolve } from "node:path";
+import { dirname, extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { loadMiniflare, wranglerModule } from "./paths.mjs";
 
@@ -121,7 +121,7 @@ function compatOf(meta) {
 }
 
 /** The upload's bindings as Miniflare options (only the kinds this template declares). */
-function convertBindings(list, config) {
+export function convertBindings(list, config) {
   const bindings = {};
   const kvNamespaces = {};
   const durableObjects = {};
@@ -152,7 +152,7 @@ function convertBindings(list, config) {
  * "inherit" bindings are KV namespaces, which Durable Object classes are SQLite-backed, and where
  * the static assets are.
  */
-async function declared(root, configPath = join(root, "wrangler.toml")) {
+export async function declared(root, configPath = join(root, "wrangler.toml")) {
   const { unstable_readConfig } = await import(pathToFileURL(wranglerModule(root)).href);
   const config = unstable_readConfig({ config: configPath });
   const sqliteClasses = new Set();
@@ -165,7 +165,7 @@ async function declared(root, configPath = join(root, "wrangler.toml")) {
   return {
     kv: new Set((config.kv_namespaces ?? []).map((kv) => kv.binding)),
     sqliteClasses,
-    assetsDirectory: directory && resolve(root, directory),
+    assetsDirectory: directory && resolve(dirname(configPath), directory),
   };
 }
 
@@ -175,7 +175,7 @@ async function declared(root, configPath = join(root, "wrangler.toml")) {
  * would pay for it, and the floor would not); the bench's requests never read an asset, so the
  * binding only has to answer correctly when one is read.
  */
-function serveFiles(directory) {
+export function serveFiles(directory) {
   const types = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript",

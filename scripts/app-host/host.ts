@@ -3,9 +3,9 @@
 // ui:// resource the tool names, and shows it in a sandboxed iframe through the extension's
 // AppBridge. The view's requests reach the server only through here, and only for tools it may call.
 //
-// Query parameters: tool (default: the first tool with a view), args (JSON, default {}), mcp (the server's
-// MCP endpoint, default this origin's /mcp, which scripts/app-host.mjs forwards to the Worker),
-// theme (light or dark).
+// Query parameters: tool (default: the first tool with a view), args (JSON; default: arguments made
+// from the tool's input schema, ./example-arguments.ts), mcp (the server's MCP endpoint, default
+// this origin's /mcp, which scripts/app-host.mjs forwards to the Worker), theme (light or dark).
 
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import {
@@ -18,6 +18,7 @@ import {
   PostMessageTransport,
   RESOURCE_MIME_TYPE,
 } from "@modelcontextprotocol/ext-apps/app-bridge";
+import { exampleArguments } from "./example-arguments.js";
 
 /** What the browser test reads: every request the view made through the host, in order. */
 interface HostRecord {
@@ -33,7 +34,7 @@ const params = new URL(location.href).searchParams;
 const endpoint = new URL(params.get("mcp") ?? "/mcp", location.href);
 /** The tool to call: `?tool=`, else the first tool the server offers with a view. */
 let toolName = params.get("tool") ?? "";
-const args = JSON.parse(params.get("args") ?? "{}") as Record<string, unknown>;
+const givenArgs = params.get("args");
 const theme = params.get("theme") === "dark" ? "dark" : "light";
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
@@ -66,6 +67,7 @@ async function run(): Promise<void> {
     throw new Error("the server offers no tool with a view (an app in src/server/apps/): name one with ?tool=");
   const tool = tools.find((t) => t.name === toolName);
   if (!tool) throw new Error(`the server has no tool named ${toolName}`);
+  const args = givenArgs ? (JSON.parse(givenArgs) as Record<string, unknown>) : exampleArguments(tool.inputSchema);
 
   $("call").textContent = `${toolName}(${JSON.stringify(args)})`;
   const result = await client.callTool({ name: toolName, arguments: args });

@@ -14,16 +14,24 @@ export const bin = (pkg, file) => join(root, "node_modules", pkg, file);
 /**
  * `wrangler dev` with the given vars (e.g. { MCP_AUTH: "none" }) and further arguments (e.g.
  * ["-c", "test/conformance/wrangler.toml"]), resolved once it answers `/`. `stop()` ends wrangler
- * and the workerd it started; it also runs if this process exits first.
+ * and the workerd it started; it also runs if this process exits first. `log()` is what it printed
+ * so far (at `logLevel`: "log" includes its rebuilds). `viaNpmDev`: started as `npm run dev` starts it.
  */
-export async function startWranglerDev({ vars = {}, args = [], port, inspectorPort } = {}) {
+export async function startWranglerDev({
+  vars = {},
+  args = [],
+  port,
+  inspectorPort,
+  logLevel = "warn",
+  viaNpmDev = false,
+} = {}) {
   port ??= await freePort();
   inspectorPort ??= await freePort();
   const server = spawn(
     process.execPath,
     [
-      bin("wrangler", "bin/wrangler.js"),
-      "dev",
+      // `npm run dev`'s script (scripts/dev.mjs), which passes every argument on to `wrangler dev`.
+      ...(viaNpmDev ? [join(root, "scripts", "dev.mjs")] : [bin("wrangler", "bin/wrangler.js"), "dev"]),
       ...args,
       "--ip",
       "127.0.0.1",
@@ -33,7 +41,7 @@ export async function startWranglerDev({ vars = {}, args = [], port, inspectorPo
       String(inspectorPort),
       ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       "--log-level",
-      "warn",
+      logLevel,
     ],
     // Its own process group, so stopping it also stops the workerd it starts.
     {

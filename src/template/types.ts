@@ -42,7 +42,7 @@ export interface AppEnv {
     /** The origin this server is known by (src/template/origin.ts), decided once per request. */
     origin: string;
     /** The request body, parsed once by `jsonRpcBody` and given to the SDK as `parsedBody`. */
-    rpc: unknown;
+    parsedBody: unknown;
     /** How to answer: one JSON body, or an SSE stream (content negotiation on `Accept`). */
     responseMode: "json" | "sse";
     /** This connection's settings, read and validated by `sessionConfig`. */

@@ -37,6 +37,12 @@ export interface ClientKind {
   label: string;
   era: "modern" | "legacy";
   /**
+   * A 2025-era client that re-initializes before every call and never sends `Mcp-Session-Id` back,
+   * as Claude's connector is reported to (anthropics/claude-ai-mcp#99, #583): what it declared at
+   * initialize (apps, elicitation) is unknown to every later request.
+   */
+  dropsSession?: true;
+  /**
    * Connects to `url` through `fetch` (the Worker's own), with extra request headers, declaring
    * `capabilities` (e.g. an extension such as io.modelcontextprotocol/ui).
    */
@@ -83,7 +89,44 @@ export const CLIENT_KINDS: readonly ClientKind[] = [
       return client as unknown as McpClient;
     },
   },
+  {
+    label: "1.x client that drops Mcp-Session-Id and re-initializes before every call",
+    era: "legacy",
+    dropsSession: true,
+    async connect({ url = `${BASE}/mcp`, fetch = workerFetch(open), headers, capabilities = {} } = {}) {
+      const client = new LegacyClient(
+        { name: "test-client", version: "1.0.0" },
+        { capabilities, jsonSchemaValidator: legacyValidator },
+      );
+      const transport = new LegacyHttpTransport(new URL(url), {
+        fetch: droppingSession(fetch),
+        requestInit: { headers },
+      });
+      await client.connect(transport);
+      return client as unknown as McpClient;
+    },
+  },
 ];
+
+/**
+ * A `fetch` that behaves like a client that keeps no MCP session: every request goes without
+ * `Mcp-Session-Id`, and each call is preceded by the same `initialize` again (its answer ignored).
+ */
+export function droppingSession(inner: typeof fetch): typeof fetch {
+  let initialize: string | undefined;
+  return async (input, init = {}) => {
+    const headers = new Headers(init.headers);
+    headers.delete("Mcp-Session-Id");
+    const body = typeof init.body === "string" ? init.body : undefined;
+    const message = body ? (JSON.parse(body) as { method?: string; id?: unknown }) : undefined;
+    if (message?.method === "initialize") initialize = body;
+    else if (initialize && message?.id !== undefined) {
+      const again = await inner(input, { ...init, headers, body: initialize });
+      await again.body?.cancel();
+    }
+    return inner(input, { ...init, headers });
+  };
+}
 
 /** Declares the MCP Apps extension (io.modelcontextprotocol/ui), as a host that renders views does. */
 export const DECLARING_APPS = { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } };
@@ -100,7 +143,7 @@ export interface AppAwareClient {
 
 /** Each era's SDK client, by protocol revision, declaring the MCP Apps extension or not. */
 export const APP_CLIENTS = Object.fromEntries(
-  CLIENT_KINDS.map((kind) => [
+  CLIENT_KINDS.filter((kind) => !kind.dropsSession).map((kind) => [
     kind.era === "modern" ? "2026-07-28" : "2025-11-25",
     async (apps: boolean) =>
       (await kind.connect({ capabilities: apps ? DECLARING_APPS : {} })) as unknown as AppAwareClient,

@@ -1,4 +1,7 @@
+import { env } from "cloudflare:test";
 import type { Secrets } from "../../src/template/config.js";
+import { base64url, sha256 } from "../../src/template/encoding.js";
+import { TOKEN_DEPLOYMENTS, type TokenDeployment } from "../fixtures/token-settings.js";
 import { fetchWorker } from "./worker.js";
 
 /**
@@ -14,11 +17,24 @@ export const LOOPBACK_REDIRECT = "http://127.0.0.1:33418/callback";
 type Vars = Partial<Env & Secrets>;
 export const withPassphrase: Vars = { AUTH_PASSPHRASE: PASSPHRASE };
 
+/**
+ * The vars of a deployment with other token settings (test/fixtures/token-settings.ts): its
+ * Worker's settings, and its own RefreshGuard, which answers the token endpoint with them.
+ */
+export function tokenDeployment(name: TokenDeployment): Vars {
+  const guard = (env as unknown as Record<string, Env["REFRESH_GUARD"]>)[`${name}_GUARD`];
+  if (!guard) throw new Error(`vitest.config.ts binds no ${name}_GUARD`);
+  return { ...withPassphrase, ...TOKEN_DEPLOYMENTS[name], REFRESH_GUARD: guard };
+}
+
 let ip = 0;
-/** A fresh client address, so one test's failed passphrases never throttle another's. */
+/**
+ * A fresh client address, so one test's failed passphrases never throttle another's: each in a
+ * /24 of its own (limits count IPv4 per address and per /24), from 198.18.0.0/15 (benchmarking).
+ */
 export function freshIp(): string {
   ip += 1;
-  return `198.51.100.${ip % 250}`;
+  return `198.${18 + ((ip >> 8) & 1)}.${ip & 255}.1`;
 }
 
 export function server(vars: Vars = withPassphrase) {
@@ -28,8 +44,11 @@ export function server(vars: Vars = withPassphrase) {
 /** Keeps cookies like a browser does (the consent page binds its form to one). */
 export class Browser {
   readonly cookies = new Map<string, string>();
-  readonly ip = freshIp();
-  constructor(private readonly vars: Vars = withPassphrase) {}
+  constructor(
+    private readonly vars: Vars = withPassphrase,
+    /** The address it calls from (CF-Connecting-IP); it may move, as a laptop does. */
+    public ip = freshIp(),
+  ) {}
 
   async fetch(url: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
@@ -51,17 +70,9 @@ export class Browser {
   }
 }
 
-export function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
-
 export async function pkce(): Promise<{ verifier: string; challenge: string }> {
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return { verifier, challenge: base64url(new Uint8Array(digest)) };
+  return { verifier, challenge: base64url(await sha256(verifier)) };
 }
 
 /** RFC 7591 registration of a public client, as the SDK and most MCP clients do it. */

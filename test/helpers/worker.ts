@@ -27,10 +27,13 @@ export async function fetchWorker(
 }
 
 let addresses = 0;
-/** A fresh address from 2001:db8::/32 (documentation), one /64 each. */
+/**
+ * A fresh address from 2001:db8::/32 (documentation), each in a /48 of its own: limits count an
+ * IPv6 client per /64, /56 and /48, and distinct clients here are distinct networks.
+ */
 export function nextAddress(): string {
   addresses += 1;
-  return `2001:db8:${(addresses >> 16) & 0xffff}:${addresses & 0xffff}::1`;
+  return `2001:db8:${(addresses & 0xffff).toString(16)}::1`;
 }
 
 /** A `fetch` for SDK clients that goes to the Worker instead of the network. */

@@ -67,6 +67,29 @@ const cells = (frame) =>
   frame.locator("#rows tr").evaluateAll((rows) => rows.map((r) => [...r.children].map((td) => td.textContent)));
 
 describe("temperature_table view in a host", () => {
+  test("opens, with no query, on a working call made from the tool's schema (npm run app:host)", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(host.url);
+    await page.waitForFunction(() => window.mcpHost?.ready || window.mcpHost?.error, null, { timeout: TIMEOUT });
+    assert.equal(await page.evaluate(() => window.mcpHost.error), undefined);
+    assert.equal(
+      await page.locator("#call").textContent(),
+      'temperature_table({"start":0,"end":100,"unit":"celsius"})',
+    );
+    assert.match(await page.locator("#text").textContent(), /^From 0 to 100 °C:/);
+    const frame = page.frameLocator("iframe");
+    await frame.locator("#rows tr").first().waitFor({ timeout: TIMEOUT });
+    const rows = await cells(frame);
+    assert.deepEqual(
+      [rows[0], rows.at(-1)],
+      [
+        ["0", "32", "273.15"],
+        ["100", "212", "373.15"],
+      ],
+    );
+    await page.close();
+  });
+
   test("shows the tool result the host passed it", async () => {
     const { page, frame, errors } = await openView(
       { width: 1280, height: 900 },

@@ -1,6 +1,6 @@
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import { describe, expect, it } from "vitest";
-import { APP_CLIENTS } from "../../../test/helpers/clients.js";
+import { APP_CLIENTS, type AppAwareClient, CLIENT_KINDS, DECLARING_APPS } from "../../../test/helpers/clients.js";
 import { fetchWorker } from "../../../test/helpers/worker.js";
 
 // The temperature_table app (./temperature_table.ts, its view in ./temperature_table/), through the
@@ -106,6 +106,23 @@ describe.each(Object.keys(eras) as (keyof typeof eras)[])("the temperature_table
       expect(JSON.stringify(result.content)).toContain("0 °C = 32 °F = 273.15 K");
       await client.close();
     });
+  });
+});
+
+describe("the temperature_table app, a 2025 client that declares it but drops Mcp-Session-Id (as Claude's connector is reported to)", () => {
+  it("is offered no view (the declaration went with the dropped id), and still gets everything it can render", async () => {
+    const dropping = CLIENT_KINDS.find((kind) => kind.dropsSession)!;
+    const client = (await dropping.connect({ capabilities: DECLARING_APPS })) as unknown as AppAwareClient;
+    const tool = (await client.listTools()).tools.find((t) => t.name === "temperature_table");
+    expect(tool).toBeDefined();
+    expect(tool?._meta?.ui).toBeUndefined();
+    const result = await client.callTool({
+      name: "temperature_table",
+      arguments: { start: 0, end: 100, unit: "celsius" },
+    });
+    expect((result.structuredContent as { rows: unknown[] }).rows).toHaveLength(11);
+    expect(JSON.stringify(result.content)).toContain("0 °C = 32 °F = 273.15 K");
+    await client.close();
   });
 });
 

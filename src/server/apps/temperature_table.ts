@@ -23,8 +23,19 @@ export default defineApp({
     "A table of temperatures from `start` to `end` (in `unit`) with their Celsius, Fahrenheit and Kelvin " +
     "equivalents. Hosts that render MCP Apps show it as a chart the user can change.",
   inputSchema: z.object({
-    start: z.number().min(-bound).max(bound).describe("First temperature of the range"),
-    end: z.number().min(-bound).max(bound).describe("Last temperature of the range"),
+    // Examples show models a sensible call, and `npm run app:host` opens on it.
+    start: z
+      .number()
+      .min(-bound)
+      .max(bound)
+      .describe("First temperature of the range")
+      .meta({ examples: [0] }),
+    end: z
+      .number()
+      .min(-bound)
+      .max(bound)
+      .describe("Last temperature of the range")
+      .meta({ examples: [100] }),
     unit: z.enum(units).describe("Unit of `start` and `end`"),
     steps: z.int().min(2).max(25).optional().describe("Number of rows, `start` and `end` included (default 11)"),
   }),

@@ -1,5 +1,6 @@
 import type { Progress } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { CLIENT_KINDS } from "../../../test/helpers/clients.js";
 import { legacyClient, modernClient } from "../../../test/helpers/connect.js";
 import { post, sseMessages } from "../../../test/helpers/http.js";
 import { ORIGIN, signIn, withPassphrase } from "../../../test/helpers/oauth.js";
@@ -77,6 +78,20 @@ describe("count_slowly, 2026-07-28 (the v2 client pinned)", () => {
       { name: "count_slowly", arguments: { to: 2, stepMs: 1 } },
       { onprogress: (p) => progress.push(p) },
     );
+    expect(progress.map((p) => p.progress)).toEqual([1, 2]);
+    expect(result.structuredContent).toEqual({ counted: 2, to: 2 });
+    await client.close();
+  });
+});
+
+describe("count_slowly, a 2025 client that drops Mcp-Session-Id (as Claude's connector is reported to)", () => {
+  it("counts, and reports progress when the call asks for it (progress needs no session)", async () => {
+    const dropping = CLIENT_KINDS.find((kind) => kind.dropsSession)!;
+    const client = (await dropping.connect()) as unknown as Awaited<ReturnType<typeof legacyClient>>;
+    const progress: Progress[] = [];
+    const result = await client.callTool({ name: "count_slowly", arguments: { to: 2, stepMs: 1 } }, undefined, {
+      onprogress: (p) => progress.push(p),
+    });
     expect(progress.map((p) => p.progress)).toEqual([1, 2]);
     expect(result.structuredContent).toEqual({ counted: 2, to: 2 });
     await client.close();

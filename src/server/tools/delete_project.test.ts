@@ -6,10 +6,13 @@ import {
   PROTOCOL_VERSION_META_KEY,
 } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { CLIENT_KINDS } from "../../../test/helpers/clients.js";
 import { legacyClient, modernClient } from "../../../test/helpers/connect.js";
 import { post } from "../../../test/helpers/http.js";
+import type { LegacyClient } from "../../../test/helpers/legacy-client.js";
 import { ORIGIN, rpc, signIn, withPassphrase } from "../../../test/helpers/oauth.js";
 import type { Secrets } from "../../template/config.js";
+import { base64url, fromBase64url } from "../../template/encoding.js";
 
 // src/server/tools/delete_project.ts: confirmation by multi round-trip (2026-07-28), its signed
 // requestState (src/template/mcp/request-state.ts), and the answer 2025-era clients get instead.
@@ -135,9 +138,9 @@ describe("delete_project's requestState", () => {
     const state = await ask("alpha");
     const [, body, mac] = state.split(".");
     // Claim another tool and other arguments with the same signature.
-    const forged = JSON.parse(atob(body!.replace(/-/g, "+").replace(/_/g, "/")));
+    const forged = JSON.parse(new TextDecoder().decode(fromBase64url(body!)));
     forged.p.args = "x";
-    const tampered = `v1.${btoa(JSON.stringify(forged)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}.${mac}`;
+    const tampered = `v1.${base64url(JSON.stringify(forged))}.${mac}`;
     for (const bad of [tampered, `${state.slice(0, -2)}AA`, "not-a-state"]) {
       const answer = await send(call({ project: "alpha" }, { requestState: bad, inputResponses: accept }));
       expect(answer.error).toMatchObject({ code: -32602, message: "Invalid or expired requestState" });
@@ -272,6 +275,23 @@ describe("delete_project, 2025-11-25 (the 1.x client, stateless)", () => {
     const client = await legacyClient();
     const result = await client.callTool({ name: "delete_project", arguments: { project: "../etc", confirm: true } });
     expect(result.isError).toBe(true);
+    await client.close();
+  });
+});
+
+describe("delete_project, a 2025 client that drops Mcp-Session-Id (as Claude's connector is reported to)", () => {
+  it("declared elicitation, but the call cannot know it: the clear fallback, never a question it cannot answer", async () => {
+    const dropping = CLIENT_KINDS.find((kind) => kind.dropsSession)!;
+    const client = (await dropping.connect({ capabilities: ELICITATION })) as unknown as LegacyClient;
+    const { ElicitRequestSchema } = await import("@modelcontextprotocol/sdk/types.js");
+    const elicit = vi.fn(async () => ({ action: "accept" as const, content: { confirm: true } }));
+    client.setRequestHandler(ElicitRequestSchema, elicit);
+    const refused = await client.callTool({ name: "delete_project", arguments: { project: "demo" } });
+    expect(elicit).not.toHaveBeenCalled();
+    expect(refused.isError).toBe(true);
+    expect(JSON.stringify(refused.content)).toContain("call delete_project again with confirm: true");
+    const done = await client.callTool({ name: "delete_project", arguments: { project: "demo", confirm: true } });
+    expect(done.structuredContent).toEqual({ project: "demo", deleted: true });
     await client.close();
   });
 });

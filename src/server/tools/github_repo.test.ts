@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLIENT_KINDS, type McpClient } from "../../../test/helpers/clients.js";
+import { logged } from "../../../test/helpers/console.js";
 import { freshWindow, ownAddress, WINDOW_TEST_TIMEOUT } from "../../../test/helpers/limits.js";
 import { BASE } from "../../../test/helpers/worker.js";
 
@@ -66,15 +67,48 @@ describe.each(CLIENT_KINDS)("github_repo, $label", (kind) => {
     expect(JSON.stringify(result.content)).toContain(message);
   });
 
-  it("explains network failures and timeouts", async () => {
-    vi.spyOn(globalThis, "fetch").mockRejectedValueOnce(new TypeError("Network connection lost"));
+  // What workerd's fetch throws: a plain Error for a refused or lost connection (as for
+  // http://127.0.0.1:1/) and an opaque one for a failed DNS lookup (wrangler dev offline).
+  it.each([
+    ["a refused or lost connection", new Error("Network connection lost.")],
+    ["a failed DNS lookup", new Error("internal error; reference = 7ujq5k0b4mkkd1v3sfnl0e4c")],
+    ["a TypeError", new TypeError("fetch failed")],
+    ["something that is not an Error", "boom"],
+  ])("explains %s as a tool error, without the runtime's text", async (_, thrown) => {
+    vi.spyOn(globalThis, "fetch").mockRejectedValueOnce(thrown);
     const down = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
     expect(down.isError).toBe(true);
-    expect(JSON.stringify(down.content)).toContain("Could not reach GitHub");
+    const text = JSON.stringify(down.content);
+    expect(text).toContain("Could not reach GitHub");
+    expect(text).not.toMatch(/internal error|reference =|Network connection lost|fetch failed|boom/);
+    expect(logged("warn").join("\n")).toContain(thrown instanceof Error ? thrown.message : thrown);
+  });
 
-    vi.spyOn(globalThis, "fetch").mockRejectedValueOnce(new DOMException("timed out", "TimeoutError"));
+  it("explains a body cut off on the way as the network's failure, not GitHub's answer", async () => {
+    const broken = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"full_name":'));
+        controller.error(new Error("Network connection lost."));
+      },
+    });
+    vi.spyOn(globalThis, "fetch").mockResolvedValueOnce(new Response(broken, { status: 200 }));
+    const cut = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
+    expect(cut.isError).toBe(true);
+    expect(JSON.stringify(cut.content)).toContain("Could not reach GitHub");
+  });
+
+  it("explains a timeout and a cancelled call", async () => {
+    vi.spyOn(globalThis, "fetch").mockRejectedValueOnce(
+      new DOMException("The operation was aborted due to timeout", "TimeoutError"),
+    );
     const slow = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
-    expect(JSON.stringify(slow.content)).toContain("did not answer");
+    expect(slow.isError).toBe(true);
+    expect(JSON.stringify(slow.content)).toContain("did not answer within 8 s");
+
+    vi.spyOn(globalThis, "fetch").mockRejectedValueOnce(new DOMException("The operation was aborted", "AbortError"));
+    const cancelled = await client.callTool({ name: "github_repo", arguments: { owner: "a", repo: "b" } });
+    expect(cancelled.isError).toBe(true);
+    expect(JSON.stringify(cancelled.content)).toContain("cancelled before GitHub answered");
   });
 
   it("refuses names that are not GitHub names, without calling out", async () => {

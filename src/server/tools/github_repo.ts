@@ -10,7 +10,8 @@ const repo = z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, "not a GitHub
 
 /**
  * Calls a public HTTP API. Every way the call can fail (not found, rate limit, timeout, network,
- * unexpected answer) becomes a tool error with a sentence the model can act on, never a 500.
+ * DNS, a refused or dropped connection, unexpected answer) becomes a tool error with a sentence the
+ * model can act on, never a 500 or the runtime's own error text.
  */
 export default defineTool({
   name: "github_repo",
@@ -52,10 +53,7 @@ export default defineTool({
         signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(TIMEOUT_MS)]),
       });
     } catch (error) {
-      if (error instanceof DOMException && error.name === "TimeoutError") {
-        return toolError(`GitHub did not answer within ${TIMEOUT_MS / 1000} s. Try again later.`);
-      }
-      return toolError(`Could not reach GitHub: ${error instanceof Error ? error.message : String(error)}`);
+      return toolError(unreachable(error, ctx.signal));
     }
 
     if (response.status === 401) {
@@ -78,7 +76,13 @@ export default defineTool({
       return toolError(`GitHub answered HTTP ${response.status}. Try again later.`);
     }
 
-    const data = await response.json().catch(() => null);
+    let data: unknown = null;
+    try {
+      data = await response.json();
+    } catch (error) {
+      // Not JSON is GitHub's doing (below); a body cut off on the way is the network's.
+      if (!(error instanceof SyntaxError)) return toolError(unreachable(error, ctx.signal));
+    }
     const parsed = githubRepo.safeParse(data);
     if (!parsed.success) return toolError("GitHub answered with something that is not a repository.");
     const r = parsed.data;
@@ -103,6 +107,19 @@ export default defineTool({
     };
   },
 });
+
+/**
+ * A failed request as a sentence the model can act on. The runtime's own text ("Network connection
+ * lost.", "internal error; reference = …" for a failed DNS lookup) helps no one in a chat, so it
+ * goes to the server's log instead.
+ */
+function unreachable(error: unknown, signal: AbortSignal): string {
+  const name = error instanceof Error || error instanceof DOMException ? error.name : "";
+  if (name === "TimeoutError") return `GitHub did not answer within ${TIMEOUT_MS / 1000} s. Try again later.`;
+  if (signal.aborted || name === "AbortError") return "The call was cancelled before GitHub answered.";
+  console.warn("github_repo: the request to GitHub failed:", error instanceof Error ? error.message : String(error));
+  return "Could not reach GitHub (no network, a failed DNS lookup or a refused connection). Check that this server can reach api.github.com, then try again.";
+}
 
 const githubRepo = z.object({
   full_name: z.string(),

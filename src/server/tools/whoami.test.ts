@@ -4,13 +4,16 @@ import {
   PROTOCOL_VERSION_META_KEY,
 } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
+import { CLIENT_KINDS } from "../../../test/helpers/clients.js";
 import { legacyClient, modernClient } from "../../../test/helpers/connect.js";
 import { initialize, ORIGIN, PASSPHRASE, rpc, signIn } from "../../../test/helpers/oauth.js";
+import { workerFetch } from "../../../test/helpers/worker.js";
 
 // ./whoami.ts requires the `profile` scope: the step-up example. The SDK checks a
 // tool's `requiredScope` (src/template/mcp/server.ts, `scopeChallenge`) before the call runs, in both eras.
 
 const baselineOnly = { AUTH_PASSPHRASE: PASSPHRASE, OAUTH_SCOPES: "mcp" };
+const withProfile = { AUTH_PASSPHRASE: PASSPHRASE };
 const RESOURCE_METADATA = `${ORIGIN}/.well-known/oauth-protected-resource/mcp`;
 
 const call = (name: string, args: Record<string, unknown>, modern: boolean) => ({
@@ -102,6 +105,21 @@ describe("scope step-up through the SDK clients", () => {
     const client = await connect();
     const result = await client.callTool({ name: "whoami", arguments: {} });
     expect(result.structuredContent).toEqual({ authenticated: false, scopes: [] });
+    await client.close();
+  });
+});
+
+describe("whoami, a 2025 client that drops Mcp-Session-Id (as Claude's connector is reported to)", () => {
+  it("still knows who is calling: the user comes with the token on every request, not with the session", async () => {
+    const { tokens } = await signIn({ vars: withProfile });
+    const dropping = CLIENT_KINDS.find((kind) => kind.dropsSession)!;
+    const client = await dropping.connect({
+      url: `${ORIGIN}/mcp`,
+      fetch: workerFetch(withProfile),
+      headers: { Authorization: `Bearer ${tokens.access_token}` },
+    });
+    const result = await client.callTool({ name: "whoami", arguments: {} });
+    expect(result.structuredContent).toMatchObject({ authenticated: true, scopes: ["mcp", "profile"] });
     await client.close();
   });
 });

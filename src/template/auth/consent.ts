@@ -1,10 +1,12 @@
-import { type AuthRequest, authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
+import { AuthorizationError, type AuthRequest, authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { serverInfo } from "../../server/info.js";
 import type { AppEnv } from "../types.js";
-import { checkBinding, newBinding } from "./consent-binding.js";
-import { LimiterUnavailable } from "./guards/limits.js";
+import { BINDING_TTL_SECONDS, checkBinding, handleKey, newBinding } from "./consent-binding.js";
+import { trustedDevice } from "./device.js";
+import { LimiterUnavailable, spendOnce } from "./guards/limits.js";
+import { destinationOf, redirectUriProblem } from "./guards/redirect-uri.js";
 import { CODE_CHALLENGE, isClientIdShape } from "./guards/shapes.js";
 import { type AuthContext, identityFor } from "./identity/index.js";
 import { SignInNotConfigured, WeakPassphrase } from "./identity/unconfigured.js";
@@ -25,7 +27,7 @@ function authContext(c: Context<AppEnv>): AuthContext {
  * Every OAuth page handler: what the helpers throw becomes a page or a vetted redirect, and an
  * identity whose secrets are missing (thrown by `identityFor`) the page that names them.
  */
-function page(handler: (ctx: AuthContext) => Promise<Response>) {
+function withErrorPages(handler: (ctx: AuthContext) => Promise<Response>) {
   return async (c: Context<AppEnv>): Promise<Response> => {
     try {
       return await handler(authContext(c));
@@ -41,20 +43,22 @@ function page(handler: (ctx: AuthContext) => Promise<Response>) {
 }
 
 /** GET /authorize: validate the request (client, redirect URI, PKCE, resource), then ask. */
-export const showConsent = page(async (ctx) => {
+export const showConsent = withErrorPages(async (ctx) => {
   const identity = identityFor(ctx);
   const request = await parseRequest(ctx);
   if (request instanceof Response) return request;
-  const binding = await newBinding();
+  const binding = await newBinding(new URL(ctx.c.req.url));
   return renderConsent(ctx, identity.form, request, binding.handle, new Headers({ "Set-Cookie": binding.cookie }));
 });
 
 /**
  * POST /authorize: the user's answer. Checked in this order, and nothing is evaluated before the
- * form is known to come from this server's page in this browser (binding.ts): where it was posted
- * from, the binding, the authorization request itself, and only then the passphrase.
+ * form is known to come from this server's page in this browser, shown for this very request
+ * (./consent-binding.ts): where it was posted from, the binding, the authorization request
+ * itself, and only then the passphrase. A form is good for one approval or denial, however many
+ * times it is posted at once (`spendOnce`), and a wrong passphrase does not use it up.
  */
-export const answerConsent = page(async (ctx) => {
+export const answerConsent = withErrorPages(async (ctx) => {
   const { c } = ctx;
   if (postedFromAnotherSite(c.req.raw, ctx.origin)) {
     // Before anything is counted: a page elsewhere posting wrong passphrases from the owner's
@@ -69,34 +73,56 @@ export const answerConsent = page(async (ctx) => {
   const form = await readForm(c.req.raw);
   if (!form) return message(400, UNREADABLE_FORM);
   const handle = String(form.get("handle") ?? "");
-  const clearCookie = await checkBinding(c.req.raw, handle);
-  if (!clearCookie) {
-    return message(400, {
-      title: "This sign-in request cannot continue",
-      message: "This form was not shown in this browser, or it expired or was already used. Start again.",
-      hint: "Nothing was shared. Start again from the app you were connecting.",
-    });
-  }
+  const binding = await checkBinding(c.req.raw, new URL(c.req.url), handle);
+  if (!binding.ok) return binding.reason === "unknown" ? UNKNOWN_FORM() : OTHER_REQUEST();
   const request = await parseRequest(ctx);
   if (request instanceof Response) return request;
-  const headers = new Headers({ "Cache-Control": "no-store", "Set-Cookie": clearCookie });
+  const headers = new Headers({ "Cache-Control": "no-store", "Set-Cookie": binding.clearCookie });
+  const device = identity.deviceSecret && (await trustedDevice(c.req.raw, identity.deviceSecret));
+  const counted = { ...ctx, device: device || undefined };
 
   if (form.get("decision") !== "approve") {
+    if (!(await spendOnce(c.env, await handleKey(handle), BINDING_TTL_SECONDS))) return USED_FORM();
     return redirect(authorizationErrorRedirect(request, "access_denied", "The user denied access"), headers);
   }
 
-  const verdict = await identity.verify(ctx, form);
+  const verdict = await identity.verify(counted, form);
   if (!verdict.ok) {
     if (verdict.status === 403)
       return renderConsent(ctx, identity.form, request, handle, undefined, verdict.message, 403);
     const retry = new Headers(verdict.retryAfter ? { "Retry-After": String(verdict.retryAfter) } : {});
     return message(verdict.status, { title: "Not now", message: verdict.message }, retry);
   }
-  return identity.signIn(ctx, { request, headers });
+  if (!(await spendOnce(c.env, await handleKey(handle), BINDING_TTL_SECONDS))) return USED_FORM();
+  return identity.signIn(counted, { request, headers });
 });
 
+const START_AGAIN = "Nothing was shared. Start again from the app you were connecting.";
+
+const UNKNOWN_FORM = () =>
+  message(400, {
+    title: "This sign-in request cannot continue",
+    message: "This form was not shown in this browser, or it expired or was already used. Start again.",
+    hint: START_AGAIN,
+  });
+
+const OTHER_REQUEST = () =>
+  message(400, {
+    title: "This sign-in request cannot continue",
+    message:
+      "This form was shown for another sign-in request (another app, address, scope or code challenge), so it cannot approve this one.",
+    hint: START_AGAIN,
+  });
+
+const USED_FORM = () =>
+  message(400, {
+    title: "This sign-in request cannot continue",
+    message: "This form was already answered. Each consent form approves one request, once.",
+    hint: START_AGAIN,
+  });
+
 /** GET /oauth/callback: the upstream provider sends the browser back here. */
-export const upstreamCallback = page(async (ctx) => {
+export const upstreamCallback = withErrorPages(async (ctx) => {
   const identity = identityFor(ctx);
   if (!identity.callback) {
     return message(404, { title: "Not found", message: "This server does not sign in through another provider." });
@@ -121,8 +147,7 @@ async function renderConsent(
     clientName: details.clientName,
     clientDomain: details.clientDomain,
     clientId: details.clientId,
-    redirectHost: details.redirectHost,
-    redirectIsLoopback: details.redirectIsLoopback,
+    destination: destinationOf(details.redirectUri),
     scopes: granted.map((name) => ({ name, description: scopeDescription(name) })),
     ignoredScopes: details.scope.filter((s) => !granted.includes(s)),
     handle,
@@ -149,13 +174,49 @@ async function parseRequest(ctx: AuthContext): Promise<AuthRequest | Response> {
       hint: "Nothing was shared. Start again from the app you were connecting.",
     });
   }
-  const request = await ctx.helpers.parseAuthRequest(ctx.c.req.raw);
+  let request: AuthRequest;
+  try {
+    request = await ctx.helpers.parseAuthRequest(ctx.c.req.raw);
+  } catch (error) {
+    const clientId = url.searchParams.get("client_id");
+    if (clientId && (await isForgotten(ctx, clientId, error))) return forgottenClient(clientId);
+    throw error;
+  }
   if (!CODE_CHALLENGE.test(request.codeChallenge ?? "")) {
     return redirect(
       authorizationErrorRedirect(request, "invalid_request", "code_challenge must be 43 to 128 base64url characters"),
     );
   }
   return request;
+}
+
+/**
+ * A registered client this server no longer knows: its registration expired unused (an hour) or
+ * was removed. The request failed before its redirect URI could be trusted, so the person, not the
+ * app, is told; apps that keep a client_id forever only start over when told to.
+ */
+async function isForgotten(ctx: AuthContext, clientId: string, error: unknown): Promise<boolean> {
+  if (!(error instanceof AuthorizationError) || error.redirectTo) return false;
+  if (clientId.startsWith("https://")) return false; // a metadata document: nothing to forget
+  return (await ctx.helpers.lookupClient(clientId)) === null;
+}
+
+function forgottenClient(clientId: string): Promise<Response> {
+  return message(400, {
+    title: "This app has to connect again",
+    message:
+      "This server no longer knows the app that sent you here: its registration expired before anyone signed in with it (after an hour), or the server's operator removed it. The app has to register again.",
+    code: `client_id ${clientId}`,
+    steps: [
+      "In the app, disconnect or remove this server, then add it again: it registers anew and sends you back here.",
+      "Cursor: Settings → Tools & MCP → the server → Log out, then Connect.",
+      "VS Code: Command Palette → Authentication: Remove Dynamic Authentication Providers, then start the server.",
+      "mcp-remote: rm -rf ~/.mcp-auth, then restart the app that runs it.",
+      "MCP Inspector: Clear OAuth State (or the CLI's --relogin), then Connect.",
+      "Codex CLI: codex mcp logout <name>, then codex mcp login <name>.",
+    ],
+    hint: "Nothing was shared.",
+  });
 }
 
 const MAX_PARAMETER: Record<string, number> = {
@@ -180,6 +241,12 @@ function queryProblem(url: URL): string | undefined {
   }
   const clientId = url.searchParams.get("client_id");
   if (clientId && !isClientIdShape(clientId)) return "Invalid client_id: it is not one this server could know.";
+  const redirectUri = url.searchParams.get("redirect_uri");
+  // Required, though OAuth allows leaving it out when a client registered one: the code exchange
+  // must then name it too (RFC 6749 §4.1.3), which is how a stolen code is kept from another URI.
+  if (!redirectUri) return "The request names no redirect_uri: say where the sign-in should go.";
+  const problem = redirectUriProblem(redirectUri);
+  if (problem) return `This server does not send sign-ins there: the redirect URI ${problem}.`;
   return undefined;
 }
 

@@ -6,8 +6,7 @@ import { canonicalOrigin, isAllowedOrigin } from "../origin.js";
 import { ROUTES, SERVER_CARD_PATHS } from "../routes.js";
 import { API_KEY } from "./api-keys.js";
 import { asOnePageView } from "./guards/cimd-fetch.js";
-import { type Action, clientAddress, LimiterUnavailable, take } from "./guards/limits.js";
-import { settingsOf } from "./guards/refresh-guard.js";
+import { type Action, clientAddress, LimiterUnavailable, refusalMessage, take } from "./guards/limits.js";
 import type { Answer, TokenCall } from "./guards/refresh-rotation.js";
 import { readRegistration } from "./guards/registration.js";
 import { ISSUED_TOKEN } from "./guards/shapes.js";
@@ -15,6 +14,7 @@ import { readTokenRequest } from "./guards/token-request.js";
 import { oauthProvider } from "./provider.js";
 
 type Fetch = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
+type Handler = { fetch: Fetch };
 type Provider = ReturnType<typeof oauthProvider>;
 
 const publicPaths: ReadonlySet<string> = new Set(SERVER_CARD_PATHS);
@@ -27,7 +27,7 @@ const pages = memo(() => import("./pages.js"));
  * everything else to the app (landing page, card, consent page).
  *
  * In front of the provider, what it would otherwise take from clients unchecked: rate limits per
- * client address on the anonymous endpoints, bounded bodies and parameters of the shapes this
+ * client address and network on the anonymous endpoints (./guards/limits.ts), bounded bodies and parameters of the shapes this
  * server issues (so no client string becomes an over-long KV key), code exchanges and refreshes
  * serialised per grant with reuse detection (./guards/refresh-guard.ts), and a last catch so that
  * nothing the provider throws reaches a client as a stack trace or a runtime's error text.
@@ -84,7 +84,7 @@ export function oauthGateway(app: {
     }
 
     try {
-      const r = { provider, origin, config };
+      const r = { provider, origin, config, app: handler };
       // The app's own answers (/mcp's JSON-RPC errors) say nothing internal already, and /mcp never
       // looks up a client, so the hot path skips the page-view scope of the CIMD fetch guard.
       if (isMcp(url.pathname)) return await route(request, env, ctx, r);
@@ -106,6 +106,8 @@ interface Route {
   provider: Provider;
   origin: string;
   config: Config;
+  /** The app behind the provider, for the pages it renders. */
+  app: Handler;
 }
 
 async function route(request: Request, env: Env, ctx: ExecutionContext, r: Route): Promise<Response> {
@@ -117,15 +119,27 @@ async function route(request: Request, env: Env, ctx: ExecutionContext, r: Route
     const registration = await readRegistration(request);
     if (!registration.ok) return registration.response;
     // Counted once it is known to be storable: the budget is in KV writes (./guards/limits.ts).
-    const refused = await limited(request, env, r, "register");
-    if (refused) return refused;
+    // Not on a loopback origin: that is `wrangler dev`, whose KV is a file on the developer's
+    // disk, and a developer who signs in with client after client must never be locked out.
+    if (!isLoopback(new URL(r.origin).hostname)) {
+      const refused = await limited(request, env, r, "register");
+      if (refused) return refused;
+    }
     return r.provider.fetch(new Request(request, { body: registration.body }), env, ctx);
   }
   if (path === ROUTES.authorize || path === ROUTES.callback) {
     return (await limited(request, env, r, "authorize")) ?? r.provider.fetch(request, env, ctx);
   }
   if (isMcp(path)) {
-    return mcpCors(await r.provider.fetch(boundedBearer(request), env, ctx), request, r.config);
+    const response = withoutCorsForDisallowedOrigin(
+      await r.provider.fetch(boundedBearer(request), env, ctx),
+      request,
+      r.config,
+    );
+    if (response.status === 401 && path === ROUTES.mcp && request.method === "GET") {
+      if (prefersHtml(request.headers.get("Accept"))) return browserPage(response, request, env, ctx, r.app);
+    }
+    return response;
   }
   return r.provider.fetch(request, env, ctx);
 }
@@ -138,10 +152,7 @@ async function limited(request: Request, env: Env, r: Route, action: Action): Pr
   const verdict = await take(env, { address: clientAddress(request), origin: r.origin }, action);
   if (verdict.ok) return undefined;
   return Response.json(
-    {
-      error: "slow_down",
-      error_description: `Too many requests from your address; try again in ${verdict.retryAfter} s.`,
-    },
+    { error: "slow_down", error_description: refusalMessage(action, verdict) },
     { status: 429, headers: { "Retry-After": String(verdict.retryAfter), "Cache-Control": "no-store" } },
   );
 }
@@ -166,10 +177,31 @@ async function tokenEndpoint(request: Request, env: Env, ctx: ExecutionContext, 
     headers: [...request.headers],
     body: read.body,
     presented,
-    settings: settingsOf(env),
   };
   const answer = (await guard.exchange(call)) as Answer;
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
+}
+
+/**
+ * A browser that opens /mcp without a token: the provider's 401, with its `WWW-Authenticate`
+ * (discovery starts from `resource_metadata`) and CORS headers as they are, and for its body the
+ * app's page saying this is an MCP endpoint and how to connect (src/template/http/app.ts).
+ */
+async function browserPage(
+  refused: Response,
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  app: Handler,
+): Promise<Response> {
+  await refused.body?.cancel();
+  const page = await app.fetch(new Request(request.url, { headers: { Accept: "text/html" } }), env, ctx);
+  const headers = new Headers(page.headers);
+  headers.delete("Allow");
+  for (const [name, value] of refused.headers) {
+    if (name === "www-authenticate" || name.startsWith("access-control-")) headers.set(name, value);
+  }
+  return new Response(page.body, { status: 401, headers });
 }
 
 /**
@@ -192,7 +224,7 @@ function boundedBearer(request: Request): Request {
  * credential leak, but the app's rule (src/template/origin.ts) is the server's policy:
  * an origin it does not allow gets no CORS headers, so its scripts cannot read the answers.
  */
-function mcpCors(response: Response, request: Request, config: Config): Response {
+function withoutCorsForDisallowedOrigin(response: Response, request: Request, config: Config): Response {
   const origin = request.headers.get("Origin");
   if (!origin || !response.headers.has("Access-Control-Allow-Origin")) return response;
   if (isAllowedOrigin(origin, new URL(request.url), config)) return response;

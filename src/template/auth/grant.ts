@@ -1,5 +1,6 @@
 import type { AuthRequest, OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import type { OAuthConfig } from "../config.js";
+import { hex, sha256 } from "../encoding.js";
 import type { GrantProps, User } from "../types.js";
 import { redirect } from "./pages.js";
 import { grantedScopes } from "./scopes.js";
@@ -40,9 +41,7 @@ export async function grantAccess(
 async function userIdFor(user: User): Promise<string> {
   const encoded = encodeURIComponent(`${user.provider}-${user.id}`);
   if (encoded.length <= MAX_USER_ID) return encoded;
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(user.id));
-  const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${user.provider}-sha256-${hex}`;
+  return `${user.provider}-sha256-${hex(await sha256(user.id))}`;
 }
 
 /**

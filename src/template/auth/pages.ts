@@ -1,18 +1,25 @@
 import { AuthorizationError, CimdFetchError } from "@cloudflare/workers-oauth-provider";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { base64, sha256 } from "../encoding.js";
+import { memo } from "../memo.js";
+import { UNREACHABLE } from "./guards/cimd-fetch.js";
+import { AUTH_PAGE_STYLE } from "./views/layout.js";
 import { type MessageView, messagePage } from "./views/message.js";
 
 /**
- * Every OAuth page: no script at all (default-src 'none'), no framing (clickjacking a consent
- * page is the classic attack), not cached. The router adds the headers every answer carries
- * (Hono's secure-headers in src/template/http/app.ts: no sniffing, no framing, no referrer leaking the
- * authorization request).
+ * Every OAuth page: no script at all (default-src 'none'), only its own stylesheet (by hash), no
+ * framing (clickjacking a consent page is the classic attack), not cached. The router adds the
+ * headers every answer carries (Hono's secure-headers in src/template/http/app.ts: no sniffing, no
+ * framing, no referrer leaking the authorization request).
  */
-const PAGE_HEADERS: Record<string, string> = {
-  "Content-Type": "text/html; charset=utf-8",
-  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
-  "Cache-Control": "no-store",
-};
+const pageHeaders = memo(async (): Promise<Record<string, string>> => {
+  const style = `sha256-${base64(await sha256(AUTH_PAGE_STYLE))}`;
+  return {
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Security-Policy": `default-src 'none'; style-src '${style}'; frame-ancestors 'none'; base-uri 'none'`,
+    "Cache-Control": "no-store",
+  };
+});
 
 export async function htmlPage(
   body: HtmlEscapedString | Promise<HtmlEscapedString>,
@@ -20,7 +27,7 @@ export async function htmlPage(
   extra?: Headers,
 ): Promise<Response> {
   const headers = new Headers(extra);
-  for (const [name, value] of Object.entries(PAGE_HEADERS)) headers.set(name, value);
+  for (const [name, value] of Object.entries(await pageHeaders())) headers.set(name, value);
   return new Response(String(await body), { status, headers });
 }
 
@@ -64,12 +71,15 @@ export function oauthErrorResponse(error: unknown): Promise<Response> | Response
 }
 
 /**
- * The provider's own diagnoses (HTTP status, timeout, invalid document) help the app's author;
- * the runtime's network failures read "internal error; reference = …", which helps nobody.
+ * The provider's own diagnoses (HTTP status, invalid document) help the app's author. Every way of
+ * getting no answer at all is already one sentence of this server's (./guards/cimd-fetch.ts), and
+ * the provider's timeout, or any runtime text that still got through, says the same: nothing here
+ * tells an open port from a closed one.
  */
 function cimdProblem(detail: string): string {
   if (/HTTP 3\d\d\b/.test(detail)) {
     return "it redirects elsewhere, and a client's metadata must be served at its client ID itself (redirects are not followed)";
   }
-  return /internal error|reference\s*=/i.test(detail) ? "the server at that URL could not be reached" : detail;
+  if (/timed out|internal error|reference\s*=|network|connection/i.test(detail)) return UNREACHABLE;
+  return detail;
 }

@@ -30,6 +30,11 @@ function providerOptions(config: Config, origin: string, handler: Handler): OAut
     tokenEndpoint: ROUTES.token,
     clientRegistrationEndpoint: ROUTES.register,
     clientIdMetadataDocumentEnabled: true,
+    // Desktop clients sign in through their own URI schemes (RFC 8252 §7.1: Cursor's cursor://).
+    // The provider then accepts any scheme it does not consider dangerous; which ones this server
+    // sends sign-ins to is narrower, checked at registration and on every authorization request
+    // (./guards/redirect-uri.ts).
+    allowPrivateUseRedirectUris: true,
     scopesSupported: [...SCOPE_CATALOGUE],
     requiredScopes: [...oauth.scopes],
     // Dynamic registrations nobody signs in with are gone within the hour; one that gets a grant

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { base64, sha256 } from "../encoding.js";
 import { memo } from "../memo.js";
 import { ROUTES } from "../routes.js";
 import type { AppEnv } from "../types.js";
@@ -57,8 +58,8 @@ async function render(kind: Kind, origin: string, c: Context<AppEnv>): Promise<R
       ? buildSmitheryCard(snapshot, c.var.config)
       : buildServerCard(snapshot, `${origin}${ROUTES.mcp}`, c.var.config);
   const body = JSON.stringify(card, null, 2);
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
-  const etag = `"${btoa(String.fromCharCode(...new Uint8Array(digest).slice(0, 16))).replace(/=+$/, "")}"`;
+  // The first 128 bits of the hash, unpadded base64: unique enough for one card's versions.
+  const etag = `"${base64((await sha256(body)).subarray(0, 16)).replace(/=+$/, "")}"`;
   return { body, etag };
 }
 

@@ -9,7 +9,7 @@ import { canonicalOrigin } from "../origin.js";
 import { ROUTES } from "../routes.js";
 import type { AppEnv } from "../types.js";
 import { jsonRpcError } from "./json-rpc-error.js";
-import { mcpCors } from "./middleware/cors.js";
+import { corsForAllowedOrigins } from "./middleware/cors.js";
 import { jsonRpcBody } from "./middleware/json-rpc-body.js";
 import { originGuard } from "./middleware/origin.js";
 
@@ -72,15 +72,22 @@ export function createApp(): Hono<AppEnv> {
   app.get(ROUTES.callback, async (c) => (await consent()).upstreamCallback(c));
 
   // POST /mcp: CORS, then the checks a client can fix, in order, then the MCP handler.
-  app.use(ROUTES.mcp, mcpCors);
+  app.use(ROUTES.mcp, corsForAllowedOrigins);
   app.post(ROUTES.mcp, originGuard, sessionConfig, jsonRpcBody, async (c) => (await mcp()).handleMcp(c));
   // Stateless server: no standalone SSE stream to GET, no session to DELETE. The protocol wants
-  // these refusals as JSON-RPC errors, which is why /mcp answers other methods itself.
-  app.on(["GET", "DELETE"], ROUTES.mcp, () =>
-    jsonRpcError(405, -32000, "Method Not Allowed: this server is stateless; POST JSON-RPC messages to /mcp", {
+  // these refusals as JSON-RPC errors, which is why /mcp answers other methods itself. A browser
+  // that opens the URL gets the same 405 as a page saying what the address is for.
+  app.on(["GET", "DELETE"], ROUTES.mcp, async (c) => {
+    if (c.req.method === "GET" && prefersHtml(c.req.header("Accept"))) {
+      const page = await (await landing()).serveMcpEndpointPage(c);
+      page.headers.set("Allow", "POST, OPTIONS");
+      return page;
+    }
+    return jsonRpcError(405, -32000, "Method Not Allowed: this server is stateless; POST JSON-RPC messages to /mcp", {
       Allow: "POST, OPTIONS",
-    }),
-  );
+      Vary: "Accept",
+    });
+  });
   app.all(ROUTES.mcp, () => jsonRpcError(405, -32000, "Method Not Allowed", { Allow: "POST, OPTIONS" }));
 
   // A browser gets a page; API clients keep the JSON (content negotiation on Accept).

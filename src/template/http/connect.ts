@@ -1,4 +1,5 @@
 import type { Config } from "../config.js";
+import { base64 } from "../encoding.js";
 import { isLoopback } from "../loopback.js";
 import type { IdentityKind } from "../types.js";
 
@@ -105,12 +106,6 @@ export function signInFor(config: Config, origin: string): SignIn {
 /** Single-quoted for POSIX shells when it holds anything but plain URL characters. */
 function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
-}
-
-function base64(s: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(s)) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 function pretty(value: unknown): string {

@@ -7,6 +7,7 @@ import type { AppEnv } from "../types.js";
 import { clientSnippets, signInFor } from "./connect.js";
 import { htmlPage } from "./page.js";
 import { COPY_SCRIPT, landingPage } from "./views/landing.js";
+import { mcpEndpointPage } from "./views/mcp-endpoint.js";
 import { notFoundPage } from "./views/not-found.js";
 
 /** GET /: what this server is and how to connect each client to it. */
@@ -43,4 +44,22 @@ export function serveNotFound(c: Context<AppEnv>): Promise<Response> {
     cacheControl: "no-store",
     vary: "Accept",
   });
+}
+
+/**
+ * A browser's GET /mcp: a page saying this is an MCP endpoint and how to connect, with the status
+ * and headers a client gets (405 and `Allow` here; with OAuth the gateway answers 401 and takes
+ * this page for its body, src/template/auth/gateway.ts).
+ */
+export function serveMcpEndpointPage(c: Context<AppEnv>): Promise<Response> {
+  const { config, origin } = c.var;
+  return htmlPage(
+    mcpEndpointPage({
+      title: serverInfo.title,
+      mcpUrl: `${origin}${ROUTES.mcp}`,
+      oauth: config.auth === "oauth",
+      home: ROUTES.landing,
+    }),
+    { status: 405, cacheControl: "no-store", vary: "Accept" },
+  );
 }

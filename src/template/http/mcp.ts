@@ -28,7 +28,7 @@ type AuthenticatedContext = ExecutionContext<Partial<GrantProps>> & {
 export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
   const execution = c.executionCtx as AuthenticatedContext;
   const { config } = c.var;
-  const rpc = c.var.rpc;
+  const rpc = c.var.parsedBody;
   const props = execution.props;
   const caller = callerOf(c.req.raw, config.auth, execution);
   const log = logOf(execution);
@@ -74,7 +74,8 @@ function callerOf(request: Request, auth: "oauth" | "none", execution: Authentic
     if (props.apiKey) return { auth: "key", user: props.user, keyId: props.apiKey.id };
     return { auth: "oauth", user: props.user, clientId: execution.auth?.clientId ?? "" };
   }
-  return { auth: "none", address: clientAddress(request) };
+  // The narrowest prefix the OAuth guards count: the address itself, an IPv6 client's /64.
+  return { auth: "none", address: clientAddress(request).tiers[0]!.key };
 }
 
 function clientOf(caller: Caller): string | undefined {

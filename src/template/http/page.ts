@@ -1,3 +1,4 @@
+import { base64, sha256 } from "../encoding.js";
 import { memo } from "../memo.js";
 import { type Html, PAGE_STYLE } from "./views/layout.js";
 
@@ -31,8 +32,5 @@ export async function htmlPage(
 
 // The page texts are constants: each is hashed once per isolate.
 const hashOf = memo(async (text: string): Promise<string> => {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  let binary = "";
-  for (const byte of new Uint8Array(digest)) binary += String.fromCharCode(byte);
-  return `sha256-${btoa(binary)}`;
+  return `sha256-${base64(await sha256(text))}`;
 });

@@ -204,7 +204,7 @@ async function serveLegacy(
   // thing the server sends for it decides the answer's shape.
   const first = adaptive ? firstSent(transport) : undefined;
   const answered = (async () => {
-    let response = await transport.handleRequest(forSdk(request), { parsedBody, authInfo });
+    let response = await transport.handleRequest(acceptingBothTypes(request), { parsedBody, authInfo });
     if (first) response = await jsonUnlessStreamed(response, first);
     // A client that declared at initialize what later requests need (MCP Apps, or a way to answer
     // questions): the session id it will send back says so (src/template/mcp/legacy-session.ts). Nothing
@@ -270,7 +270,7 @@ function closeOnCancel(response: Response, server: McpServer): Response {
  * the request was already negotiated (we accept either one, or none, as HTTP allows). Hand it a
  * request that says so; the body has been read, so only the headers travel.
  */
-function forSdk(request: Request): Request {
+function acceptingBothTypes(request: Request): Request {
   const accept = request.headers.get("Accept") ?? "";
   if (accept.includes("application/json") && accept.includes("text/event-stream")) return request;
   const headers = new Headers(request.headers);

@@ -7,7 +7,9 @@ import {
   type TransportSendOptions,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import { base64url } from "../encoding.js";
 import type { User } from "../types.js";
+
 import { canBeAsked, type LegacySession } from "./legacy-session.js";
 import type { Mailbox, Outcome } from "./mailbox.js";
 import { HANDLER_METHODS, isObject, methodOf } from "./message.js";
@@ -257,7 +259,5 @@ function refusal(status: number, code: number, message: string): Response {
 
 /** 128 random bits, base64url: the mailbox's name, unguessable. */
 function randomKey(): string {
-  let binary = "";
-  for (const byte of crypto.getRandomValues(new Uint8Array(16))) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return base64url(crypto.getRandomValues(new Uint8Array(16)));
 }

@@ -1,4 +1,5 @@
 import type { ClientCapabilities } from "@modelcontextprotocol/server";
+import { base64url, fromBase64url } from "../encoding.js";
 import { isObject } from "./message.js";
 
 /**
@@ -24,6 +25,9 @@ export interface LegacySession {
   /** Whether it declared the MCP Apps extension (src/template/mcp/apps-negotiation.ts). */
   apps: boolean;
 }
+
+/** Strict: an id whose claim is not UTF-8 is not ours. */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** Longer ids are not ours (a client sends back what it got; ours stay well under this). */
 export const MAX_SESSION_ID_LENGTH = 1024;
@@ -53,7 +57,7 @@ export function readSession(header: string | null): LegacySession | undefined {
   if (!header.startsWith(PREFIX)) return undefined;
   let claim: unknown;
   try {
-    claim = JSON.parse(fromBase64url(header.slice(PREFIX.length)));
+    claim = JSON.parse(utf8.decode(fromBase64url(header.slice(PREFIX.length))));
   } catch {
     return undefined;
   }
@@ -79,24 +83,5 @@ function keptCapabilities(capabilities: unknown): LegacySession["capabilities"] 
 }
 
 function nonce(): string {
-  return base64urlBytes(crypto.getRandomValues(new Uint8Array(12)));
-}
-
-function base64url(text: string): string {
-  return base64urlBytes(new TextEncoder().encode(text));
-}
-
-function base64urlBytes(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-/** Throws on anything that is not base64url of UTF-8. */
-function fromBase64url(text: string): string {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error("not base64url");
-  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
-    Uint8Array.from(binary, (c) => c.charCodeAt(0)),
-  );
+  return base64url(crypto.getRandomValues(new Uint8Array(12)));
 }

@@ -1,5 +1,6 @@
 import { createRequestStateCodec, type RequestStateCodec, type ServerContext } from "@modelcontextprotocol/server";
 import { getConfig, type Secrets } from "../config.js";
+import { base64, base64url, sha256 } from "../encoding.js";
 import { isLoopback } from "../loopback.js";
 import type { McpContext } from "./define.js";
 
@@ -75,7 +76,7 @@ function keyFor(env: Env & Secrets, ctx: ServerContext | undefined): string | un
   if (config.requestStateSecret) return config.requestStateSecret;
   const url = config.publicUrl ?? (ctx?.http?.req ? new URL(ctx.http.req.url) : undefined);
   if (!url || !isLoopback(url.hostname)) return undefined;
-  ephemeralKey ??= btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+  ephemeralKey ??= base64(crypto.getRandomValues(new Uint8Array(32)));
   return ephemeralKey;
 }
 
@@ -126,12 +127,7 @@ export async function openState<T>(ctx: McpContext, tool: string, args: unknown)
 
 /** SHA-256 of the arguments as canonical JSON (keys sorted), base64url. */
 async function digest(args: unknown): Promise<string> {
-  const bytes = new TextEncoder().encode(canonicalJson(args));
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return btoa(String.fromCharCode(...hash))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
+  return base64url(await sha256(canonicalJson(args)));
 }
 
 function canonicalJson(value: unknown): string {

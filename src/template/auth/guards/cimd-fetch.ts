@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../json-depth.js";
 import { readBounded } from "../../read-bounded.js";
 
 /**
@@ -8,11 +9,20 @@ import { readBounded } from "../../read-bounded.js";
  * authorization server must not follow redirects for these documents. The provider has no option
  * for it, so its outbound requests (recognised by the User-Agent it always sends) go through this
  * wrapper: redirects are not followed (the provider then refuses the 3xx as a failed fetch), the
- * time is bounded, and within one incoming request each URL is fetched once.
+ * time, size and nesting are bounded, every way of not getting an answer is reported in one
+ * sentence of this server's (UNREACHABLE), and within one incoming request each URL is fetched once.
  */
 const PROVIDER_AGENT = "workers-oauth-provider/";
 const TIMEOUT_MS = 5000;
 const MAX_BYTES = 16 * 1024; // the provider refuses documents over 5 KiB; this bounds what is buffered
+
+/**
+ * What the consent page says when no answer came: refused, reset, a TLS failure, an address the
+ * runtime will not fetch, or a timeout. The runtime words these differently ("Network connection
+ * lost.", "internal error; reference = …"), and showing its words would let anyone use the page
+ * to tell an open port from a closed one.
+ */
+export const UNREACHABLE = "the server at that URL could not be reached";
 
 interface Fetched {
   status: number;
@@ -60,7 +70,18 @@ export function installGuard(): void {
 async function fetchOnce(inner: typeof fetch, input: RequestInfo | URL, init?: RequestInit): Promise<Fetched> {
   const timeout = AbortSignal.timeout(TIMEOUT_MS);
   const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-  const response = await inner(input, { ...init, redirect: "manual", signal });
+  try {
+    return await bounded(await inner(input, { ...init, redirect: "manual", signal }));
+  } catch (error) {
+    if (error instanceof UnusableDocument) throw error;
+    throw new Error(UNREACHABLE);
+  }
+}
+
+class UnusableDocument extends Error {}
+
+/** The answer as the provider will see it: no redirect followed, at most MAX_BYTES, bounded nesting. */
+async function bounded(response: Response): Promise<Fetched> {
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel();
     // Refused by the provider as "HTTP 3xx"; the consent page explains what that means.
@@ -73,6 +94,10 @@ async function fetchOnce(inner: typeof fetch, input: RequestInfo | URL, init?: R
   }
   const body = await readBounded(response.body, MAX_BYTES);
   if (!body) return { status: 413, statusText: "Too large", headers: [], body: new ArrayBuffer(0) };
+  // The provider parses it and then reads it field by field; bounded all the same, as all JSON from outside is.
+  if (nestsDeeperThan(new TextDecoder().decode(body))) {
+    throw new UnusableDocument(`the document nests more than ${MAX_JSON_DEPTH} levels deep`);
+  }
   return {
     status: response.status,
     statusText: response.statusText,

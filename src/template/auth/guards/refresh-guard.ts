@@ -2,26 +2,6 @@ import { DurableObject } from "cloudflare:workers";
 import { memo } from "../../memo.js";
 import type { Answer, RefreshRotation, TokenCall } from "./refresh-rotation.js";
 
-/** The [vars] the provider's options depend on (src/template/auth/provider.ts). Secrets are not needed. */
-export const SETTINGS = [
-  "MCP_AUTH",
-  "PUBLIC_URL",
-  "AUTH_IDENTITY",
-  "OIDC_ISSUER",
-  "OAUTH_SCOPES",
-  "ACCESS_TOKEN_TTL",
-  "REFRESH_TOKEN_TTL",
-] as const;
-
-export function settingsOf(env: Env): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of SETTINGS) {
-    const value = (env as unknown as Record<string, unknown>)[name];
-    if (value !== undefined) out[name] = String(value);
-  }
-  return out;
-}
-
 /**
  * One object per grant (named `userId:grantId`) through which every code exchange and refresh of
  * that grant passes, one at a time, with reuse detection (./refresh-rotation.ts says how).

@@ -1,4 +1,5 @@
 import { getConfig } from "../../config.js";
+import { hex, sha256 } from "../../encoding.js";
 import { oauthHelpers, oauthProvider } from "../provider.js";
 import { asOnePageView } from "./cimd-fetch.js";
 
@@ -10,12 +11,6 @@ export interface TokenCall {
   body: string;
   /** The code or refresh token presented; its grant names this object. */
   presented: string;
-  /**
-   * The settings of the Worker that received the request (SETTINGS in ./refresh-guard.ts). In a
-   * deployment they are this object's own; tests vary them per request, and the token answer must
-   * follow them.
-   */
-  settings: Record<string, string>;
 }
 
 export interface Answer {
@@ -41,13 +36,13 @@ const unrouted = { fetch: () => new Response(null, { status: 404 }) };
  */
 export class RefreshRotation {
   readonly #ctx: DurableObjectState;
-  /** The object's own bindings and settings; each call's settings go over them (#env). */
-  readonly #baseEnv: Env;
+  /** The object's own bindings and settings: the Worker's, as wrangler.toml gives them to both. */
+  readonly #env: Env;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     this.#ctx = ctx;
-    this.#baseEnv = env;
+    this.#env = env;
   }
 
   exchange(call: TokenCall): Promise<Answer> {
@@ -66,24 +61,23 @@ export class RefreshRotation {
   async #exchange(call: TokenCall): Promise<Answer> {
     const storage = this.#ctx.storage.kv;
     if (storage.get("revoked")) return refused("This grant was revoked after a refresh token or code was used twice.");
-    const presentedId = await sha256(call.presented);
+    const presentedId = hex(await sha256(call.presented));
     if (storage.get(`used:${presentedId}`)) {
       await this.#revoke(call);
       console.warn("oauth: a used refresh token or code was presented again; the grant is revoked");
       return refused("This refresh token or code was already used, so the grant is revoked. Sign in again.");
     }
 
-    const config = getConfig(this.#env(call));
+    const config = getConfig(this.#env);
     const provider = oauthProvider(config, call.origin, unrouted);
     const request = new Request(call.url, { method: "POST", headers: call.headers, body: call.body });
     const ctx = { waitUntil: (p: Promise<unknown>) => this.#ctx.waitUntil(p), passThroughOnException() {}, props: {} };
-    const env = this.#env(call);
-    const response = await asOnePageView(() => provider.fetch(request, env, ctx as unknown as ExecutionContext));
+    const response = await asOnePageView(() => provider.fetch(request, this.#env, ctx as unknown as ExecutionContext));
     const body = await response.text();
     if (response.status === 200) {
       storage.put(`used:${presentedId}`, Date.now());
       const issued = (JSON.parse(body) as { access_token?: unknown }).access_token;
-      if (typeof issued === "string") storage.put(`issued:${await sha256(issued)}`, Date.now());
+      if (typeof issued === "string") storage.put(`issued:${hex(await sha256(issued))}`, Date.now());
       // Nothing here outlives the grant: its lifetime, plus a day for clocks and stragglers.
       const life = (config.oauth.refreshTokenTtl || config.oauth.accessTokenTtl) + 86400;
       if ((await this.#ctx.storage.getAlarm()) === null) await this.#ctx.storage.setAlarm(Date.now() + life * 1000);
@@ -91,28 +85,14 @@ export class RefreshRotation {
     return { status: response.status, headers: [...response.headers], body };
   }
 
-  // One env object per distinct settings, so config and provider caches (keyed by it) still hit.
-  #envs = new Map<string, Env>();
-  #env(call: TokenCall): Env {
-    const key = JSON.stringify(call.settings);
-    let env = this.#envs.get(key);
-    if (!env) {
-      if (this.#envs.size >= 8) this.#envs.clear();
-      env = { ...this.#baseEnv, ...call.settings } as Env;
-      this.#envs.set(key, env);
-    }
-    return env;
-  }
-
   async #revoke(call: TokenCall): Promise<void> {
     const storage = this.#ctx.storage.kv;
     storage.put("revoked", Date.now());
     const [userId, grantId] = call.presented.split(":") as [string, string];
-    const env = this.#env(call);
-    const helpers = oauthHelpers(getConfig(env), call.origin, env);
+    const helpers = oauthHelpers(getConfig(this.#env), call.origin, this.#env);
     await helpers.revokeGrant(grantId, userId);
     const issued = [...storage.list({ prefix: "issued:" })].map(([key]) => key.slice("issued:".length));
-    await Promise.all(issued.map((id) => this.#baseEnv.OAUTH_KV.delete(`token:${userId}:${grantId}:${id}`)));
+    await Promise.all(issued.map((id) => this.#env.OAUTH_KV.delete(`token:${userId}:${grantId}:${id}`)));
   }
 
   async alarm(): Promise<void> {
@@ -143,9 +123,4 @@ function refused(description: string): Answer {
     ],
     body: JSON.stringify({ error: "invalid_grant", error_description: description }),
   };
-}
-
-async function sha256(value: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

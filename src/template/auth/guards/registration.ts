@@ -1,3 +1,5 @@
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../json-depth.js";
+import { redirectUriProblem } from "./redirect-uri.js";
 import { readBounded, refuse } from "./token-request.js";
 
 export const MAX_REGISTRATION_BYTES = 16 * 1024;
@@ -10,10 +12,12 @@ const MAX_LIST = 10;
 export type Registration = { ok: true; body: string } | { ok: false; response: Response };
 
 /**
- * RFC 7591 registration metadata, bounded before anything is stored: at most 16 KiB of JSON,
- * `client_name` (and its language variants) at most 200 characters, at most 5 redirect URIs,
- * every other string at most 2048 characters and every list at most 10 entries. The provider
- * validates meaning (URI schemes, grant types) after this.
+ * RFC 7591 registration metadata, bounded before anything is stored: at most 16 KiB of JSON
+ * nested at most MAX_JSON_DEPTH levels (checked before it is parsed), `client_name` (and its
+ * language variants) at most 200 characters, at most 5 redirect URIs, every other string at most
+ * 2048 characters and every list at most 10 entries, and every redirect URI one this server would
+ * send a sign-in to (./redirect-uri.ts). The provider validates the rest (grant types, auth
+ * methods) after this.
  */
 export async function readRegistration(request: Request): Promise<Registration> {
   const text = await readBounded(request, MAX_REGISTRATION_BYTES);
@@ -21,6 +25,9 @@ export async function readRegistration(request: Request): Promise<Registration> 
     return refuse(413, "invalid_client_metadata", `The registration must be at most ${MAX_REGISTRATION_BYTES} bytes`);
   }
   if (text === null) return refuse(400, "invalid_request", "The body could not be read");
+  if (nestsDeeperThan(text)) {
+    return refuse(400, "invalid_client_metadata", `The registration nests more than ${MAX_JSON_DEPTH} levels deep`);
+  }
   let metadata: unknown;
   try {
     metadata = JSON.parse(text);
@@ -49,9 +56,15 @@ function fieldProblem(field: string, value: unknown): string | undefined {
   if (name === "redirect_uris") {
     if (!Array.isArray(value)) return undefined; // the provider says what is wrong with it
     if (value.length > MAX_REDIRECT_URIS) return `at most ${MAX_REDIRECT_URIS} redirect_uris`;
-    return value.some((uri) => typeof uri === "string" && uri.length > MAX_URI)
-      ? `each redirect URI must be at most ${MAX_URI} characters`
-      : undefined;
+    if (value.some((uri) => typeof uri === "string" && uri.length > MAX_URI)) {
+      return `each redirect URI must be at most ${MAX_URI} characters`;
+    }
+    // Every URI, not just one: the provider would store the others, and a request could use them.
+    for (const uri of value) {
+      const problem = typeof uri === "string" ? redirectUriProblem(uri) : undefined;
+      if (problem) return `The redirect URI ${JSON.stringify(uri.slice(0, 200))} ${problem}`;
+    }
+    return undefined;
   }
   if (typeof value === "string") return value.length > MAX_STRING ? `${name} is too long` : undefined;
   if (Array.isArray(value)) {

@@ -12,6 +12,9 @@ const PARAMETERS: Record<string, (value: string) => boolean> = {
   token_type_hint: (v) => v.length <= 50,
   client_id: isClientIdShape,
   client_secret: (v) => v.length <= 256,
+  // private_key_jwt (CIMD clients such as ChatGPT): a signed JWT, a few hundred bytes to ~2 KiB.
+  client_assertion: (v) => v.length <= 4096,
+  client_assertion_type: (v) => v.length <= 100,
   code_verifier: (v) => CODE_VERIFIER.test(v),
   redirect_uri: (v) => v.length <= 2048,
   resource: (v) => v.length <= 2048,
@@ -25,6 +28,10 @@ export type TokenRequest = { ok: true; body: string; params: URLSearchParams } |
  * every known parameter at most once (RFC 6749 §3.2; `resource` may repeat, RFC 8707) and of
  * the shape this server issues, and client credentials in an `Authorization: Basic` header that
  * decode to a plausible client_id. Refusals use RFC 6749 §5.2's codes.
+ *
+ * A code exchange must name the redirect URI (RFC 6749 §4.1.3: required when the authorization
+ * request carried one, and every request here does, since the provider refuses one without).
+ * The provider itself checks it only when present.
  */
 export async function readTokenRequest(request: Request): Promise<TokenRequest> {
   const type = request.headers.get("Content-Type")?.split(";")[0]?.trim().toLowerCase();
@@ -57,6 +64,9 @@ export async function readTokenRequest(request: Request): Promise<TokenRequest> 
       }
       return refuse(400, "invalid_request", `${name} is malformed or too long`);
     }
+  }
+  if (params.get("grant_type") === "authorization_code" && !params.has("redirect_uri")) {
+    return refuse(400, "invalid_request", "redirect_uri is required: the authorization request named one");
   }
   return { ok: true, body: text, params };
 }

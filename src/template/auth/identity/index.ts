@@ -31,5 +31,6 @@ function upstream({ config }: Context, provider: UpstreamProvider): Identity {
   if (!upstreamClientId || !upstreamClientSecret) {
     throw new SignInNotConfigured(["UPSTREAM_CLIENT_ID", "UPSTREAM_CLIENT_SECRET"]);
   }
-  return upstreamIdentity(provider);
+  // With AUTH_ALLOWED_USERS empty anyone can sign in, so a browser that did is trusted no further.
+  return upstreamIdentity(provider, config.oauth.allowedUsers.size > 0 ? upstreamClientSecret : undefined);
 }

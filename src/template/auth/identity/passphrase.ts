@@ -1,7 +1,9 @@
+import { sameSecret } from "../../encoding.js";
 import { isLoopback } from "../../loopback.js";
 import type { User } from "../../types.js";
+import { deviceCookie } from "../device.js";
 import { grantAccess } from "../grant.js";
-import { clientAddress, LIMITS, refund, take } from "../guards/limits.js";
+import { clientAddress, refund, refusalMessage, take } from "../guards/limits.js";
 import type { AuthContext, Identity, Verdict } from "./types.js";
 import { SignInNotConfigured, WeakPassphrase } from "./unconfigured.js";
 
@@ -28,18 +30,23 @@ export function passphraseIdentity(ctx: Pick<AuthContext, "config" | "origin">):
     }
     return {
       form: { kind: "passphrase" },
+      deviceSecret: secret,
       verify: (c, form) => checkSecret(c, form.get("passphrase"), secret, "passphrase"),
-      signIn: ({ c, helpers, config }, approved) =>
-        grantAccess(helpers, config.oauth, approved.request, owner, approved.headers, c.env),
+      signIn: async ({ c, helpers, config }, approved) =>
+        grantAccess(helpers, config.oauth, approved.request, owner, await trusted(approved.headers, secret), c.env),
     };
   }
   if (local) {
-    const code = devCode(); // printed whenever the page is shown or answered, to be at hand
+    // Printed whenever the page is shown or answered, to be at hand; `npm run dev` (scripts/dev.mjs)
+    // asks for this page once the server is up, so the code is in its terminal from the start.
+    const code = devCode();
     return {
       form: { kind: "dev" },
-      verify: (c, form) => checkSecret(c, form.get("code"), code, "development code"),
-      signIn: ({ c, helpers, config }, approved) =>
-        grantAccess(helpers, config.oauth, approved.request, developer, approved.headers, c.env),
+      deviceSecret: code,
+      // Typed as it reads: letters in either case.
+      verify: (c, form) => checkSecret(c, upperCase(form.get("code")), code, "development code"),
+      signIn: async ({ c, helpers, config }, approved) =>
+        grantAccess(helpers, config.oauth, approved.request, developer, await trusted(approved.headers, code), c.env),
     };
   }
   throw new SignInNotConfigured(["AUTH_PASSPHRASE"]);
@@ -62,15 +69,26 @@ export function devCode(): string {
     code = `${chars.slice(0, 5)}-${chars.slice(5)}`;
   }
   // A warning, so it shows even under `wrangler dev --log-level warn`.
-  console.warn(`Development sign-in code (no AUTH_PASSPHRASE is set): ${code}`);
+  console.warn(`Development sign-in code (no AUTH_PASSPHRASE is set; a new one when the server reloads): ${code}`);
   return code;
+}
+
+function upperCase(value: ReturnType<FormData["get"]>): ReturnType<FormData["get"]> {
+  return typeof value === "string" ? value.toUpperCase() : value;
+}
+
+/** The answer's headers, with the cookie that lets this browser past the anonymous limits next time. */
+async function trusted(headers: Headers | undefined, secret: string): Promise<Headers> {
+  const h = new Headers(headers);
+  h.append("Set-Cookie", await deviceCookie(secret));
+  return h;
 }
 
 /**
  * Constant-time check, counted before it happens: each evaluation takes a slot from this
- * address's allowance (LIMITS.passphrase: 5 per 15 minutes) and from the server-wide ceiling,
- * atomically in a Durable Object, so guesses sent all at once are counted one by one. A right
- * answer gives its slot back; a wrong one costs the guesser a short delay as well.
+ * address's, its networks' and the server-wide allowances (LIMITS.passphrase), or from a trusted
+ * browser's own, atomically in a Durable Object, so guesses sent all at once are counted one by
+ * one. A right answer gives its slot back; a wrong one costs the guesser a short delay as well.
  */
 async function checkSecret(
   ctx: AuthContext,
@@ -79,14 +97,13 @@ async function checkSecret(
   what: string,
 ): Promise<Verdict> {
   const env = ctx.c.env;
-  const who = { address: clientAddress(ctx.c.req.raw), origin: ctx.origin };
+  const who = { address: clientAddress(ctx.c.req.raw), origin: ctx.origin, device: ctx.device };
   const taken = await take(env, who, "passphrase");
   if (!taken.ok) {
-    const minutes = Math.ceil(taken.retryAfter / 60);
     return {
       ok: false,
       status: 429,
-      message: `Too many ${what} attempts (at most ${LIMITS.passphrase.perAddress.limit} per ${LIMITS.passphrase.perAddress.windowSeconds / 60} minutes). Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+      message: refusalMessage("passphrase", taken, `${what} attempts`),
       retryAfter: taken.retryAfter,
     };
   }
@@ -96,14 +113,4 @@ async function checkSecret(
   }
   await new Promise((resolve) => setTimeout(resolve, FAILURE_DELAY_MS));
   return { ok: false, status: 403, message: `That ${what} is not right. Nothing was shared; try again.` };
-}
-
-/** Hashing first makes both sides the same length, so the comparison leaks neither. */
-async function sameSecret(a: string, b: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [x, y] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(a)),
-    crypto.subtle.digest("SHA-256", encoder.encode(b)),
-  ]);
-  return crypto.subtle.timingSafeEqual(x, y);
 }

@@ -10,6 +10,8 @@ export interface AuthContext {
   /** The canonical origin: the resource is `${origin}/mcp`. */
   origin: string;
   helpers: OAuthHelpers;
+  /** A browser that signed in here before (../device.ts): its id, once the page handler checked it. */
+  device?: string;
 }
 
 /** What the consent form asks for. */
@@ -23,6 +25,11 @@ export type Verdict = { ok: true } | { ok: false; status: 403 | 429 | 502; messa
  */
 export interface Identity {
   readonly form: SignInForm;
+  /**
+   * The secret trusted browsers' cookies are signed with a key derived from (../device.ts); none
+   * when a sign-in proves nothing about a browser (GitHub or OIDC open to every account).
+   */
+  readonly deviceSecret: string | undefined;
   /** Checks the approved form before its one-time consent handle is spent (the passphrase, say). */
   verify(ctx: AuthContext, form: FormData): Promise<Verdict>;
   /** After approval: make the grant, or send the browser on to the upstream provider. */

@@ -1,9 +1,12 @@
 import { authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
+import { base64url, sha256 } from "../../encoding.js";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../json-depth.js";
 import { readBounded } from "../../read-bounded.js";
 import { ROUTES } from "../../routes.js";
 import type { User } from "../../types.js";
+import { deviceCookie } from "../device.js";
 import { grantAccess } from "../grant.js";
-import { clientAddress, take } from "../guards/limits.js";
+import { clientAddress, refusalMessage, take } from "../guards/limits.js";
 import { logValue } from "../guards/shapes.js";
 import { message, redirect } from "../pages.js";
 import type { Identity } from "./types.js";
@@ -64,9 +67,10 @@ interface Saved {
  * confused-deputy rule), then a redirect with a browser-bound `state` and PKCE, then the callback
  * exchanges the code, reads the user, applies the allow-list and makes the grant.
  */
-export function upstreamIdentity(upstream: UpstreamProvider): Identity {
+export function upstreamIdentity(upstream: UpstreamProvider, deviceSecret: string | undefined): Identity {
   return {
     form: { kind: "upstream", label: upstream.label },
+    deviceSecret,
 
     // Resolve the endpoints before the consent handle is spent, so an outage does not burn it.
     async verify() {
@@ -79,16 +83,13 @@ export function upstreamIdentity(upstream: UpstreamProvider): Identity {
       }
     },
 
-    async signIn({ c, helpers, origin, config }, approved) {
+    async signIn({ c, helpers, origin, config, device }, approved) {
       // The one KV write an anonymous visitor can cause here (the upstream transaction): counted.
-      const taken = await take(c.env, { address: clientAddress(c.req.raw), origin }, "upstream");
+      const taken = await take(c.env, { address: clientAddress(c.req.raw), origin, device }, "upstream");
       if (!taken.ok) {
         return message(
           429,
-          {
-            title: "Not now",
-            message: `Too many sign-ins from your address; try again in ${Math.ceil(taken.retryAfter / 60)} minutes.`,
-          },
+          { title: "Not now", message: refusalMessage("upstream", taken) },
           new Headers({ "Retry-After": String(taken.retryAfter) }),
         );
       }
@@ -160,7 +161,10 @@ export function upstreamIdentity(upstream: UpstreamProvider): Identity {
           headers,
         );
       }
-      return grantAccess(helpers, config.oauth, request, signedIn.user, headers, c.env);
+      // Signed in as someone allowed: this browser is trusted past the anonymous limits next time.
+      const trusted = new Headers(headers);
+      if (deviceSecret) trusted.append("Set-Cookie", await deviceCookie(deviceSecret));
+      return grantAccess(helpers, config.oauth, request, signedIn.user, trusted, c.env);
     },
   };
 }
@@ -214,6 +218,9 @@ export async function upstreamJson(url: string, label: string, init: RequestInit
     throw new UpstreamError(timeout ? `${label} did not answer in time.` : `${label} could not be reached.`);
   }
   if (text === undefined) throw new UpstreamError(`${label} answered with more than ${MAX_UPSTREAM_BYTES / 1024} KiB.`);
+  if (nestsDeeperThan(text)) {
+    throw new UpstreamError(`${label} answered with JSON nested more than ${MAX_JSON_DEPTH} levels deep.`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -235,13 +242,6 @@ async function readAtMost(response: Response, limit: number): Promise<string | u
   return bytes && new TextDecoder().decode(bytes);
 }
 
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
-
 async function s256(verifier: string): Promise<string> {
-  return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
+  return base64url(await sha256(verifier));
 }

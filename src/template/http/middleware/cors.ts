@@ -42,7 +42,7 @@ const allowedCors = memo(async () => {
  * would still list methods and headers), so the browser keeps their scripts out; their preflight
  * is answered, with nothing in it that lets them through.
  */
-export const mcpCors: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const corsForAllowedOrigins: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origin = c.req.header("Origin");
   if (c.req.method === "OPTIONS") c.header("Allow", ALLOW);
   if (origin !== undefined && isAllowedOrigin(origin, new URL(c.req.url), c.var.config)) {

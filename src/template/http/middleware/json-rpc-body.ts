@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../json-depth.js";
 import { readBounded } from "../../read-bounded.js";
 import type { AppEnv } from "../../types.js";
 import { jsonRpcError } from "../json-rpc-error.js";
@@ -6,7 +7,9 @@ import { jsonRpcError } from "../json-rpc-error.js";
 /**
  * Checks a POST to /mcp before anything is parsed, in the order a client can fix them:
  * media type (415), what it accepts (406), size (413, without reading more than the limit),
- * then JSON (400, -32700). Sets `rpc` (the parsed body) and `responseMode`.
+ * depth (400, -32600: before parsing, so no cache key, log line or SDK code ever walks a deeper
+ * structure), then JSON (400, -32700). Sets `parsedBody` and `responseMode`. Both protocol eras
+ * refuse a message they cannot take this way: HTTP 400 with a JSON-RPC error.
  *
  * The size is checked here rather than by Hono's body-limit (which the consent form uses): past
  * the limit that one stops reading but leaves the client's stream open, where this cancels it,
@@ -36,31 +39,43 @@ export const jsonRpcBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   if (text === undefined) return tooLarge(limit);
 
-  let rpc: unknown;
+  if (nestsDeeperThan(text)) {
+    return jsonRpcError(400, -32600, `Invalid Request: the message nests more than ${MAX_JSON_DEPTH} levels deep`);
+  }
+  let parsedBody: unknown;
   try {
-    rpc = JSON.parse(text);
+    parsedBody = JSON.parse(text);
   } catch {
     return jsonRpcError(400, -32700, "Parse error: the body is not valid JSON");
   }
-  const invalid = batchProblem(rpc, c.req.header("Mcp-Protocol-Version"));
+  const invalid = batchProblem(parsedBody, c.req.header("Mcp-Protocol-Version"));
   if (invalid) return jsonRpcError(400, -32600, `Invalid Request: ${invalid}`);
-  c.set("rpc", rpc);
+  c.set("parsedBody", parsedBody);
   c.set("responseMode", mode);
   await next();
 };
 
 /**
- * Batches from a protocol version without them, and what the SDK lets through in a batch but
- * cannot answer correctly: an empty batch (it would answer 202 with nothing, where JSON-RPC requires an error) and two requests with one id (it
- * would answer only one of them, so a response would be lost).
+ * At most this many messages in one batch (2025-03-26 and older). Each request in a batch runs
+ * at once, and a tool may fetch elsewhere: without a bound, one POST would be a hundred outbound
+ * calls (the SDK's own ceiling is 100).
  */
-function batchProblem(rpc: unknown, version: string | undefined): string | undefined {
-  if (!Array.isArray(rpc)) return undefined;
+export const MAX_BATCH_MESSAGES = 20;
+
+/**
+ * Batches from a protocol version without them, and what the SDK lets through in a batch but
+ * cannot answer correctly: an empty batch (it would answer 202 with nothing, where JSON-RPC
+ * requires an error) and two requests with one id (it would answer only one of them, so a
+ * response would be lost).
+ */
+function batchProblem(body: unknown, version: string | undefined): string | undefined {
+  if (!Array.isArray(body)) return undefined;
   // 2025-06-18 removed JSON-RPC batching; versions are dates, so they compare as strings.
   if (version && version >= "2025-06-18") return "batches are not supported from protocol version 2025-06-18 on";
-  if (rpc.length === 0) return "the batch is empty";
+  if (body.length === 0) return "the batch is empty";
+  if (body.length > MAX_BATCH_MESSAGES) return `a batch may hold at most ${MAX_BATCH_MESSAGES} messages`;
   const ids = new Set<unknown>();
-  for (const message of rpc) {
+  for (const message of body) {
     if (typeof message !== "object" || message === null || !("method" in message) || !("id" in message)) continue;
     if (ids.has(message.id)) return `two requests in the batch share the id ${JSON.stringify(message.id)}`;
     ids.add(message.id);

@@ -69,6 +69,7 @@ ${
 <h3>Claude Code</h3>
 ${snippet("claude-code", c.claudeCode, "the Claude Code command")}
 ${oauth ? html`<p>Then run <code>/mcp</code> in Claude Code, pick <code>${c.name}</code> and sign in.</p>` : ""}
+${signInLooks(oauth, html`Claude Code opens your browser on this server's consent page, which names <strong>Claude Code</strong>, published by <strong>claude.ai</strong>; approving sends the sign-in back to Claude Code on <code>http://localhost:&lt;port&gt;/callback</code>.`)}
 </div>
 
 <div class="client">
@@ -79,6 +80,7 @@ ${oauth ? html`<p>Then run <code>/mcp</code> in Claude Code, pick <code>${c.name
 <li>Choose <strong>Add</strong>${oauth ? html`, then <strong>Connect</strong> to sign in` : ""}.</li>
 </ol>
 <p class="muted">On Team and Enterprise plans an Owner adds the connector first; each member then connects.</p>
+${signInLooks(oauth, html`<strong>Connect</strong> opens this server's consent page, which names <strong>Claude</strong>, published by <strong>claude.ai</strong>; approving sends you back to <code>claude.ai</code>. Claude may check in again before calls without keeping a session: its tools work, without MCP App views or questions in the middle of a call.`)}
 </div>
 
 <div class="client">
@@ -88,6 +90,7 @@ ${oauth ? html`<p>Then run <code>/mcp</code> in Claude Code, pick <code>${c.name
 <li>In <strong>Settings → Apps</strong>, choose <strong>Create app</strong>.</li>
 <li>Give it a name, paste the endpoint URL above as the <strong>MCP Server URL</strong>, set <strong>Authentication</strong> to <strong>${oauth ? "OAuth" : "No authentication"}</strong>, confirm that you trust the app and choose <strong>Create</strong>.</li>
 </ol>
+${signInLooks(oauth, html`ChatGPT opens this server's consent page, which names <strong>ChatGPT</strong>, published by <strong>chatgpt.com</strong>; approving sends you back to <code>chatgpt.com</code>.`)}
 </div>
 
 <div class="client">
@@ -95,6 +98,7 @@ ${oauth ? html`<p>Then run <code>/mcp</code> in Claude Code, pick <code>${c.name
 <p><a class="button" href="${c.cursorInstallUrl}">Add to Cursor</a></p>
 <p>Or add it to <code>.cursor/mcp.json</code> in a project (or <code>~/.cursor/mcp.json</code> for every project):</p>
 ${snippet("cursor-json", c.cursorJson, "the Cursor mcp.json")}
+${signInLooks(oauth, html`Cursor registers itself (the consent page says its name is not verified) and opens your browser; approving sends the sign-in to Cursor on <code>http://localhost:8787/callback</code>, or through <code>cursor://</code> links in builds that use them (the page then names the app that opens those links).`)}
 </div>
 
 <div class="client">
@@ -104,6 +108,7 @@ ${snippet("cursor-json", c.cursorJson, "the Cursor mcp.json")}
 ${snippet("vscode-command", c.vscodeCommand, "the VS Code command")}
 <p>Or in <code>.vscode/mcp.json</code> of a workspace:</p>
 ${snippet("vscode-json", c.vscodeJson, "the VS Code mcp.json")}
+${signInLooks(oauth, html`VS Code asks to sign in, then opens this server's consent page, which names <strong>Visual Studio Code</strong>, published by <strong>vscode.dev</strong>; approving sends the sign-in back to VS Code on <code>http://127.0.0.1:33418/</code>.`)}
 </div>
 
 <div class="client">
@@ -111,6 +116,7 @@ ${snippet("vscode-json", c.vscodeJson, "the VS Code mcp.json")}
 ${snippet("inspector", c.inspector, "the Inspector command")}
 <p>It opens in your browser with this server filled in: choose <strong>Connect</strong>${oauth ? ", and sign in when asked" : ""}. Without a browser, list the tools from a terminal:</p>
 ${snippet("inspector-cli", c.inspectorCli, "the Inspector CLI command")}
+${signInLooks(oauth, html`The Inspector registers itself as <strong>MCP Inspector</strong> (the consent page says its name is not verified); approving sends the sign-in back to it on <code>http://localhost:6274/oauth/callback</code>.`)}
 </div>
 </section>
 
@@ -127,4 +133,13 @@ ${v.tools.map((t) => html`<li><code>${t.name}</code> — ${t.description ?? t.ti
 
 <footer class="muted">Machine-readable description: <a href="${v.cardUrl}">server card</a>.</footer>`;
   return page({ title: v.title, body, script: COPY_SCRIPT });
+}
+
+/**
+ * What a client's sign-in looks like, so a person recognises the consent page and where it sends
+ * them (test/fixtures/clients/ records what each client really sends; test/landing.test.ts checks
+ * these lines against it).
+ */
+function signInLooks(oauth: boolean, text: Html) {
+  return oauth ? html`<p class="muted sign-in-looks">${text}</p>` : "";
 }
