@@ -1,5 +1,6 @@
 import type { AnyTool } from "../mcp/define.js";
 import { jsonRpcError } from "./json-rpc-error.js";
+import { MAX_BATCH_MESSAGES } from "./middleware/json-rpc-body.js";
 
 /**
  * Per-caller limits on /mcp, on Cloudflare's Workers Rate Limiting binding (wrangler.toml
@@ -30,8 +31,6 @@ export const CALLER_LIMIT = "MCP_RATE_LIMIT";
  */
 export const RETRY_AFTER = 60;
 
-/** Most messages one request is counted for: the SDK answers no batch longer than this. */
-const MAX_COUNTED = 100;
 
 export interface Refusal {
   response: Response;
@@ -51,7 +50,7 @@ export async function overLimit(
 ): Promise<Refusal | undefined> {
   try {
     const caller = bindingNamed(env, CALLER_LIMIT);
-    if (caller && !(await countEach(caller, who, Math.min(messages, MAX_COUNTED)))) {
+    if (caller && !(await countEach(caller, who, Math.min(messages, MAX_BATCH_MESSAGES)))) {
       return refusal("caller", "Too many requests: you are over this server's limit.");
     }
     for (const tool of calls) {

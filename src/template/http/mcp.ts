@@ -12,7 +12,7 @@ import { inMcpSpan } from "../observe/span.js";
 import { logUserId } from "../observe/user-id.js";
 import type { AppEnv, GrantProps } from "../types.js";
 import { overLimit } from "./caller-limits.js";
-import { acceptsEventStream } from "./middleware/json-rpc-body.js";
+import { acceptsEventStream, MAX_BATCH_MESSAGES } from "./middleware/json-rpc-body.js";
 
 /** What the OAuth provider adds to the execution context of an authenticated request. */
 type AuthenticatedContext = ExecutionContext<Partial<GrantProps>> & {
@@ -86,7 +86,7 @@ function clientOf(caller: Caller): string | undefined {
 /** The calls in a request of tools that declare a `rateLimit` of their own, one per call. */
 function limitedCalls(messages: readonly unknown[]): AnyTool[] {
   const calls: AnyTool[] = [];
-  for (let i = 0; i < messages.length && i < 100; i++) {
+  for (let i = 0; i < messages.length && i < MAX_BATCH_MESSAGES; i++) {
     const message = messages[i];
     if (!isObject(message) || message.method !== "tools/call" || !isObject(message.params)) continue;
     const { name } = message.params;

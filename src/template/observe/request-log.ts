@@ -72,7 +72,7 @@ export interface McpLogLine {
   /** Which limit refused it (429): every message of the caller, or a tool's own. */
   limit?: "caller" | "tool";
   arguments?: string;
-  /** A batch: how many messages it had, and each of them (the first 100). */
+  /** A batch: how many messages it had, and each of them (the first 100; batches hold at most 20). */
   batch?: number;
   messages?: LoggedMessage[];
 }
