@@ -46,7 +46,7 @@ describe("every message counts against the caller's limit", () => {
       expect(response.headers.get("Cache-Control")).toBe("no-store");
       expect(await response.json()).toEqual({
         jsonrpc: "2.0",
-        id: null,
+        id: PING.id,
         error: {
           code: -32000,
           message: "Too many requests: you are over this server's limit. Try again in 60 s.",
@@ -87,11 +87,15 @@ describe("every message counts against the caller's limit", () => {
     WINDOW_TEST_TIMEOUT,
   );
 
-  it("is off when MCP_RATE_LIMIT is not bound (its wrangler.toml block deleted)", async () => {
+  it.each([
+    ["RATE_LIMITS=off", { RATE_LIMITS: "off" }],
+    ["MCP_RATE_LIMIT not bound (its wrangler.toml block deleted)", { MCP_RATE_LIMIT: undefined }],
+  ])("is off with %s", async (_, vars) => {
     const me = ownAddress();
     for (let i = 0; i < CALLER_LIMIT + 5; i++) {
-      const response = await post(PING, { ...from(me), vars: { MCP_RATE_LIMIT: undefined } });
-      expect(response.status).toBe(200);
+      const response = await post(call("limited", i), { ...from(me), vars: vars as Partial<Env> });
+      expect(response.status).toBe(i >= 10 && !("RATE_LIMITS" in vars) ? 429 : 200);
+      await response.body?.cancel();
     }
   });
 

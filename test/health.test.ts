@@ -52,6 +52,8 @@ describe("GET /health", () => {
   it("lists only the rate limits that are on", async () => {
     const { body } = await health(OAUTH, { MCP_RATE_LIMIT: undefined });
     expect(body).toMatchObject({ status: "ok", rateLimits: ["TOOL_RATE_LIMIT"] });
+    const off = await health(OAUTH, { RATE_LIMITS: "off" });
+    expect(off.body).toMatchObject({ status: "ok", rateLimits: [] });
   });
 
   it("503 naming a setting that is wrong, never its value (where every other path says only 500)", async () => {

@@ -159,6 +159,8 @@ const settings = {
   /** Signs multi round-trip `requestState` (src/template/mcp/request-state.ts); undefined when not set. */
   // The SDK's codec needs a 256-bit HMAC key; `openssl rand -base64 32` gives 44 characters.
   requestStateSecret: setting("REQUEST_STATE_SECRET", keySecret),
+  /** `on`: /mcp counts each caller against the [[ratelimits]] bindings (src/template/http/caller-limits.ts). */
+  rateLimits: setting("RATE_LIMITS", () => z.enum(["on", "off"]).default("on")),
   /** What the log line of each /mcp request carries (src/template/observe/). */
   log: {
     /** Characters of each call's arguments the line keeps; 0 (the default): none. */

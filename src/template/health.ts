@@ -55,8 +55,12 @@ export function health(request: Request, env: Env): Response {
     protocolRevisions: PROTOCOL_REVISIONS,
     ...(auth && { auth }),
     bindings,
-    // Per-caller limits that are on (docs/production.md): a block deleted from wrangler.toml is not here.
-    rateLimits: Object.keys(env).filter((name) => isRateLimit((env as unknown as Record<string, unknown>)[name])),
+    // Per-caller limits that are on (docs/production.md): none with RATE_LIMITS=off, and not one
+    // whose block was deleted from wrangler.toml.
+    rateLimits:
+      config?.rateLimits === "off"
+        ? []
+        : Object.keys(env).filter((name) => isRateLimit((env as unknown as Record<string, unknown>)[name])),
     ...(!ok && { problems }),
   };
   const response = Response.json(body, { status: ok ? 200 : 503, headers: HEADERS });

@@ -18,8 +18,8 @@ import { MAX_BATCH_MESSAGES } from "./middleware/json-rpc-body.js";
  * quota that bills), a Durable Object is. docs/production.md, "Per-caller limits".
  *
  * Who a caller is: src/template/caller.ts. A binding that is not bound (its block deleted from
- * wrangler.toml) is a limit turned off; a tool that names one that is not bound is refused (its
- * limit guards something outside, and nothing counts it).
+ * wrangler.toml) is a limit turned off, and RATE_LIMITS=off turns them all off; a tool that names
+ * a binding that is not bound is refused (its limit guards something outside, and nothing counts it).
  */
 
 /** The binding every message to /mcp counts against. */
@@ -30,7 +30,6 @@ export const CALLER_LIMIT = "MCP_RATE_LIMIT";
  * binding answers only yes or no, never when its window ends.
  */
 export const RETRY_AFTER = 60;
-
 
 export interface Refusal {
   response: Response;
@@ -45,13 +44,15 @@ export interface Refusal {
 export async function overLimit(
   env: Env,
   who: string,
-  messages: number,
+  messages: readonly unknown[],
   calls: readonly AnyTool[],
 ): Promise<Refusal | undefined> {
+  // The request's id, for the error that answers it (2026-07-28 clients require one).
+  const id = messages.length === 1 ? idOf(messages[0]) : null;
   try {
     const caller = bindingNamed(env, CALLER_LIMIT);
-    if (caller && !(await countEach(caller, who, Math.min(messages, MAX_BATCH_MESSAGES)))) {
-      return refusal("caller", "Too many requests: you are over this server's limit.");
+    if (caller && !(await countEach(caller, who, Math.min(messages.length, MAX_BATCH_MESSAGES)))) {
+      return refusal("caller", "Too many requests: you are over this server's limit.", id);
     }
     for (const tool of calls) {
       const binding = bindingNamed(env, tool.rateLimit!);
@@ -59,17 +60,17 @@ export async function overLimit(
         console.error(
           `mcp: ${tool.name} has rateLimit ${tool.rateLimit}, which is not bound (wrangler.toml [[ratelimits]])`,
         );
-        return unavailable(`${tool.name} cannot be called: its rate limit is not configured on the server.`);
+        return unavailable(`${tool.name} cannot be called: its rate limit is not configured on the server.`, id);
       }
       if (!(await binding.limit({ key: `${tool.name} ${who}` })).success) {
-        return refusal("tool", `Too many calls to ${tool.name}: you are over its limit.`);
+        return refusal("tool", `Too many calls to ${tool.name}: you are over its limit.`, id);
       }
     }
     return undefined;
   } catch (error) {
     // An uncounted call is what the limit exists to stop: refused, as the OAuth guards do.
     console.error("mcp: the rate limiter failed:", error instanceof Error ? error.message : String(error));
-    return unavailable("The server cannot count requests right now; try again in a minute.");
+    return unavailable("The server cannot count requests right now; try again in a minute.", id);
   }
 }
 
@@ -80,20 +81,26 @@ async function countEach(binding: RateLimit, key: string, n: number): Promise<bo
   return outcomes.every((outcome) => outcome.success);
 }
 
-function refusal(by: Refusal["by"], message: string): Refusal {
+function refusal(by: Refusal["by"], message: string, id: string | number | null): Refusal {
   const response = jsonRpcError(
     429,
     -32000,
     `${message} Try again in ${RETRY_AFTER} s.`,
     { "Retry-After": String(RETRY_AFTER), "Cache-Control": "no-store" },
     { retryAfter: RETRY_AFTER, limit: by },
+    id,
   );
   return { response, by };
 }
 
-function unavailable(message: string): Refusal {
+function unavailable(message: string, id: string | number | null): Refusal {
   const headers = { "Retry-After": String(RETRY_AFTER), "Cache-Control": "no-store" };
-  return { response: jsonRpcError(503, -32603, message, headers) };
+  return { response: jsonRpcError(503, -32603, message, headers, undefined, id) };
+}
+
+function idOf(message: unknown): string | number | null {
+  const id = (message as { id?: unknown } | null)?.id;
+  return typeof id === "string" || typeof id === "number" ? id : null;
 }
 
 /** A rate-limit binding by name, looked up at run time: a deleted block is no binding, not a type error. */

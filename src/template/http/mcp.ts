@@ -39,7 +39,8 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
   }
 
   const messages = Array.isArray(rpc) ? rpc : [rpc];
-  const refused = await overLimit(c.env, await callerKey(caller), messages.length, limitedCalls(messages));
+  const refused =
+    config.rateLimits === "on" && (await overLimit(c.env, await callerKey(caller), messages, limitedCalls(messages)));
   if (refused) {
     if (log) {
       log.era = (await isLegacy(c.req.raw, rpc)) ? "legacy" : "modern";
