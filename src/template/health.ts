@@ -10,7 +10,7 @@ import { PROTOCOL_REVISIONS } from "./revisions.js";
  * would make every probe cost what a request costs, and a store that is briefly slow answer
  * "down"); whether a binding is bound is what a deploy can get wrong. Never cached.
  */
-export function health(request: Request, env: Env): Response {
+export function health(request: Request, env: Env, partBindings: readonly string[] = []): Response {
   if (request.method !== "GET" && request.method !== "HEAD") {
     return Response.json(
       { error: "method_not_allowed", message: "/health takes GET and HEAD" },
@@ -30,7 +30,8 @@ export function health(request: Request, env: Env): Response {
   const bindings: Record<string, boolean> = {};
   const needed: [string, (value: unknown) => boolean][] = [
     ["ASSETS", isFetcher],
-    ["MAILBOX", isNamespace],
+    // The optional parts' Durable Objects (src/template/optional/): MAILBOX while questions is there.
+    ...partBindings.map((name): [string, (value: unknown) => boolean] => [name, isNamespace]),
     ...(auth === "oauth"
       ? ([
           ["OAUTH_KV", isKv],

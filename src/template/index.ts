@@ -4,12 +4,20 @@ import { createApp } from "./http/app.js";
 import { normalizePath } from "./http/normalize-path.js";
 import { memo } from "./memo.js";
 import { openLog, type RequestLog } from "./observe/request-log.js";
+import * as partClasses from "./optional/durable-objects.gen.js";
 import { ROUTES } from "./routes.js";
 
-// Durable Object classes (wrangler.toml [[durable_objects.bindings]]) are exported by the entry.
+// Durable Object classes (wrangler.toml [[durable_objects.bindings]]) are exported by the entry:
+// the OAuth guards', and those of the optional parts present (Mailbox, src/template/optional/questions/).
 export { RateLimiter } from "./auth/guards/rate-limiter.js";
 export { RefreshGuard } from "./auth/guards/refresh-guard.js";
-export { Mailbox } from "./mcp/mailbox.js";
+export * from "./optional/durable-objects.gen.js";
+
+/**
+ * The Durable Object bindings the optional parts present need, for GET /health: each part's class
+ * is bound under its name in capitals (Mailbox → MAILBOX).
+ */
+const PART_BINDINGS = Object.keys(partClasses).map((name) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase());
 
 const app = createApp();
 // The OAuth side (the provider, its guards, the tools' scopes, whose Zod schemas are built when
@@ -30,7 +38,7 @@ export default {
   async fetch(request, env, ctx): Promise<Response> {
     const normalized = normalizePath(request);
     const path = pathOf(normalized.url);
-    if (path === ROUTES.health) return health(normalized, env);
+    if (path === ROUTES.health) return health(normalized, env, PART_BINDINGS);
     let config: Config;
     try {
       config = getConfig(env);

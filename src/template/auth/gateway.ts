@@ -1,3 +1,4 @@
+import { clientAddress } from "../client-address.js";
 import type { Config } from "../config.js";
 import { isLoopback } from "../loopback.js";
 import { memo } from "../memo.js";
@@ -6,7 +7,7 @@ import { canonicalOrigin, isAllowedOrigin } from "../origin.js";
 import { ROUTES, SERVER_CARD_PATHS } from "../routes.js";
 import { API_KEY } from "./api-keys.js";
 import { asOnePageView } from "./guards/cimd-fetch.js";
-import { type Action, clientAddress, LimiterUnavailable, refusalMessage, take } from "./guards/limits.js";
+import { type Action, LimiterUnavailable, refusalMessage, take } from "./guards/limits.js";
 import type { Answer, TokenCall } from "./guards/refresh-rotation.js";
 import { readRegistration } from "./guards/registration.js";
 import { ISSUED_TOKEN } from "./guards/shapes.js";

@@ -1,7 +1,7 @@
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
-import { clientAddress } from "../auth/guards/limits.js";
 import { type Caller, callerKey } from "../caller.js";
+import { clientAddress } from "../client-address.js";
 import type { AnyTool } from "../mcp/define.js";
 import { serveMcp } from "../mcp/endpoint.js";
 import { isLegacy } from "../mcp/era.js";

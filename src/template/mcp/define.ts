@@ -34,7 +34,7 @@ export interface McpContext {
   session: Session;
   /**
    * 2025 era: what this call can ask its client for in the middle of the call, by returning
-   * `inputRequired(...)` (src/template/mcp/legacy-push.ts): the capabilities the client declared at
+   * `inputRequired(...)` (src/template/optional/questions/): the capabilities the client declared at
    * `initialize`, when this request can carry questions. Undefined when it cannot (the client
    * declared none, or takes no event stream): then `inputRequired(...)` gets a tool error.
    * (2026-07-28 clients declare theirs on every request, in `mcp.mcpReq.envelope`.)
@@ -76,17 +76,6 @@ export interface ToolDefinition<In extends Schema = Schema, Out extends Schema |
    * outside: a paid API, another service's rate limit.
    */
   rateLimit?: RateLimitBinding;
-  /**
-   * `true` declares that the handler only returns its result: it sends nothing to the client
-   * before it (no `mcp.mcpReq.log`, no progress, no `inputRequired` question). A 2025-era call
-   * is then answered as one JSON body from the start, without an event stream that is opened
-   * and dropped (about a sixth of such a call's CPU; docs/performance.md). Unset (the default),
-   * a 2025-era client that takes a stream gets whatever the handler sends first. A tool that
-   * declares this and sends anyway: its 2025-era clients miss what it sent (a question becomes
-   * a tool error) and the Worker logs a warning naming the tool. 2026-07-28 calls are the same
-   * either way.
-   */
-  answersOnly?: boolean;
   handler: (args: z.output<In>, ctx: McpContext) => Promise<ToolResult<Out>> | ToolResult<Out>;
 }
 
