@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { version } from "../package.json";
+import { health as healthOf } from "../src/template/health.js";
 import { PROTOCOL_REVISIONS } from "../src/template/revisions.js";
 import { fetchWorker } from "./helpers/worker.js";
 
@@ -79,6 +80,15 @@ describe("GET /health", () => {
       bindings: { OAUTH_KV: false, MAILBOX: false, ASSETS: true },
       problems: [{ binding: "MAILBOX" }, { binding: "OAUTH_KV" }],
     });
+  });
+
+  it("needs an optional part's binding only while the part is there (a fork that deleted questions has no MAILBOX)", async () => {
+    const request = new Request("http://localhost:8787/health");
+    const withoutPart = healthOf(request, { ...env, MAILBOX: undefined } as unknown as Env, []);
+    expect(withoutPart.status).toBe(200);
+    expect(((await withoutPart.json()) as { bindings: object }).bindings).not.toHaveProperty("MAILBOX");
+    const withPart = healthOf(request, { ...env, MAILBOX: undefined } as unknown as Env, ["MAILBOX"]);
+    expect(withPart.status).toBe(503);
   });
 
   it("503 naming the sign-in secret a deployed server lacks; on localhost the one-time code stands in", async () => {
