@@ -11,6 +11,15 @@ import type * as z from "zod";
 import type { Session } from "../session/schema.js";
 import type { User } from "../types.js";
 
+/**
+ * The Workers Rate Limiting bindings of wrangler.toml (`[[ratelimits]]`, typed by `npm run types`)
+ * a tool can name as its `rateLimit`: all but MCP_RATE_LIMIT, which every request counts against.
+ */
+export type RateLimitBinding = Exclude<
+  { [K in keyof Env]: Env[K] extends RateLimit ? K : never }[keyof Env],
+  "MCP_RATE_LIMIT"
+>;
+
 /** Which protocol era the request came in: `modern` is 2026-07-28, `legacy` the 2025 revisions. */
 export type Era = "modern" | "legacy";
 
@@ -58,6 +67,15 @@ export interface ToolDefinition<In extends Schema = Schema, Out extends Schema |
   annotations?: ToolAnnotations;
   /** OAuth scope a token must carry to call this tool (ignored when MCP_AUTH is `none`). */
   requiredScope?: string;
+  /**
+   * A limit of its own, stricter than the one every request to /mcp counts against: the name of a
+   * Workers Rate Limiting binding in wrangler.toml (`[[ratelimits]]`, where its limit and period
+   * are set), e.g. `"TOOL_RATE_LIMIT"`. Each caller's calls to this tool are counted apart from
+   * their calls to other tools on the same binding. Over it, the call gets HTTP 429 with
+   * `Retry-After` (docs/production.md, "Per-caller limits"). For a tool that spends something
+   * outside: a paid API, another service's rate limit.
+   */
+  rateLimit?: RateLimitBinding;
   handler: (args: z.output<In>, ctx: McpContext) => Promise<ToolResult<Out>> | ToolResult<Out>;
 }
 

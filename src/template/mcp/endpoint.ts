@@ -7,8 +7,9 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import type { RequestLog } from "../observe/request-log.js";
 import { rendersApps } from "./apps-negotiation.js";
-import { isLegacy } from "./era.js";
+import { eraOfAnswered, isLegacy } from "./era.js";
 import { JsonFirstTransport } from "./legacy-response.js";
 import { type LegacySession, readSession, sessionIdFor } from "./legacy-session.js";
 import { HANDLER_METHODS, methodOf } from "./message.js";
@@ -34,18 +35,38 @@ export interface EndpointRequest {
   responseMode: "json" | "sse";
   /** Whether it takes an event stream too (for progress before the result); false if unsaid. */
   acceptsStream?: boolean;
+  /** The request's log line (src/template/observe/request-log.ts): told the era and what the server sends. */
+  log?: RequestLog;
 }
 
 /**
  * Each request's context, found by the factory the SDK calls with that request (`requestInfo`).
  * A WeakMap keeps the handlers below built once per isolate: nothing per request is captured.
  */
-const contexts = new WeakMap<Request, { context: McpRequest; parsedBody: unknown }>();
+const contexts = new WeakMap<Request, { context: McpRequest; parsedBody: unknown; log?: RequestLog }>();
 
 function factory({ era, requestInfo }: McpRequestContext) {
   const entry = requestInfo && contexts.get(requestInfo);
   if (!entry) throw new Error("MCP request without its context: go through serveMcp");
-  return createMcpServer(entry.context, era, entry.parsedBody);
+  const server = createMcpServer(entry.context, era, entry.parsedBody);
+  if (entry.log) reportSends(server, entry.log);
+  return server;
+}
+
+/**
+ * Tells the log line what the server sends (each response settles its request's outcome), by
+ * wrapping `send` of the transport the server is connected to, whichever era's or part's it is.
+ */
+function reportSends(server: McpServer, log: RequestLog): void {
+  const connect = server.connect.bind(server);
+  server.connect = (transport) => {
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      log.sent(message);
+      return send(message, options);
+    };
+    return connect(transport);
+  };
 }
 
 /**
@@ -82,7 +103,8 @@ export async function serveMcp(endpointRequest: EndpointRequest): Promise<Respon
   // A 2025-era session id carries what the client declared at initialize (src/template/mcp/legacy-session.ts).
   const sessionId = request.headers.get("Mcp-Session-Id");
   const session = readSession(sessionId);
-  return parts.isolateCache.serve(
+  let served = false;
+  const response = await parts.isolateCache.serve(
     {
       request,
       body: parsedBody,
@@ -90,21 +112,35 @@ export async function serveMcp(endpointRequest: EndpointRequest): Promise<Respon
       apps: session?.apps ?? false,
       source: servedRegistry(),
     },
-    () => serveInEra(endpointRequest, sessionId, session),
+    () => {
+      served = true;
+      return serveInEra(endpointRequest, sessionId, session);
+    },
   );
+  // The SDK's earlier answer, replayed: its log line knows the outcome without a server.
+  const { log } = endpointRequest;
+  if (!served && log) {
+    log.era = eraOfAnswered(parsedBody);
+    log.replayed();
+  }
+  return response;
 }
 
 /** Serves one POST through the SDK, in its era. */
 async function serveInEra(
-  { request, parsedBody, context, authInfo, responseMode, acceptsStream }: EndpointRequest,
+  { request, parsedBody, context, authInfo, responseMode, acceptsStream, log }: EndpointRequest,
   sessionId: string | null,
   session: LegacySession | undefined,
 ): Promise<Response> {
   const caller: Caller = { env: context.env, request, user: context.user, authInfo, sessionId };
   // The client's answer to a question this server asked it mid-call (src/template/optional/questions/).
   const delivered = parts.questions.deliver(parsedBody, caller);
-  if (delivered) return delivered;
+  if (delivered) {
+    if (log) log.era = "legacy";
+    return delivered;
+  }
   const legacy = await isLegacy(request, parsedBody);
+  if (log) log.era = legacy ? "legacy" : "modern";
   const apps = rendersApps(parsedBody, legacy ? "legacy" : "modern", session);
   if (legacy) {
     const stream = responseMode === "sse" || (acceptsStream === true && wantsProgress(parsedBody));
@@ -114,13 +150,17 @@ async function serveInEra(
     const adaptive = !stream && acceptsStream === true && HANDLER_METHODS.has(methodOf(parsedBody) ?? "");
     const asking =
       (stream || adaptive) && session ? parts.questions.asking({ body: parsedBody, session, caller }) : undefined;
-    contexts.set(request, { context: { ...context, apps, ...(asking && { askable: asking.askable }) }, parsedBody });
+    contexts.set(request, {
+      context: { ...context, apps, ...(asking && { askable: asking.askable }) },
+      parsedBody,
+      log,
+    });
     return serveLegacy(request, parsedBody, authInfo, stream ? "sse" : adaptive ? "auto" : "json", {
       asking,
       apps,
     });
   }
-  contexts.set(request, { context: { ...context, apps }, parsedBody });
+  contexts.set(request, { context: { ...context, apps }, parsedBody, log });
   return modern[responseMode].fetch(request, { parsedBody, authInfo });
 }
 

@@ -118,6 +118,44 @@ export function createMcpServer(request: McpRequest, era: Era, body?: unknown): 
   return server;
 }
 
+/** The tool the registry serves under `name`, if any (the per-caller limits read its `rateLimit`). */
+export function toolNamed(name: string): AnyTool | undefined {
+  return toolsByName.get(name)?.[0];
+}
+
+/**
+ * The name of what a request uses, as this server knows it, for its log line: the tool of a
+ * `tools/call`, the prompt of a `prompts/get`, the resource a `resources/read` URI is (a fixed
+ * URI, an app's view, or a template's URIs by its fixed start); `(unknown)` for a name or URI the
+ * server does not have. Undefined for methods that name nothing. Never the client's own text.
+ */
+export function knownName(method: string, params: Record<string, unknown> | undefined): string | undefined {
+  const named = params?.name;
+  if (method === "tools/call") return (typeof named === "string" && toolsByName.get(named)?.[0]?.name) || UNKNOWN;
+  if (method === "prompts/get") return (typeof named === "string" && promptsByName.get(named)?.[0]?.name) || UNKNOWN;
+  if (method !== "resources/read") return undefined;
+  const uri = params?.uri;
+  if (typeof uri !== "string") return UNKNOWN;
+  const names = resourceNames();
+  return names.fixed.get(uri) ?? names.templates.find(([start]) => uri.startsWith(start))?.[1] ?? UNKNOWN;
+}
+
+const UNKNOWN = "(unknown)";
+let resourceIndex: { of: Registry; fixed: Map<string, string>; templates: [string, string][] } | undefined;
+
+function resourceNames(): NonNullable<typeof resourceIndex> {
+  if (resourceIndex?.of === registry) return resourceIndex;
+  const fixed = new Map<string, string>();
+  const templates: [string, string][] = [];
+  for (const r of registry.resources) {
+    if (r.uri.includes("{")) templates.push([r.uri.slice(0, r.uri.indexOf("{")), r.name]);
+    else fixed.set(r.uri, r.name);
+  }
+  for (const app of apps) fixed.set(app.view.uri, app.name);
+  resourceIndex = { of: registry, fixed, templates };
+  return resourceIndex;
+}
+
 /** Which tools, resources and prompts a request's server registers. */
 interface Registrations {
   tools: readonly AnyTool[];
