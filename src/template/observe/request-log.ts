@@ -1,4 +1,4 @@
-import { boundedJson } from "./bounded-json.js";
+import { jsonForLog } from "./json-for-log.js";
 
 /**
  * One structured log line per request to /mcp, a line of JSON written with one `console.log` once
@@ -318,7 +318,7 @@ function entryOf(message: unknown, nameOf: NameOf, argumentChars: number): Entry
   if (name !== undefined) entry.name = name;
   if (argumentChars > 0) {
     const args = method === "resources/read" ? params?.uri : params?.arguments;
-    if (args !== undefined) entry.arguments = boundedJson(args, argumentChars);
+    if (args !== undefined) entry.arguments = jsonForLog(args, argumentChars);
   }
   // A request has an id; a notification gets no answer.
   if (valid(message.id)) entry.id = message.id;

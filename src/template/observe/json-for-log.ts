@@ -8,7 +8,7 @@ const MAX_DEPTH = 8;
 /** Past this many entries of one object or array, the rest is left out (`"…"`). */
 const MAX_ENTRIES = 64;
 
-export function boundedJson(value: unknown, max: number): string {
+export function jsonForLog(value: unknown, max: number): string {
   let text = "";
   const full = () => text.length > max;
   const walk = (v: unknown, depth: number): void => {
