@@ -43,6 +43,10 @@ export default defineConfig({
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     // Expected errors are captured, not printed; a failing test prints its own (see the file).
     setupFiles: ["./test/helpers/console.ts"],
+    // A file's first test pays for loading the SDK and the provider in a fresh isolate: seconds
+    // on a busy 2-core machine (CI runs several Vitest processes side by side). A hung test still fails.
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
     provide: { testLogs: Boolean(process.env.TEST_LOGS) },
   },
 });

@@ -3,6 +3,9 @@
 // card -> mcp) -> shared; the fork's files (src/server/) use the harness only through its
 // authoring API (src/template/api.ts), and the harness reaches them only through the generated
 // registry (src/template/mcp/registry.gen.ts) or the server's definition (info.ts, session.ts).
+// The optional parts (src/template/optional/<name>/) build on the MCP layer, which reaches them
+// only through the generated src/template/mcp/parts.gen.ts (their seams), and the entry only
+// through src/template/optional/durable-objects.gen.ts (their Durable Object classes).
 // Every import counts: `import type` too (a type from a layer above is still knowledge of it) and
 // `import()` (a lazy load is still a dependency). It also checks what a new isolate evaluates at
 // startup (src/template/index.ts and what it imports as values, transitively): none of the packages in
@@ -25,11 +28,12 @@ const src = join(root, "src");
  * may use and which use no layer.
  */
 const AREAS = {
-  entry: ["http", "auth", "card", "mcp", "shared", "definition"],
+  entry: ["http", "auth", "card", "mcp", "shared", "definition", "optional"],
   http: ["auth", "card", "mcp", "shared", "definition"],
   auth: ["shared", "definition"],
   card: ["mcp", "shared", "definition"],
   mcp: ["shared", "definition"],
+  optional: ["mcp", "shared", "definition"],
   api: ["mcp", "shared"],
   shared: ["definition"],
   definition: [],
@@ -39,6 +43,10 @@ type Area = keyof typeof AREAS;
 
 /** The one harness file that imports capabilities: the generated registry (scripts/registry.mjs). */
 const REGISTRY = "template/mcp/registry.gen.ts";
+/** The one MCP-layer file that imports the optional parts: their seams, generated (scripts/registry.mjs). */
+const PARTS = "template/mcp/parts.gen.ts";
+/** What the entry may import of the optional parts: their Durable Object classes, generated. */
+const PART_CLASSES = "template/optional/durable-objects.gen.ts";
 /** The files of src/server/ that describe the server rather than serve a capability. */
 const DEFINITIONS = ["server/info.ts", "server/session.ts"];
 
@@ -58,7 +66,7 @@ export function areaOf(file: string): Area {
   if (path === "template/index.ts") return "entry";
   if (path === "template/api.ts") return "api";
   const top = path.split("/")[1]!;
-  if (top === "http" || top === "auth" || top === "card" || top === "mcp") return top;
+  if (top === "http" || top === "auth" || top === "card" || top === "mcp" || top === "optional") return top;
   return "shared";
 }
 
@@ -184,12 +192,21 @@ export function layerViolations(graph: Map<string, string[]>): string[] {
     const a = areaOf(from);
     for (const to of targets) {
       const b = areaOf(to);
+      if (b === "optional" && a === "entry" && rel(to) !== `src/${PART_CLASSES}`) {
+        problems.push(
+          `${rel(from)} (entry) imports ${rel(to)}: the entry reaches optional parts only through src/${PART_CLASSES}`,
+        );
+        continue;
+      }
       if (a === b || (AREAS[a] as readonly string[]).includes(b)) continue;
       if (b === "capability" && rel(from) === `src/${REGISTRY}`) continue;
+      if (b === "optional" && rel(from) === `src/${PARTS}`) continue;
       problems.push(
         b === "capability"
           ? `${rel(from)} (${a}) imports ${rel(to)}: the harness reaches capabilities only through src/${REGISTRY}`
-          : `${rel(from)} (${a}) imports ${rel(to)} (${b}): ${a} may use only ${AREAS[a].join(", ") || "packages"}`,
+          : b === "optional"
+            ? `${rel(from)} (${a}) imports ${rel(to)}: the harness reaches optional parts only through src/${PARTS}`
+            : `${rel(from)} (${a}) imports ${rel(to)} (${b}): ${a} may use only ${AREAS[a].join(", ") || "packages"}`,
       );
     }
   }
@@ -244,6 +261,8 @@ function selfTest(): void {
     [join(src, "server/tools/x.ts"), [f("mcp/define.ts"), f("api.ts")]],
     [f("mcp/registry.gen.ts"), [join(src, "server/tools/x.ts")]],
     [f("mcp/server.ts"), [join(src, "server/tools/x.ts"), join(src, "server/info.ts")]],
+    [f("mcp/endpoint.ts"), [f("optional/questions/index.ts"), f("mcp/parts.gen.ts")]],
+    [f("mcp/parts.gen.ts"), [f("optional/questions/index.ts")]],
   ]);
   const found = cycles(bad);
   const upward = layerViolations(bad);
@@ -251,6 +270,7 @@ function selfTest(): void {
     "src/template/mcp/tool.ts (mcp) imports src/template/http/app.ts",
     "src/server/tools/x.ts (capability) imports src/template/mcp/define.ts",
     "src/template/mcp/server.ts (mcp) imports src/server/tools/x.ts: the harness reaches capabilities only",
+    "src/template/mcp/endpoint.ts (mcp) imports src/template/optional/questions/index.ts: the harness reaches optional",
   ];
   const planted: Record<string, string> = {
     [f("index.ts")]: 'import type { X } from "@modelcontextprotocol/server"; import { app } from "./http/app.js";',

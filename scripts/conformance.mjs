@@ -2,8 +2,9 @@
 // Runs the official MCP conformance suite (@modelcontextprotocol/conformance, pinned) against
 // this Worker, both protocol revisions, through `wrangler dev` on loopback:
 //   1. the fixture Worker (test/conformance/wrangler.toml: src/template/index.ts serving the suite's
-//      test_* tools, resources and prompts): every scored server scenario of the frozen
-//      requirement sets 2025-11-25 and 2026-07-28;
+//      test_* tools, resources and prompts, with the bindings of the optional parts present copied
+//      from wrangler.toml): every scored server scenario of the frozen requirement sets 2025-11-25
+//      and 2026-07-28, but those of an optional part that was deleted (scripts/lib/optional-parts.mjs);
 //   2. the template's default build (wrangler.toml, MCP_AUTH=none): the scenarios that need no
 //      fixture (initialize, lists, discovery, caching, Origin checks, ...);
 // after checking that the production bundle (`wrangler deploy --dry-run`) holds no fixture.
@@ -13,10 +14,11 @@
 //   npm run conformance
 //   npm run conformance -- --verbose     # also every failing check's message, and the suite's output
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { blockOf, folderOf, OPTIONAL_PARTS } from "./lib/optional-parts.mjs";
 import { startWranglerDev } from "./lib/wrangler-dev.mjs";
 
 const REVISIONS = ["2025-11-25", "2026-07-28"];
@@ -68,6 +70,9 @@ const suite = join(root, "node_modules", "@modelcontextprotocol", "conformance")
 const verbose = process.argv.includes("--verbose");
 const known = readKnownFailures(join(root, "test", "conformance", "known-failures.txt"));
 const outputRoot = mkdtempSync(join(tmpdir(), "mcp-conformance-"));
+/** The optional parts present; a deleted one's scenarios are not scored (they need it). */
+const parts = OPTIONAL_PARTS.filter((part) => existsSync(join(root, folderOf(part), "index.ts")));
+const deleted = OPTIONAL_PARTS.filter((part) => !parts.includes(part));
 
 const servers = [];
 // wrangler-dev.mjs kills its servers if this process exits first.
@@ -88,11 +93,24 @@ try {
   await checkNoFixturesInProduction();
   // Both Workers start side by side (wrangler's startup is most of the time), then run in turn.
   const [fixtures, template] = await Promise.all([
-    startWorker("fixtures", ["-c", "test/conformance/wrangler.toml"]),
-    startWorker("default", ["--var", "MCP_AUTH:none"]),
+    startWorker("fixtures", ["-c", fixtureConfig()]),
+    // The suite is one client asking hundreds of questions a minute: the per-caller limits off.
+    startWorker("default", ["--var", "MCP_AUTH:none", "--var", "RATE_LIMITS:off"]),
   ]);
   for (const revision of REVISIONS) {
-    rows.push(await runSet(fixtures, revision, scoredScenarios(revision)));
+    const needDeleted = new Set(deleted.flatMap((part) => part.scenarios[revision] ?? []));
+    if (needDeleted.size) {
+      console.log(
+        `fixtures ${revision}: not scored, they need ${deleted.map((part) => part.name).join(", ")} (deleted): ${[...needDeleted].join(", ")}`,
+      );
+    }
+    rows.push(
+      await runSet(
+        fixtures,
+        revision,
+        scoredScenarios(revision).filter((name) => !needDeleted.has(name)),
+      ),
+    );
   }
   for (const revision of REVISIONS) {
     const offered = FIXTURE_FREE[revision].filter((scenario) => offeredByTheTemplate(revision, scenario));
@@ -171,6 +189,22 @@ async function checkNoFixturesInProduction() {
   );
   if (leaked.length) throw new Error(`The production bundle contains conformance fixtures: ${leaked.join(", ")}`);
   console.log("The production bundle (wrangler deploy --dry-run) holds no conformance fixture.\n");
+}
+
+/**
+ * The fixture Worker's configuration: test/conformance/wrangler.toml, with the blocks of the
+ * optional parts present copied from the template's wrangler.toml (their Durable Object bindings),
+ * written next to the run's output (so `main` is made absolute).
+ */
+function fixtureConfig() {
+  const fixture = readFileSync(join(root, "test", "conformance", "wrangler.toml"), "utf8")
+    .replace(/^#:schema .*\n/m, "")
+    .replace(/^main = "worker\.ts"$/m, `main = ${JSON.stringify(join(root, "test", "conformance", "worker.ts"))}`);
+  const template = readFileSync(join(root, "wrangler.toml"), "utf8");
+  const blocks = parts.filter((part) => part.wrangler).map((part) => blockOf(template, part) ?? "");
+  const path = join(outputRoot, "wrangler.toml");
+  writeFileSync(path, [fixture, ...blocks].join("\n"));
+  return path;
 }
 
 /** The scored server scenarios of a frozen requirement set, from the file the suite ships. */

@@ -36,6 +36,14 @@ describe("configuration", () => {
     expect(config({}).requestStateSecret).toBeUndefined();
   });
 
+  it("reads LOG_ARGUMENTS (0: none, the default) and LOG_USER_SECRET", () => {
+    expect(config({}).log).toEqual({ argumentChars: 0, userSecret: undefined });
+    expect(config({ LOG_ARGUMENTS: "256", LOG_USER_SECRET: "y".repeat(32) }).log).toEqual({
+      argumentChars: 256,
+      userSecret: "y".repeat(32),
+    });
+  });
+
   it("treats an empty PUBLIC_URL as 'use the request's origin'", () => {
     expect(config({ PUBLIC_URL: "" }).publicUrl).toBeUndefined();
     expect(config({ PUBLIC_URL: "http://localhost:8787" }).publicUrl?.origin).toBe("http://localhost:8787");
@@ -60,6 +68,13 @@ describe("configuration", () => {
     ["MAX_BODY_BYTES", "1e12", /MAX_BODY_BYTES: must be a whole number of bytes .* \(got "1e12"\)/],
     ["MAX_BODY_BYTES", "1.5", /MAX_BODY_BYTES: must be a whole number/],
     ["REQUEST_STATE_SECRET", "short-secret", /REQUEST_STATE_SECRET: must be at least 32 bytes long/],
+    [
+      "LOG_ARGUMENTS",
+      "5000",
+      /LOG_ARGUMENTS: must be a whole number of characters from 1 to 4096 \(or 0: no arguments are logged\)/,
+    ],
+    ["LOG_ARGUMENTS", "all", /LOG_ARGUMENTS: must be a whole number of characters/],
+    ["LOG_USER_SECRET", "short-secret", /LOG_USER_SECRET: must be at least 32 bytes long/],
   ])("refuses %s=%s with a message naming the setting", (name, value, message) => {
     expect(() => config({ [name]: value })).toThrow(ConfigError);
     expect(() => config({ [name]: value })).toThrow(message);

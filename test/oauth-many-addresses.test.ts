@@ -5,11 +5,11 @@ import {
   Browser,
   consent,
   handleFrom,
-  LOOPBACK_REDIRECT,
   PASSPHRASE,
   pkce,
   postConsent,
   register,
+  TEST_CLIENT,
   withPassphrase,
 } from "./helpers/oauth.js";
 import { fetchWorker } from "./helpers/worker.js";
@@ -41,13 +41,7 @@ function registerFrom(origin: string, ip: string, vars: Parameters<typeof fetchW
     {
       method: "POST",
       headers: { "Content-Type": "application/json", "CF-Connecting-IP": ip },
-      body: JSON.stringify({
-        client_name: "Test Client",
-        redirect_uris: [LOOPBACK_REDIRECT],
-        token_endpoint_auth_method: "none",
-        grant_types: ["authorization_code", "refresh_token"],
-        response_types: ["code"],
-      }),
+      body: JSON.stringify(TEST_CLIENT),
     },
     vars,
   );

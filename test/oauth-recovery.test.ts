@@ -1,10 +1,5 @@
 import { env } from "cloudflare:test";
-import { auth, type OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from "@modelcontextprotocol/sdk/shared/auth.js";
+import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
 import { describe, expect, it } from "vitest";
 import mcpRemote from "./fixtures/clients/mcp-remote.json";
 import {
@@ -20,6 +15,7 @@ import {
   tokenRequest,
   withPassphrase,
 } from "./helpers/oauth.js";
+import { MemoryOAuthClient } from "./helpers/oauth-provider.js";
 import { workerFetch } from "./helpers/worker.js";
 
 // When the server has forgotten a client's registration, or its refresh token no longer works,
@@ -88,49 +84,15 @@ describe("a forgotten registration", () => {
  * mcp-remote's own client metadata (test/fixtures/clients/mcp-remote.json) and its
  * invalidateCredentials.
  */
-class SdkClient implements OAuthClientProvider {
-  client: OAuthClientInformationMixed | undefined;
-  saved: OAuthTokens | undefined;
-  verifier = "";
-  authorizationUrl: URL | undefined;
-  invalidated: string[] = [];
-  readonly redirectUrl = "http://localhost:40123/oauth/callback";
-  get clientMetadata(): OAuthClientMetadata {
-    const { scope: _scope, ...request } = mcpRemote.registration.request;
-    return { ...request, redirect_uris: [this.redirectUrl] };
-  }
-  clientInformation() {
-    return this.client;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.client = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-  invalidateCredentials(scope: "all" | "client" | "tokens" | "verifier") {
-    this.invalidated.push(scope);
-    if (scope === "all" || scope === "client") this.client = undefined;
-    if (scope === "all" || scope === "tokens") this.saved = undefined;
-  }
+function sdkClient(): MemoryOAuthClient {
+  const { scope: _scope, ...request } = mcpRemote.registration.request;
+  return new MemoryOAuthClient({ ...request, redirect_uris: ["http://localhost:40123/oauth/callback"] });
 }
 
 const fetchFn = workerFetch(withPassphrase);
 
-async function signedInSdkClient(): Promise<SdkClient> {
-  const sdk = new SdkClient();
+async function signedInSdkClient(): Promise<MemoryOAuthClient> {
+  const sdk = sdkClient();
   expect(await auth(sdk, { serverUrl: MCP_URL, fetchFn })).toBe("REDIRECT");
   const redirect = await consent(new Browser(), sdk.authorizationUrl!.href);
   const code = new URL(redirect.headers.get("Location")!).searchParams.get("code")!;

@@ -3,79 +3,44 @@ import {
   type OAuthClientProvider as ModernProvider,
   StreamableHTTPClientTransport as ModernTransport,
 } from "@modelcontextprotocol/client";
-import { auth, type OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from "@modelcontextprotocol/sdk/shared/auth.js";
+import type { OAuthClientMetadata } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { serving } from "./fixtures/harness.js";
 import { legacyValidator as jsonSchemaValidator } from "./helpers/legacy-client.js";
 import { Browser, consent, LOOPBACK_REDIRECT, MCP_URL, withPassphrase } from "./helpers/oauth.js";
+import { MemoryOAuthClient } from "./helpers/oauth-provider.js";
 import { workerFetch } from "./helpers/worker.js";
 
 // The harness fixtures (test/fixtures/harness.ts), not the examples: a fork deletes those.
 serving();
 
-/** An MCP client's OAuth state, kept in memory; the "browser" is driven by the test. */
-class MemoryProvider implements OAuthClientProvider {
-  client: OAuthClientInformationMixed | undefined;
-  saved: OAuthTokens | undefined;
-  verifier = "";
-  authorizationUrl: URL | undefined;
-  constructor(readonly clientMetadataUrl?: string) {}
-  get redirectUrl() {
-    return LOOPBACK_REDIRECT;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: "SDK test client",
-      redirect_uris: [LOOPBACK_REDIRECT],
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      token_endpoint_auth_method: "none",
-    };
-  }
-  clientInformation() {
-    return this.client;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.client = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-}
+/** The SDK test client's registration, as the SDK's auth() sends it. */
+const SDK_CLIENT: OAuthClientMetadata = {
+  client_name: "SDK test client",
+  redirect_uris: [LOOPBACK_REDIRECT],
+  grant_types: ["authorization_code", "refresh_token"],
+  response_types: ["code"],
+  token_endpoint_auth_method: "none",
+};
+const memoryProvider = (clientMetadataUrl?: string) => new MemoryOAuthClient(SDK_CLIENT, clientMetadataUrl);
 
 const fetchFn = workerFetch(withPassphrase);
 
 /** What a person does in the browser the SDK opened: approve with the passphrase. */
-async function approveInBrowser(provider: MemoryProvider): Promise<string> {
+async function approveInBrowser(provider: MemoryOAuthClient): Promise<string> {
   return (await callbackFromBrowser(provider)).get("code")!;
 }
 
 /** The query of the redirect back to the client: code, state and `iss` (RFC 9207). */
-async function callbackFromBrowser(provider: MemoryProvider): Promise<URLSearchParams> {
+async function callbackFromBrowser(provider: MemoryOAuthClient): Promise<URLSearchParams> {
   const redirect = await consent(new Browser(), provider.authorizationUrl!.href);
   return new URL(redirect.headers.get("Location")!).searchParams;
 }
 
-async function connect(provider: MemoryProvider): Promise<Client> {
+async function connect(provider: MemoryOAuthClient): Promise<Client> {
   const client = new Client({ name: "sdk-oauth", version: "1.0.0" }, { jsonSchemaValidator });
   await client.connect(new StreamableHTTPClientTransport(new URL(MCP_URL), { authProvider: provider, fetch: fetchFn }));
   return client;
@@ -85,7 +50,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe("the SDK client's own OAuth support against the Worker", () => {
   it("auth() discovers, registers (DCR), authorizes with PKCE, exchanges, refreshes; the client then works", async () => {
-    const provider = new MemoryProvider();
+    const provider = memoryProvider();
     expect(await auth(provider, { serverUrl: MCP_URL, fetchFn })).toBe("REDIRECT");
     expect(provider.client?.client_id).toBeTruthy(); // registered dynamically
     const url = provider.authorizationUrl!;
@@ -118,7 +83,7 @@ describe("the SDK client's own OAuth support against the Worker", () => {
   });
 
   it("the transport's own flow: connect → 401 → authorization URL → finishAuth → connected", async () => {
-    const provider = new MemoryProvider();
+    const provider = memoryProvider();
     const transport = new StreamableHTTPClientTransport(new URL(MCP_URL), { authProvider: provider, fetch: fetchFn });
     const client = new Client({ name: "sdk-oauth", version: "1.0.0" }, { jsonSchemaValidator });
     await expect(client.connect(transport)).rejects.toThrow(/Unauthorized/);
@@ -129,7 +94,7 @@ describe("the SDK client's own OAuth support against the Worker", () => {
   });
 
   it("the v2 client pinned to 2026-07-28: server/discover → 401 → authorization URL → finishAuth → connected", async () => {
-    const provider = new MemoryProvider();
+    const provider = memoryProvider();
     const options = { authProvider: provider as unknown as ModernProvider, fetch: fetchFn };
     const pinned = { versionNegotiation: { mode: { pin: "2026-07-28" } } };
     const transport = new ModernTransport(new URL(MCP_URL), options);
@@ -149,7 +114,7 @@ describe("the SDK client's own OAuth support against the Worker", () => {
 
   it("uses a Client ID Metadata Document when the client has one (no registration)", async () => {
     const id = "https://sdk-client.example.net/oauth/client-metadata.json";
-    const provider = new MemoryProvider(id);
+    const provider = memoryProvider(id);
     vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
       const url = input instanceof Request ? input.url : String(input);
       if (url !== id) throw new TypeError(`unexpected fetch ${url}`);

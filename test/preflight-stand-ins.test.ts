@@ -389,6 +389,29 @@ describe("the MCP endpoint's other failures", () => {
   });
 });
 
+describe("the health check (GET /health)", () => {
+  const answer =
+    (body: unknown, status: number, headers: Record<string, string> = { "Cache-Control": "no-store" }): Handler =>
+    (c) =>
+      c.json(body, status as 200, headers);
+
+  it("fails a server that says it is misconfigured, naming what it names", async () => {
+    const body = { status: "misconfigured", problems: [{ setting: "PUBLIC_URL" }, { binding: "OAUTH_KV" }] };
+    const result = check(await scan(oauthServer({ health: answer(body, 503) })), "health");
+    expect(result).toMatchObject({ status: "fail", problem: "health-misconfigured" });
+    expect(result.detail).toBe("503: the server says it is misconfigured: setting PUBLIC_URL, binding OAUTH_KV");
+  });
+
+  it("skips a server without one, and warns when the answer could be cached", async () => {
+    const none = check(await scan(oauthServer({ health: (c) => c.json({ error: "not_found" }, 404) })), "health");
+    expect(none.status).toBe("skip");
+    const cached = await scan(
+      oauthServer({ health: answer({ status: "ok" }, 200, { "Cache-Control": "max-age=60" }) }),
+    );
+    expect(check(cached, "health")).toMatchObject({ status: "warn", problem: "health-cacheable" });
+  });
+});
+
 describe("building blocks", () => {
   it("resolveTarget: a base URL means /mcp; a path is kept; no scheme means https (http on localhost)", () => {
     expect(resolveTarget("https://mcp.example.com")).toMatchObject({

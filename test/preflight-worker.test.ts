@@ -35,6 +35,7 @@ describe("the preflight against this Worker", () => {
       "card.lists",
       "card.auth",
       "card.cors",
+      "health",
     ]);
     expect(detail(report, "mcp.tools")).toBe(LISTED);
   });

@@ -67,6 +67,7 @@ const TITLES = {
   "card.lists": "Server card: resources and prompts",
   "card.auth": "Server card: authentication agrees with /mcp",
   "card.cors": "Server card: CORS",
+  health: "Health check (GET /health)",
 } as const;
 
 export type CheckId = keyof typeof TITLES;

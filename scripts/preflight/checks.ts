@@ -1,5 +1,6 @@
 import { cardChecks } from "./card.ts";
 import { type Check, type Context, fail, type PreflightOptions, type PreflightReport, report, skip } from "./check.ts";
+import { healthCheck } from "./health.ts";
 import { SMITHERY_USER_AGENT } from "./http.ts";
 import { authorizedTools, listTools, probeMcp } from "./mcp.ts";
 import { oauthChecks } from "./oauth.ts";
@@ -17,7 +18,7 @@ export { resolveTarget } from "./target.ts";
  *
  * This file runs the checks in the scanner's order; each concern is a file beside it: target.ts
  * (the URL), mcp.ts (initialize, tools/list), oauth.ts (discovery metadata), card.ts (the server
- * card), diagnose.ts (what a bad answer means), check.ts (what a check reports).
+ * card), health.ts (the template's GET /health), diagnose.ts (what a bad answer means), check.ts (what a check reports).
  */
 
 export async function runPreflight(input: string, options: PreflightOptions = {}): Promise<PreflightReport> {
@@ -67,5 +68,6 @@ export async function runPreflight(input: string, options: PreflightOptions = {}
   if (mcp.auth === "none") checks.splice(2, 0, skip("oauth.discovery", "not needed: /mcp answered without a token"));
 
   checks.push(...(await cardChecks(target, ctx, mcp.auth, liveTools)));
+  checks.push(await healthCheck(target, ctx));
   return report(input, target, mcp.auth, checks, ctx.userAgent);
 }

@@ -14,6 +14,7 @@ export {
   type Era,
   type McpContext,
   type PromptDefinition,
+  type RateLimitBinding,
   type ResourceDefinition,
   type ToolDefinition,
   type ToolErrorResult,

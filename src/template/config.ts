@@ -8,6 +8,8 @@ export interface Secrets {
   UPSTREAM_CLIENT_SECRET?: string;
   /** Seals multi round-trip requestState (src/template/mcp/request-state.ts); at least 32 bytes. */
   REQUEST_STATE_SECRET?: string;
+  /** Keys the user id in each /mcp log line (src/template/observe/user-id.ts); at least 32 bytes. */
+  LOG_USER_SECRET?: string;
 }
 
 // What each setting must be, as a check: a function from the variable's raw value (a string, or
@@ -134,6 +136,14 @@ const secret: Check<string | undefined> = (raw, issue) => {
   return value === INVALID || value.trim() ? value : undefined;
 };
 
+/** A secret used as an HMAC key: unset, or at least 256 bits. */
+const keySecret: Check<string | undefined> = (raw, issue) => {
+  const value = secret(raw, issue);
+  if (value === INVALID || value === undefined || new TextEncoder().encode(value).byteLength >= 32) return value;
+  issue("must be at least 32 bytes long, e.g. from `openssl rand -base64 32`");
+  return INVALID;
+};
+
 /** How users prove who they are on the consent page: each has a file in src/template/auth/identity/. */
 export const IDENTITY_KINDS = ["passphrase", "github", "oidc"] as const;
 
@@ -193,13 +203,19 @@ const settings = {
   },
   /** Signs multi round-trip `requestState` (src/template/mcp/request-state.ts); undefined when not set. */
   // The SDK's codec needs a 256-bit HMAC key; `openssl rand -base64 32` gives 44 characters.
-  requestStateSecret: setting("REQUEST_STATE_SECRET", (raw, issue) => {
-    const value = secret(raw, issue);
-    if (value === INVALID) return INVALID;
-    if (value === undefined || new TextEncoder().encode(value).byteLength >= 32) return value;
-    issue("must be at least 32 bytes long, e.g. from `openssl rand -base64 32`");
-    return INVALID;
-  }),
+  requestStateSecret: setting("REQUEST_STATE_SECRET", keySecret),
+  /** `on`: /mcp counts each caller against the [[ratelimits]] bindings (src/template/http/caller-limits.ts). */
+  rateLimits: setting("RATE_LIMITS", oneOf(["on", "off"] as const, "on")),
+  /** What the log line of each /mcp request carries (src/template/observe/). */
+  log: {
+    /** Characters of each call's arguments the line keeps; 0 (the default): none. */
+    argumentChars: setting(
+      "LOG_ARGUMENTS",
+      wholeNumber("characters", 0, { min: 1, max: 4096, zero: "no arguments are logged" }),
+    ),
+    /** Keys the line's user id (an HMAC of who signed in); undefined when not set. */
+    userSecret: setting("LOG_USER_SECRET", keySecret),
+  },
 };
 
 /** Every variable the Worker reads (wrangler.toml [vars] and secrets), as `settings` names them. */
@@ -257,6 +273,12 @@ function parse<T extends Settings>(tree: T, env: Record<string, unknown>, proble
 
 export class ConfigError extends Error {
   override name = "ConfigError";
+  /** The variables that are wrong, by name only: a value may be a secret (GET /health names these). */
+  readonly settings: readonly string[];
+  constructor(message: string, settings: readonly string[] = []) {
+    super(message);
+    this.settings = settings;
+  }
 }
 
 const cache = new WeakMap<object, Config>();
@@ -270,7 +292,8 @@ export function getConfig(env: Env & Secrets): Config {
   if (problems.length === 0) problems.push(...crossChecks(config));
   if (problems.length > 0) {
     const list = problems.map((p) => `${p.name}: ${p.message}`);
-    throw new ConfigError(`Invalid configuration (wrangler.toml [vars]): ${list.join("; ")}`);
+    const names = [...new Set(problems.map((p) => p.name.split(".")[0]!))];
+    throw new ConfigError(`Invalid configuration (wrangler.toml [vars]): ${list.join("; ")}`, names);
   }
   cache.set(env, config);
   return config;

@@ -7,6 +7,8 @@ export const ROUTES = {
   landing: "/",
   /** The MCP endpoint (Streamable HTTP): POST only, both protocol eras. */
   mcp: "/mcp",
+  /** For uptime monitors and load balancers: is this deployment configured and serving (src/template/health.ts). */
+  health: "/health",
   /** The consent page (MCP_AUTH=oauth): GET shows it, POST answers it. */
   authorize: "/authorize",
   /** Where an upstream identity provider (GitHub, OIDC) sends the browser back. */

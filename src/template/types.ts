@@ -14,8 +14,11 @@ import type { Session } from "./session/schema.js";
 export interface User {
   /** Stable identifier, unique within `provider`. */
   id: string;
-  /** How the user proved who they are: an identity kind, or `dev` (the one-time code on localhost). */
-  provider: IdentityKind | "dev";
+  /**
+   * How the user proved who they are: an identity kind, `dev` (the one-time code on localhost), or
+   * `key` (an API key, src/template/auth/api-keys.ts; `id` is the user the key names).
+   */
+  provider: IdentityKind | "dev" | "key";
   login?: string;
   email?: string;
   name?: string;
@@ -27,6 +30,8 @@ export type IdentityKind = Config["oauth"]["identity"];
 /** What the OAuth provider puts in `ctx.props` for a request to /mcp that carried a valid token. */
 export interface GrantProps {
   user: User;
+  /** Set when the bearer was an API key rather than an OAuth token: which key, and its scopes. */
+  apiKey?: { id: string; scopes: readonly string[] };
 }
 
 /** Hono's environment for this app: the Worker bindings and what middleware hands on. */

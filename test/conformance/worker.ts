@@ -7,6 +7,8 @@ import { conformanceRegistry } from "./fixtures/registry.js";
 
 useRegistry(conformanceRegistry);
 
-// Its Durable Objects: the 2025-era questions to the client wait in a Mailbox (src/template/mcp/legacy-push.ts).
-export { Mailbox } from "../../src/template/index.js";
+// Its Durable Objects: those of the optional parts present (the 2025-era questions wait in a
+// Mailbox, src/template/optional/questions/). scripts/conformance.mjs adds their bindings to the
+// fixture's wrangler.toml from the template's.
+export * from "../../src/template/optional/durable-objects.gen.js";
 export default worker;

@@ -75,6 +75,15 @@ export async function pkce(): Promise<{ verifier: string; challenge: string }> {
   return { verifier, challenge: base64url(await sha256(verifier)) };
 }
 
+/** The registration `register` sends: a public client on loopback, as desktop clients register. */
+export const TEST_CLIENT = {
+  client_name: "Test Client",
+  redirect_uris: [LOOPBACK_REDIRECT],
+  token_endpoint_auth_method: "none",
+  grant_types: ["authorization_code", "refresh_token"],
+  response_types: ["code"],
+};
+
 /** RFC 7591 registration of a public client, as the SDK and most MCP clients do it. */
 export async function register(
   metadata: Record<string, unknown> = {},
@@ -83,14 +92,7 @@ export async function register(
   const response = await server(vars)("/oauth/register", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      client_name: "Test Client",
-      redirect_uris: [LOOPBACK_REDIRECT],
-      token_endpoint_auth_method: "none",
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      ...metadata,
-    }),
+    body: JSON.stringify({ ...TEST_CLIENT, ...metadata }),
   });
   if (response.status !== 201) throw new Error(`registration failed: ${response.status} ${await response.text()}`);
   return response.json();

@@ -28,6 +28,7 @@ export const CLEAN_OAUTH_SCAN = [
   ["card.lists", "pass"],
   ["card.auth", "pass"],
   ["card.cors", "pass"],
+  ["health", "pass"],
 ];
 
 export interface Routes {
@@ -37,6 +38,8 @@ export interface Routes {
   rootPrm?: Handler;
   asMetadata?: Handler;
   card?: Handler;
+  /** GET /health (this template's health check). */
+  health?: Handler;
   /** Runs before every route: a CDN or WAF in front of the server. */
   edge?: MiddlewareHandler;
 }
@@ -113,6 +116,7 @@ function build(defaults: Required<Omit<Routes, "edge">>, routes: Routes): Fetch 
   app.get("/.well-known/oauth-protected-resource", r.rootPrm);
   app.get("/.well-known/oauth-authorization-server", r.asMetadata);
   app.get("/.well-known/mcp/server-card.json", r.card);
+  app.get("/health", r.health);
   return (url, init) => Promise.resolve(app.fetch(new Request(url, init)));
 }
 
@@ -120,6 +124,12 @@ const json =
   (body: unknown): Handler =>
   (c) =>
     c.json(body, 200, { "Access-Control-Allow-Origin": "*" });
+
+/** GET /health as this template answers it when all is well. */
+const healthy: Handler = (c) =>
+  c.json({ status: "ok", version: "1.0.0", auth: "oauth", protocolRevisions: ["2025-11-25"] }, 200, {
+    "Cache-Control": "no-store",
+  });
 
 /** A server behind OAuth that does everything right. */
 export function oauthServer(routes: Routes = {}): Fetch {
@@ -130,6 +140,7 @@ export function oauthServer(routes: Routes = {}): Fetch {
       rootPrm: json(prmDocument),
       asMetadata: json(asDocument),
       card: json(card(true)),
+      health: healthy,
     },
     routes,
   );
@@ -139,7 +150,14 @@ export function oauthServer(routes: Routes = {}): Fetch {
 export function openServer(routes: Routes = {}): Fetch {
   const notFound: Handler = (c) => c.json({ error: "not_found" }, 404);
   return build(
-    { mcp: mcpHandler(), prm: notFound, rootPrm: notFound, asMetadata: notFound, card: json(card(false)) },
+    {
+      mcp: mcpHandler(),
+      prm: notFound,
+      rootPrm: notFound,
+      asMetadata: notFound,
+      card: json(card(false)),
+      health: healthy,
+    },
     routes,
   );
 }

@@ -46,8 +46,6 @@ export default defineApp({
     rows: z.array(row).describe("Each temperature of the range in all three units, rounded to 2 decimals"),
   }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-  // Sends nothing before its result (no logs, progress, questions): see `answersOnly` in ../define.ts.
-  answersOnly: true,
   handler({ start, end, unit, steps = 11 }) {
     // A hair below zero is rounding (−459.67 °F), not a colder temperature.
     if (Math.min(kelvinOf(start, unit), kelvinOf(end, unit)) < -1e-9) {

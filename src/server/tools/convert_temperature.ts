@@ -27,8 +27,6 @@ export default defineTool({
     text: z.string().describe("Human-readable result, e.g. 100 °C = 212 °F"),
   }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-  // Sends nothing before its result (no logs, progress, questions): see `answersOnly` in ../define.ts.
-  answersOnly: true,
   handler({ value, from, to: requested }, { session }) {
     const to = requested ?? session.temperatureUnit;
     const kelvin = kelvinOf(value, from);

@@ -13,6 +13,7 @@ import type { LegacyClient } from "../../../test/helpers/legacy-client.js";
 import { ORIGIN, rpc, signIn, withPassphrase } from "../../../test/helpers/oauth.js";
 import type { Secrets } from "../../template/config.js";
 import { base64url, fromBase64url } from "../../template/encoding.js";
+import { parts } from "../../template/mcp/parts.gen.js";
 
 // src/server/tools/delete_project.ts: confirmation by multi round-trip (2026-07-28), its signed
 // requestState (src/template/mcp/request-state.ts), and the answer 2025-era clients get instead.
@@ -232,23 +233,37 @@ describe("delete_project's requestState", () => {
 });
 
 describe("delete_project, 2025-11-25 (the 1.x client, stateless)", () => {
-  it("asks a client that declared elicitation in the middle of the call, and deletes only if it accepts", async () => {
-    const { ElicitRequestSchema } = await import("@modelcontextprotocol/sdk/types.js");
-    const client = await legacyClient({ capabilities: ELICITATION });
-    const elicit = vi.fn(async (_request: { params: { message: string } }) => ({
-      action: "accept" as const,
-      content: { confirm: true },
-    }));
-    client.setRequestHandler(ElicitRequestSchema, elicit);
-    const done = await client.callTool({ name: "delete_project", arguments: { project: "demo" } });
-    expect(elicit).toHaveBeenCalledOnce();
-    expect(elicit.mock.calls[0]![0].params.message).toBe('Delete the project "demo"? This cannot be undone.');
-    expect(done.structuredContent).toEqual({ project: "demo", deleted: true, confirmation: expect.any(String) });
+  // Asking a 2025-era client mid-call is an optional part of the harness (src/template/optional/questions/).
+  const canAsk = parts.questions.capabilities.includes("elicitation");
 
-    client.setRequestHandler(ElicitRequestSchema, async () => ({ action: "decline" as const }));
-    const kept = await client.callTool({ name: "delete_project", arguments: { project: "demo" } });
-    expect(kept.structuredContent).toEqual({ project: "demo", deleted: false });
-    expect(JSON.stringify(kept.content)).toContain("The user did not confirm");
+  it.runIf(canAsk)(
+    "asks a client that declared elicitation in the middle of the call, and deletes only if it accepts",
+    async () => {
+      const { ElicitRequestSchema } = await import("@modelcontextprotocol/sdk/types.js");
+      const client = await legacyClient({ capabilities: ELICITATION });
+      const elicit = vi.fn(async (_request: { params: { message: string } }) => ({
+        action: "accept" as const,
+        content: { confirm: true },
+      }));
+      client.setRequestHandler(ElicitRequestSchema, elicit);
+      const done = await client.callTool({ name: "delete_project", arguments: { project: "demo" } });
+      expect(elicit).toHaveBeenCalledOnce();
+      expect(elicit.mock.calls[0]![0].params.message).toBe('Delete the project "demo"? This cannot be undone.');
+      expect(done.structuredContent).toEqual({ project: "demo", deleted: true, confirmation: expect.any(String) });
+
+      client.setRequestHandler(ElicitRequestSchema, async () => ({ action: "decline" as const }));
+      const kept = await client.callTool({ name: "delete_project", arguments: { project: "demo" } });
+      expect(kept.structuredContent).toEqual({ project: "demo", deleted: false });
+      expect(JSON.stringify(kept.content)).toContain("The user did not confirm");
+      await client.close();
+    },
+  );
+
+  it.skipIf(canAsk)("without the questions part, tells a client that declared elicitation how to confirm", async () => {
+    const client = await legacyClient({ capabilities: ELICITATION });
+    const refused = await client.callTool({ name: "delete_project", arguments: { project: "demo" } });
+    expect(refused.isError).toBe(true);
+    expect(JSON.stringify(refused.content)).toContain("call delete_project again with confirm: true");
     await client.close();
   });
 

@@ -23,7 +23,7 @@ const Confirmation = z.object({ confirm: z.boolean().describe("Yes, delete it") 
  * 2026-07-28 client asks the user and calls again with the answer and the state, and only an
  * accepted answer to a valid state for this very call deletes. A 2025-era client that declared it
  * at initialize is asked the same question in the middle of the call instead (the SDK sends
- * `elicitation/create`; src/template/mcp/legacy-push.ts) and the same code runs with its answer. Other
+ * `elicitation/create`; src/template/optional/questions/) and the same code runs with its answer. Other
  * clients get a tool error saying how to confirm: ask the user, then call again with `confirm: true`.
  */
 export default defineTool({

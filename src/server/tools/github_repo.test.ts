@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLIENT_KINDS, type McpClient } from "../../../test/helpers/clients.js";
 import { logged } from "../../../test/helpers/console.js";
+import { freshWindow, ownAddress, WINDOW_TEST_TIMEOUT } from "../../../test/helpers/limits.js";
 import { BASE } from "../../../test/helpers/worker.js";
 
 // ./github_repo.ts, through the SDK clients of both protocol eras, with GitHub answered by a
@@ -165,4 +166,28 @@ describe.each(CLIENT_KINDS)("github_repo and the githubToken setting (header x-g
     await anonymous.close();
     await authed.close();
   });
+});
+
+describe.each(CLIENT_KINDS)("github_repo's own rate limit (TOOL_RATE_LIMIT), $label", (kind) => {
+  it(
+    "lets a caller make 10 calls a minute, refuses the 11th before GitHub is asked, and not another caller's",
+    async () => {
+      await freshWindow();
+      const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => githubAnswer());
+      const args = { name: "github_repo", arguments: { owner: "cloudflare", repo: "workers-sdk" } };
+      const me = await kind.connect({ headers: { "CF-Connecting-IP": ownAddress() } });
+      const other = await kind.connect({ headers: { "CF-Connecting-IP": ownAddress() } });
+      try {
+        for (let i = 0; i < 10; i++) expect((await me.callTool(args)).isError).toBeFalsy();
+        expect(spy).toHaveBeenCalledTimes(10);
+        await expect(me.callTool(args)).rejects.toThrow(/Too many calls to github_repo/);
+        expect(spy).toHaveBeenCalledTimes(10);
+        expect((await other.callTool(args)).isError).toBeFalsy();
+      } finally {
+        await me.close();
+        await other.close();
+      }
+    },
+    WINDOW_TEST_TIMEOUT,
+  );
 });

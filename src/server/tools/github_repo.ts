@@ -32,8 +32,10 @@ export default defineTool({
     url: z.string(),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
-  // Sends nothing before its result (no logs, progress, questions): see `answersOnly` in ../define.ts.
-  answersOnly: true,
+  // Each call spends GitHub's rate limit (60 an hour for the Worker's address without a token): a
+  // caller gets at most TOOL_RATE_LIMIT's calls a minute (wrangler.toml [[ratelimits]]) besides
+  // the limit every request counts against. docs/production.md, "Per-caller limits".
+  rateLimit: "TOOL_RATE_LIMIT",
   async handler({ owner, repo }, ctx) {
     let response: Response;
     try {

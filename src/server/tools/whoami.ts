@@ -21,8 +21,6 @@ export default defineTool({
     scopes: z.array(z.string()),
   }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-  // Sends nothing before its result (no logs, progress, questions): see `answersOnly` in ../define.ts.
-  answersOnly: true,
   requiredScope: "profile",
   handler(_args, { user, scopes }) {
     if (!user) {

@@ -1,11 +1,13 @@
+import { clientAddress } from "../client-address.js";
 import type { Config } from "../config.js";
 import { isLoopback } from "../loopback.js";
 import { memo } from "../memo.js";
 import { prefersHtml } from "../negotiate.js";
 import { canonicalOrigin, isAllowedOrigin } from "../origin.js";
 import { ROUTES, SERVER_CARD_PATHS } from "../routes.js";
+import { API_KEY } from "./api-keys.js";
 import { asOnePageView } from "./guards/cimd-fetch.js";
-import { type Action, clientAddress, LimiterUnavailable, refusalMessage, take } from "./guards/limits.js";
+import { type Action, LimiterUnavailable, refusalMessage, take } from "./guards/limits.js";
 import type { Answer, TokenCall } from "./guards/refresh-rotation.js";
 import { readRegistration } from "./guards/registration.js";
 import { ISSUED_TOKEN } from "./guards/shapes.js";
@@ -204,15 +206,15 @@ async function browserPage(
 }
 
 /**
- * A bearer token that cannot be one this server issued is swapped for one the provider refuses
- * before it looks anything up, so its own 401 (with the `WWW-Authenticate` discovery header)
- * answers, and a 600-character token never becomes a KV key.
+ * A bearer token that cannot be one this server issued, nor an API key (./api-keys.ts), is
+ * swapped for one the provider refuses before it looks anything up, so its own 401 (with the
+ * `WWW-Authenticate` discovery header) answers, and a 600-character token never becomes a KV key.
  */
 function boundedBearer(request: Request): Request {
   const header = request.headers.get("Authorization");
   if (!header) return request;
   const token = /^Bearer[\t ]+(\S+)$/i.exec(header)?.[1];
-  if (token === undefined || ISSUED_TOKEN.test(token)) return request;
+  if (token === undefined || ISSUED_TOKEN.test(token) || API_KEY.test(token)) return request;
   const headers = new Headers(request.headers);
   headers.set("Authorization", "Bearer invalid");
   return new Request(request, { headers });

@@ -7,6 +7,7 @@ import {
 import { serverInfo } from "../../server/info.js";
 import type { Config } from "../config.js";
 import { ROUTES } from "../routes.js";
+import { resolveApiKey } from "./api-keys.js";
 import { SCOPE_CATALOGUE } from "./scopes.js";
 
 export const UNUSED_REGISTRATION_TTL = 3600;
@@ -41,6 +42,8 @@ function providerOptions(config: Config, origin: string, handler: Handler): OAut
     clientRegistrationTTL: UNUSED_REGISTRATION_TTL,
     accessTokenTTL: oauth.accessTokenTtl,
     refreshTokenTTL: oauth.refreshTokenTtl,
+    // A bearer the provider did not issue may be an API key (./api-keys.ts).
+    resolveExternalToken: ({ token, env }) => resolveApiKey(token, env, `${origin}${ROUTES.mcp}`),
     resourceMetadata: {
       resource: `${origin}${ROUTES.mcp}`,
       authorization_servers: [origin],

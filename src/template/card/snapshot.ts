@@ -8,7 +8,8 @@ import {
   type Tool,
 } from "@modelcontextprotocol/server";
 import { discoverInProcess, LEGACY_REVISIONS } from "../mcp/endpoint.js";
-import { askInProcess, createMcpServer, LIST_METHODS, type McpRequest, servedRegistry } from "../mcp/server.js";
+import { askInProcess } from "../mcp/in-process.js";
+import { createMcpServer, LIST_METHODS, type McpRequest, servedRegistry } from "../mcp/server.js";
 import { memo } from "../memo.js";
 import { defaultSession } from "../session/read.js";
 

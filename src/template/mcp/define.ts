@@ -11,6 +11,15 @@ import type * as z from "zod";
 import type { Session } from "../session/schema.js";
 import type { User } from "../types.js";
 
+/**
+ * The Workers Rate Limiting bindings of wrangler.toml (`[[ratelimits]]`, typed by `npm run types`)
+ * a tool can name as its `rateLimit`: all but MCP_RATE_LIMIT, which every request counts against.
+ */
+export type RateLimitBinding = Exclude<
+  { [K in keyof Env]: Env[K] extends RateLimit ? K : never }[keyof Env],
+  "MCP_RATE_LIMIT"
+>;
+
 /** Which protocol era the request came in: `modern` is 2026-07-28, `legacy` the 2025 revisions. */
 export type Era = "modern" | "legacy";
 
@@ -25,7 +34,7 @@ export interface McpContext {
   session: Session;
   /**
    * 2025 era: what this call can ask its client for in the middle of the call, by returning
-   * `inputRequired(...)` (src/template/mcp/legacy-push.ts): the capabilities the client declared at
+   * `inputRequired(...)` (src/template/optional/questions/): the capabilities the client declared at
    * `initialize`, when this request can carry questions. Undefined when it cannot (the client
    * declared none, or takes no event stream): then `inputRequired(...)` gets a tool error.
    * (2026-07-28 clients declare theirs on every request, in `mcp.mcpReq.envelope`.)
@@ -59,16 +68,14 @@ export interface ToolDefinition<In extends Schema = Schema, Out extends Schema |
   /** OAuth scope a token must carry to call this tool (ignored when MCP_AUTH is `none`). */
   requiredScope?: string;
   /**
-   * `true` declares that the handler only returns its result: it sends nothing to the client
-   * before it (no `mcp.mcpReq.log`, no progress, no `inputRequired` question). A 2025-era call
-   * is then answered as one JSON body from the start, without an event stream that is opened
-   * and dropped (about a sixth of such a call's CPU; docs/performance.md). Unset (the default),
-   * a 2025-era client that takes a stream gets whatever the handler sends first. A tool that
-   * declares this and sends anyway: its 2025-era clients miss what it sent (a question becomes
-   * a tool error) and the Worker logs a warning naming the tool. 2026-07-28 calls are the same
-   * either way.
+   * A limit of its own, stricter than the one every request to /mcp counts against: the name of a
+   * Workers Rate Limiting binding in wrangler.toml (`[[ratelimits]]`, where its limit and period
+   * are set), e.g. `"TOOL_RATE_LIMIT"`. Each caller's calls to this tool are counted apart from
+   * their calls to other tools on the same binding. Over it, the call gets HTTP 429 with
+   * `Retry-After` (docs/production.md, "Per-caller limits"). For a tool that spends something
+   * outside: a paid API, another service's rate limit.
    */
-  answersOnly?: boolean;
+  rateLimit?: RateLimitBinding;
   handler: (args: z.output<In>, ctx: McpContext) => Promise<ToolResult<Out>> | ToolResult<Out>;
 }
 

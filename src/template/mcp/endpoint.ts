@@ -7,21 +7,15 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import type { RequestLog } from "../observe/request-log.js";
 import { rendersApps } from "./apps-negotiation.js";
-import { isLegacy } from "./era.js";
-import { AskingTransport, answersIn, deliverAnswers, mayAsk, ownerOf } from "./legacy-push.js";
-import { firstSent, jsonUnlessStreamed, warnIfReports } from "./legacy-response.js";
+import { eraOfAnswered, isLegacy } from "./era.js";
+import { JsonFirstTransport } from "./legacy-response.js";
 import { type LegacySession, readSession, sessionIdFor } from "./legacy-session.js";
 import { HANDLER_METHODS, methodOf } from "./message.js";
-import { keep, replay, replayable } from "./replay.js";
-import {
-  answersFromCache,
-  answersOnlyCall,
-  createMcpServer,
-  type McpRequest,
-  sameForEveryCaller,
-  servedRegistry,
-} from "./server.js";
+import { parts } from "./parts.gen.js";
+import type { Asking, Caller } from "./seams.js";
+import { createMcpServer, type McpRequest, servedRegistry } from "./server.js";
 
 /**
  * The MCP endpoint, both protocol eras, on the SDK: what /mcp does once the router's middleware
@@ -41,18 +35,38 @@ export interface EndpointRequest {
   responseMode: "json" | "sse";
   /** Whether it takes an event stream too (for progress before the result); false if unsaid. */
   acceptsStream?: boolean;
+  /** The request's log line (src/template/observe/request-log.ts): told the era and what the server sends. */
+  log?: RequestLog;
 }
 
 /**
  * Each request's context, found by the factory the SDK calls with that request (`requestInfo`).
  * A WeakMap keeps the handlers below built once per isolate: nothing per request is captured.
  */
-const contexts = new WeakMap<Request, { context: McpRequest; parsedBody: unknown }>();
+const contexts = new WeakMap<Request, { context: McpRequest; parsedBody: unknown; log?: RequestLog }>();
 
 function factory({ era, requestInfo }: McpRequestContext) {
   const entry = requestInfo && contexts.get(requestInfo);
   if (!entry) throw new Error("MCP request without its context: go through serveMcp");
-  return createMcpServer(entry.context, era, entry.parsedBody);
+  const server = createMcpServer(entry.context, era, entry.parsedBody);
+  if (entry.log) reportSends(server, entry.log);
+  return server;
+}
+
+/**
+ * Tells the log line what the server sends (each response settles its request's outcome), by
+ * wrapping `send` of the transport the server is connected to, whichever era's or part's it is.
+ */
+function reportSends(server: McpServer, log: RequestLog): void {
+  const connect = server.connect.bind(server);
+  server.connect = (transport) => {
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      log.sent(message);
+      return send(message, options);
+    };
+    return connect(transport);
+  };
 }
 
 /**
@@ -81,113 +95,133 @@ const modern = {
 /**
  * Serves one POST, in the era the request is in, chosen by the SDK's own rules (`isLegacyRequest`,
  * the code `createMcpHandler` routes with; src/template/mcp/era.ts) on the already parsed body: the SDK
- * never reads the request body again.
+ * never reads the request body again. The optional parts (src/template/mcp/seams.ts) join here:
+ * the per-isolate answers around the whole request, the 2025-era questions on the 2025 leg.
  */
 export async function serveMcp(endpointRequest: EndpointRequest): Promise<Response> {
   const { request, parsedBody, context, authInfo } = endpointRequest;
   // A 2025-era session id carries what the client declared at initialize (src/template/mcp/legacy-session.ts).
   const sessionId = request.headers.get("Mcp-Session-Id");
   const session = readSession(sessionId);
-  // A list asked again in the same words gets the SDK's earlier answer (src/template/mcp/replay.ts).
-  const caller = `${context.auth} ${authInfo?.scopes.join(" ") ?? ""}`;
-  const again = replayable(parsedBody, { request, caller, apps: session?.apps ?? false }, sameForEveryCaller);
-  const source = servedRegistry();
-  const replayed = again && replay(again, source);
-  if (replayed) return replayed;
-  const response = await serveInEra(endpointRequest, sessionId, session);
-  return again ? keep(again, source, response) : response;
+  let served = false;
+  const response = await parts.isolateCache.serve(
+    {
+      request,
+      body: parsedBody,
+      caller: `${context.auth} ${authInfo?.scopes.join(" ") ?? ""}`,
+      apps: session?.apps ?? false,
+      source: servedRegistry(),
+    },
+    () => {
+      served = true;
+      return serveInEra(endpointRequest, sessionId, session);
+    },
+  );
+  // The SDK's earlier answer, replayed: its log line knows the outcome without a server.
+  const { log } = endpointRequest;
+  if (!served && log) {
+    log.era = eraOfAnswered(parsedBody);
+    log.replayed();
+  }
+  return response;
 }
 
 /** Serves one POST through the SDK, in its era. */
 async function serveInEra(
-  { request, parsedBody, context, authInfo, responseMode, acceptsStream }: EndpointRequest,
+  { request, parsedBody, context, authInfo, responseMode, acceptsStream, log }: EndpointRequest,
   sessionId: string | null,
   session: LegacySession | undefined,
 ): Promise<Response> {
-  // The client's answer to a question this server asked it mid-call (src/template/mcp/legacy-push.ts).
-  const answers = answersIn(parsedBody);
-  if (answers) return deliverAnswers(answers, context.env, ownerOf(context.user, authInfo, sessionId ?? ""));
+  const caller: Caller = { env: context.env, request, user: context.user, authInfo, sessionId };
+  // The client's answer to a question this server asked it mid-call (src/template/optional/questions/).
+  const delivered = parts.questions.deliver(parsedBody, caller);
+  if (delivered) {
+    if (log) log.era = "legacy";
+    return delivered;
+  }
   const legacy = await isLegacy(request, parsedBody);
+  if (log) log.era = legacy ? "legacy" : "modern";
   const apps = rendersApps(parsedBody, legacy ? "legacy" : "modern", session);
   if (legacy) {
     const stream = responseMode === "sse" || (acceptsStream === true && wantsProgress(parsedBody));
-    // A single call from a client that takes both: JSON unless the handler reports first (logs,
-    // questions). Only this server's handlers can: lists come from the per-isolate cache, and
-    // initialize and ping from the SDK, so those answer JSON at once, without a stream to read back;
-    // so do calls of a tool that declared `answersOnly` (it sends nothing before its result).
-    const answersOnly = answersOnlyCall(parsedBody);
-    const adaptive =
-      !stream && acceptsStream === true && HANDLER_METHODS.has(methodOf(parsedBody) ?? "") && answersOnly === undefined;
-    const asking = mayAsk(parsedBody, session, stream || adaptive, context.env);
-    const askable = asking ? { askable: session.capabilities } : {};
-    contexts.set(request, { context: { ...context, apps, ...askable }, parsedBody });
-    return serveLegacy(request, parsedBody, authInfo, stream || adaptive, adaptive, {
-      session: asking ? session : undefined,
-      sessionId,
+    // A single call from a client that takes both: JSON unless the handler sends something before
+    // its result (src/template/mcp/legacy-response.ts). Only this server's handlers can: lists,
+    // initialize and ping are answered by the SDK or the per-isolate cache, at once.
+    const adaptive = !stream && acceptsStream === true && HANDLER_METHODS.has(methodOf(parsedBody) ?? "");
+    const asking =
+      (stream || adaptive) && session ? parts.questions.asking({ body: parsedBody, session, caller }) : undefined;
+    contexts.set(request, {
+      context: { ...context, apps, ...(asking && { askable: asking.askable }) },
+      parsedBody,
+      log,
+    });
+    return serveLegacy(request, parsedBody, authInfo, stream ? "sse" : adaptive ? "auto" : "json", {
+      asking,
       apps,
-      answersOnly,
     });
   }
-  contexts.set(request, { context: { ...context, apps }, parsedBody });
+  contexts.set(request, { context: { ...context, apps }, parsedBody, log });
   return modern[responseMode].fetch(request, { parsedBody, authInfo });
 }
 
-/** What the 2025 leg knows of the client beyond this request: its session, and whether it renders apps. */
+/** What the 2025 leg knows of the client beyond this request. */
 interface LegacyClient {
-  /** Set when this call can ask the client for input (`mayAsk`). */
-  session: LegacySession | undefined;
-  sessionId: string | null;
+  /** Set when this call can ask the client for input (src/template/optional/questions/). */
+  asking: Asking | undefined;
+  /** Whether it renders MCP Apps. */
   apps: boolean;
-  /** The tool this request calls, when it declared `answersOnly`. */
-  answersOnly: string | undefined;
 }
 
 /**
  * The 2025 era (2025-11-25, 2025-06-18, 2025-03-26), stateless: a fresh server and Streamable HTTP
  * transport per request, `initialize` answered like any other request. The SDK's own stateless
  * leg (`legacy: 'stateless'`) always answers with an event stream; this one answers with one JSON
- * body when the client takes it, as the 1.x template did — no stream to hold open. `adaptive`: the
- * transport streams, and `jsonUnlessStreamed` answers that JSON body instead when the first message
- * the server sent is the response; a handler that sent something before its result (log messages)
- * gets the stream as it was written.
- * A call from a client that can be asked for input (its session says so) is served by a server
- * that knows it, on a transport that can ask (src/template/mcp/legacy-push.ts).
+ * body when the client takes it, as the 1.x template did — no stream to hold open. `mode`:
+ * - `json`: the client takes only JSON (anything sent before the result is dropped, as HTTP allows);
+ * - `auto`: a single call from a client that takes both: JSON, unless the handler sends something
+ *   before its result, which then opens an event stream (src/template/mcp/legacy-response.ts);
+ * - `sse`: the client takes only a stream, or asked for progress, or sent a batch it takes a stream for.
+ * A call from a client that can be asked for input is served on the transport of the questions
+ * part, which can ask (src/template/optional/questions/).
  */
 async function serveLegacy(
   request: Request,
   parsedBody: unknown,
   authInfo: AuthInfo | undefined,
-  stream: boolean,
-  adaptive: boolean,
+  mode: "json" | "auto" | "sse",
   client: LegacyClient,
 ): Promise<Response> {
   const server = factory({ era: "legacy", requestInfo: request });
-  const { context } = contexts.get(request)!;
-  const transport = client.session
-    ? new AskingTransport(context.env.MAILBOX, ownerOf(context.user, authInfo, client.sessionId ?? ""))
-    : new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !stream });
-  // A tool that declared `answersOnly` and sends something anyway: say so, once per call.
-  if (client.answersOnly) warnIfReports(transport, client.answersOnly);
-  await server.connect(transport);
-  if (transport instanceof AskingTransport && client.session) await transport.replayInitialize(client.session);
-  // Watched from before the request reaches the server (after any replayed initialize): the first
-  // thing the server sends for it decides the answer's shape.
-  const first = adaptive ? firstSent(transport) : undefined;
+  let transport: WebStandardStreamableHTTPServerTransport;
+  if (client.asking && mode !== "json") transport = await client.asking.connect(server, mode);
+  else {
+    transport =
+      mode === "auto"
+        ? new JsonFirstTransport("auto")
+        : new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: mode === "json" });
+    await server.connect(transport);
+  }
   const answered = (async () => {
-    let response = await transport.handleRequest(acceptingBothTypes(request), { parsedBody, authInfo });
-    if (first) response = await jsonUnlessStreamed(response, first);
+    const options = { parsedBody, authInfo };
+    const sdkRequest = acceptingBothTypes(request);
+    let response =
+      transport instanceof JsonFirstTransport
+        ? await transport.answer(sdkRequest, options)
+        : await transport.handleRequest(sdkRequest, options);
     // A client that declared at initialize what later requests need (MCP Apps, or a way to answer
     // questions): the session id it will send back says so (src/template/mcp/legacy-session.ts). Nothing
     // is stored; any other client gets no session id.
-    const sessionId = response.ok ? sessionIdFor(parsedBody, client.apps) : undefined;
+    const sessionId = response.ok ? sessionIdFor(parsedBody, client.apps, parts.questions.capabilities) : undefined;
     if (sessionId) response.headers.set("Mcp-Session-Id", sessionId);
-    return stream ? closeOnCancel(response, server) : response;
+    // The SDK's own stream (not ours, which closes its transport itself) ends its handler when cancelled.
+    if (mode === "sse" && !(transport instanceof JsonFirstTransport)) response = closeOnCancel(response, server);
+    return response;
   })();
-  // A list comes from the per-isolate cache: no work to abort, and no abort listener to pay for.
-  if (answersFromCache(parsedBody)) return answered;
+  // A list answered once per isolate: no work to abort, and no abort listener to pay for.
+  if (parts.isolateCache.answersList(parsedBody)) return answered;
   // A client that goes away aborts what its request started: closing the server aborts its
-  // handlers' signals (`ctx.signal`), and the exchange ends with 499 (nobody reads it), as on the
-  // modern path.
+  // handlers' signals (`ctx.signal`), withdraws its questions, and the exchange ends with 499
+  // (nobody reads it), as on the modern path.
   const gone = new Promise<Response>((resolve) => {
     request.signal.addEventListener(
       "abort",

@@ -41,6 +41,16 @@ export function obviousEra(body: unknown, versionHeader: string | null): "legacy
   return isJSONRPCRequest(body) || isJSONRPCNotification(body) ? "legacy" : undefined;
 }
 
+/**
+ * The era of a request the SDK has already answered successfully (a replayed list): one that
+ * carries the envelope's protocol-version claim is 2026-07-28, any other 2025-era. Exact for those
+ * requests, and without the classifier's parse (used for the log line).
+ */
+export function eraOfAnswered(body: unknown): "legacy" | "modern" {
+  const params = isPlainObject(body) && isPlainObject(body.params) ? body.params : undefined;
+  return isPlainObject(params?._meta) && PROTOCOL_VERSION_META_KEY in params._meta ? "modern" : "legacy";
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

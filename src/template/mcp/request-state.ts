@@ -72,10 +72,20 @@ export function requestStateCodec<T = unknown>(
 }
 
 function keyFor(env: Env & Secrets, ctx: ServerContext | undefined): string | undefined {
+  return signingSecret(env, ctx?.http?.req ? new URL(ctx.http.req.url) : undefined);
+}
+
+/**
+ * The secret this Worker signs what travels through its clients with: REQUEST_STATE_SECRET, or on
+ * localhost (PUBLIC_URL, else `url`, the request's) a random key of this isolate; undefined
+ * anywhere else without the secret. The 2025-era question ids (src/template/optional/questions/)
+ * are signed with it too.
+ */
+export function signingSecret(env: Env & Secrets, url: URL | undefined): string | undefined {
   const config = getConfig(env);
   if (config.requestStateSecret) return config.requestStateSecret;
-  const url = config.publicUrl ?? (ctx?.http?.req ? new URL(ctx.http.req.url) : undefined);
-  if (!url || !isLoopback(url.hostname)) return undefined;
+  const origin = config.publicUrl ?? url;
+  if (!origin || !isLoopback(origin.hostname)) return undefined;
   ephemeralKey ??= base64(crypto.getRandomValues(new Uint8Array(32)));
   return ephemeralKey;
 }

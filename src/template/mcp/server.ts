@@ -5,8 +5,6 @@ import {
   registerAppTool,
 } from "@modelcontextprotocol/ext-apps/server";
 import {
-  InMemoryTransport,
-  type JSONRPCMessage,
   McpServer,
   ResourceTemplate,
   type ScopeChallengeHandler,
@@ -26,10 +24,11 @@ import {
   type ResourceDefinition,
   type ViewDefinition,
 } from "./define.js";
+import { askOnce } from "./in-process.js";
 import { methodOf } from "./message.js";
+import { parts } from "./parts.gen.js";
 import * as generated from "./registry.gen.js";
 import { requestStateVerifier } from "./request-state.js";
-import { withCachedJsonSchema } from "./schemas.js";
 import { readView } from "./views.js";
 
 /**
@@ -75,7 +74,6 @@ export function useRegistry(next: Registry): void {
   EVERYTHING = next;
   toolsByName = byName(next.tools);
   promptsByName = byName(next.prompts);
-  lists.clear();
 }
 
 /** The registry being served: what the server card's snapshot was taken of (src/template/card/snapshot.ts). */
@@ -102,67 +100,82 @@ function listMethodsOf({ tools, resources, prompts }: Registry) {
     ...(prompts.length > 0 ? (["prompts/list"] as const) : []),
   ];
 }
-export type ListMethod = "tools/list" | "resources/list" | "resources/templates/list" | "prompts/list";
 
 /**
  * A fresh MCP server for one request, in either era, with the tools, resources and prompts of the
- * registry that the request can reach (`registrationsFor`; all of them without a body). The SDK needs a new instance per request (createMcpHandler refuses to reuse one);
- * what is the same for every request is built once per isolate: the zod objects live in their
- * files, their JSON Schemas are kept (src/template/mcp/schemas.ts), and the list answers are computed once
- * (see `cachedList`).
+ * registry that the request can reach (`registrationsFor`; all of them without a body). The SDK
+ * needs a new instance per request (createMcpHandler refuses to reuse one). What is the same for
+ * every request is computed once per isolate by an optional part (src/template/optional/isolate-cache/,
+ * through `parts`): the lists and the tools' JSON Schemas.
  */
 export function createMcpServer(request: McpRequest, era: Era, body?: unknown): McpServer {
   const server = buildServer(request, era, registrationsFor(body));
-  if (!LISTS_ARE_THE_SAME_FOR_EVERY_CALLER) return server;
-  // Only the list this request asks for (every list for a batch): a handler costs closures and
-  // bookkeeping in the SDK, on every request, for a list no single request of another method asks.
+  // Only the list this request asks for (every list for a batch, or without a body): each handler
+  // costs closures and the SDK's bookkeeping, on every request, tools/call included.
   const asked = methodOf(body);
-  for (const method of LIST_METHODS) {
-    if (asked !== undefined && asked !== method) continue;
-    // The SDK's own earlier answer, so its type is the method's result type.
-    server.server.setRequestHandler(method, (() => cachedList(method, request)) as never);
-  }
+  parts.isolateCache.installLists(server, {
+    methods: asked === undefined ? LIST_METHODS : LIST_METHODS.filter((method) => method === asked),
+    apps: request.apps,
+    source: registry,
+    compute: (method) => builtList(method, request) ?? computeList(method, request),
+  });
   return server;
 }
 
 /**
- * The registry is fixed when the Worker is built, and what it lists does not depend on who asks.
- * So each list is computed once per isolate by the SDK (`cachedList`), and the SDK's answer to a
- * list request is replayed to the same request asked again (src/template/mcp/replay.ts). A fork whose lists
- * depend on the caller (tools hidden by role or scope, say) sets this to false, and makes their
- * cache hints private (src/template/mcp/cache.ts, docs/caching.md).
+ * The generated registry's answer to a list request as the build took it (src/template/snapshot.ts):
+ * turning every tool's zod schemas into JSON Schema for tools/list was most of what a new
+ * isolate's first list cost. Any other registry (a test's) has none: it is computed.
  */
-export const LISTS_ARE_THE_SAME_FOR_EVERY_CALLER: boolean = true;
-
-/**
- * Whether the SDK's answer to `method` is the same for everyone who sends the same request, so it
- * can be replayed (src/template/mcp/replay.ts): `server/discover` (what the server offers), and the lists
- * unless a fork made them depend on the caller.
- */
-export function sameForEveryCaller(method: string): boolean {
-  return method === "server/discover" || isCachedList(method);
-}
-
-/** Whether a request is a list this server answers from its per-isolate cache (`cachedList`). */
-export function answersFromCache(body: unknown): boolean {
-  const method = methodOf(body);
-  return method !== undefined && isCachedList(method);
-}
-
-function isCachedList(method: string): boolean {
-  return LISTS_ARE_THE_SAME_FOR_EVERY_CALLER && (LIST_METHODS as readonly string[]).includes(method);
+function builtList(method: string, request: McpRequest): Promise<Record<string, unknown>> | undefined {
+  const built = registry === generated ? snapshot?.lists[`${method} ${request.apps}`] : undefined;
+  return built && Promise.resolve(built);
 }
 
 /**
- * The tool a request calls, when that tool declared `answersOnly` (it sends nothing before its
- * result): its name, else undefined. The 2025 leg answers such a call with one JSON body from the
- * start (src/template/mcp/endpoint.ts).
+ * The SDK's own answer to a list request, from a server that registers everything, asked in
+ * process: what the lists are computed from at run time, and what the build writes into the snapshot.
  */
-export function answersOnlyCall(body: unknown): string | undefined {
-  if (methodOf(body) !== "tools/call") return undefined;
-  const name = (body as { params?: { name?: unknown } }).params?.name;
-  const tool = typeof name === "string" ? toolsByName.get(name)?.[0] : undefined;
-  return tool?.answersOnly === true ? tool.name : undefined;
+export function computeList(method: string, request: McpRequest): Promise<Record<string, unknown>> {
+  return askOnce(buildServer(request, "legacy"), method);
+}
+
+/** The tool the registry serves under `name`, if any (the per-caller limits read its `rateLimit`). */
+export function toolNamed(name: string): AnyTool | undefined {
+  return toolsByName.get(name)?.[0];
+}
+
+/**
+ * The name of what a request uses, as this server knows it, for its log line: the tool of a
+ * `tools/call`, the prompt of a `prompts/get`, the resource a `resources/read` URI is (a fixed
+ * URI, an app's view, or a template's URIs by its fixed start); `(unknown)` for a name or URI the
+ * server does not have. Undefined for methods that name nothing. Never the client's own text.
+ */
+export function knownName(method: string, params: Record<string, unknown> | undefined): string | undefined {
+  const named = params?.name;
+  if (method === "tools/call") return (typeof named === "string" && toolsByName.get(named)?.[0]?.name) || UNKNOWN;
+  if (method === "prompts/get") return (typeof named === "string" && promptsByName.get(named)?.[0]?.name) || UNKNOWN;
+  if (method !== "resources/read") return undefined;
+  const uri = params?.uri;
+  if (typeof uri !== "string") return UNKNOWN;
+  const names = resourceNames();
+  return names.fixed.get(uri) ?? names.templates.find(([start]) => uri.startsWith(start))?.[1] ?? UNKNOWN;
+}
+
+const UNKNOWN = "(unknown)";
+let resourceIndex: { of: Registry; fixed: Map<string, string>; templates: [string, string][] } | undefined;
+
+function resourceNames(): NonNullable<typeof resourceIndex> {
+  if (resourceIndex?.of === registry) return resourceIndex;
+  const fixed = new Map<string, string>();
+  const templates: [string, string][] = [];
+  for (const r of registry.resources) {
+    if (r.uri.includes("{")) templates.push([r.uri.slice(0, r.uri.indexOf("{")), r.name]);
+    else fixed.set(r.uri, r.name);
+  }
+  for (const app of apps) fixed.set(app.view.uri, app.name);
+  resourceIndex = { of: registry, fixed, templates };
+  return resourceIndex;
 }
 
 /** Which tools, resources and prompts a request's server registers. */
@@ -186,7 +199,7 @@ function byName<T extends { name: string }>(items: readonly T[]): Map<string, re
  * server for every request, and each registration costs closures, name checks and bookkeeping: on
  * a request that uses one tool, or none, registering them all is most of what building the server
  * costs. The answers are the same either way:
- * - the lists come from the per-isolate cache (`cachedList`): nothing registered;
+ * - a list answered once per isolate (`parts.isolateCache`): nothing registered;
  * - `tools/call` and `prompts/get` register the one they name (an unknown name is refused by the
  *   SDK as before);
  * - everything else registers everything: `initialize` and `server/discover` (capabilities follow
@@ -196,7 +209,7 @@ function byName<T extends { name: string }>(items: readonly T[]): Map<string, re
 function registrationsFor(body: unknown): Registrations {
   const method = methodOf(body);
   if (method === undefined) return EVERYTHING;
-  if (answersFromCache(body)) return NOTHING;
+  if (parts.isolateCache.answersList(body)) return NOTHING;
   const { params } = body as { params?: { name?: unknown } };
   const name = typeof params?.name === "string" ? params.name : undefined;
   if (method === "tools/call") return { ...NOTHING, tools: (name && toolsByName.get(name)) || [] };
@@ -237,8 +250,8 @@ function toolConfig(tool: AnyTool, request: McpRequest) {
   return {
     title: tool.title,
     description: tool.description,
-    inputSchema: withCachedJsonSchema(tool.inputSchema),
-    outputSchema: tool.outputSchema && withCachedJsonSchema(tool.outputSchema),
+    inputSchema: parts.isolateCache.schema(tool.inputSchema),
+    outputSchema: tool.outputSchema && parts.isolateCache.schema(tool.outputSchema),
     annotations: tool.annotations,
     scopeChallenge: tool.requiredScope ? stepUp(tool.requiredScope, request) : undefined,
   };
@@ -308,82 +321,11 @@ function registerResource(server: McpServer, resource: ResourceDefinition, reque
 function registerPrompt(server: McpServer, prompt: AnyPrompt, request: McpRequest, era: Era): void {
   server.registerPrompt(
     prompt.name,
-    { title: prompt.title, description: prompt.description, argsSchema: withCachedJsonSchema(prompt.argsSchema) },
+    { title: prompt.title, description: prompt.description, argsSchema: parts.isolateCache.schema(prompt.argsSchema) },
     (args: Record<string, unknown>, mcp: ServerContext) => prompt.get(args, contextFor(request, era, mcp)),
   );
 }
 
 function flatten(variables: Record<string, string | string[]>): Record<string, string> {
   return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]));
-}
-
-/** Per list method, two answers: for clients that render MCP Apps, and for the others. */
-const lists = new Map<`${ListMethod} ${boolean}`, Promise<Record<string, unknown>>>();
-
-/**
- * The SDK's answer to a list request, once per isolate. Building tools/list turns every tool's
- * zod schemas into JSON Schema (prompts/list does the same for prompt arguments), which was most
- * of that request's CPU: the build has done it already for the generated registry
- * (src/template/snapshot.ts), and any other registry (a test's) is listed by `computeList` once.
- * Cache hints and `resultType` are added per request by the SDK on the way out, on a copy. A
- * failure is not kept: the next request retries.
- */
-function cachedList(method: ListMethod, request: McpRequest): Promise<Record<string, unknown>> {
-  const key = `${method} ${request.apps}` as const;
-  let list = lists.get(key);
-  if (!list) {
-    const built = registry === generated ? snapshot?.lists[key] : undefined;
-    list = built ? Promise.resolve(built) : computeList(method, request);
-    lists.set(key, list);
-    list.catch(() => lists.delete(key));
-  }
-  return list;
-}
-
-/**
- * The SDK's own answer to a list request, from a server that registers everything, asked in
- * process: what `cachedList` serves, and what the build writes into the snapshot.
- */
-export async function computeList(method: ListMethod, request: McpRequest): Promise<Record<string, unknown>> {
-  // String keys only: the SDK's answer arrived in process, not serialized, and still carries the
-  // cache hint it attached for this request's auth mode (on a symbol key). Each request's own
-  // server attaches the right one on the way out.
-  return Object.fromEntries(Object.entries(await askOnce(buildServer(request, "legacy"), method)));
-}
-
-/** Sends one request to a server over an in-memory transport and returns its result. */
-export async function askOnce(server: McpServer, method: string): Promise<Record<string, unknown>> {
-  const [result] = await askInProcess(server, [{ method }]);
-  return result!;
-}
-
-/**
- * Sends requests, in order, to a server over an in-memory transport (the 2025 era, the only one
- * the SDK serves in process) and returns their results. The server is closed afterwards.
- */
-export async function askInProcess(
-  server: McpServer,
-  requests: readonly { method: string; params?: Record<string, unknown> }[],
-): Promise<Record<string, unknown>[]> {
-  const [client, serverSide] = InMemoryTransport.createLinkedPair();
-  const pending = new Map<number, { resolve: (r: Record<string, unknown>) => void; reject: (e: Error) => void }>();
-  client.onmessage = (message: JSONRPCMessage) => {
-    if (!("id" in message) || typeof message.id !== "number") return;
-    const waiting = pending.get(message.id);
-    if ("result" in message) waiting?.resolve(message.result as Record<string, unknown>);
-    else if ("error" in message)
-      waiting?.reject(new Error(`${requests[message.id]?.method} failed: ${message.error.message}`));
-  };
-  await server.connect(serverSide);
-  try {
-    const results: Record<string, unknown>[] = [];
-    for (const [id, request] of requests.entries()) {
-      const answer = new Promise<Record<string, unknown>>((resolve, reject) => pending.set(id, { resolve, reject }));
-      await client.send({ jsonrpc: "2.0", id, ...request });
-      results.push(await answer);
-    }
-    return results;
-  } finally {
-    await server.close();
-  }
 }

@@ -1,9 +1,10 @@
+import { clientAddress } from "../../client-address.js";
 import { sameSecret } from "../../encoding.js";
 import { isLoopback } from "../../loopback.js";
 import type { User } from "../../types.js";
 import { deviceCookie } from "../device.js";
 import { grantAccess } from "../grant.js";
-import { clientAddress, refund, refusalMessage, take } from "../guards/limits.js";
+import { refund, refusalMessage, take } from "../guards/limits.js";
 import type { AuthContext, Identity, Verdict } from "./types.js";
 import { SignInNotConfigured, WeakPassphrase } from "./unconfigured.js";
 

@@ -1,4 +1,5 @@
 import { authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
+import { clientAddress } from "../../client-address.js";
 import { base64url, sha256 } from "../../encoding.js";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../../json-depth.js";
 import { readBounded } from "../../read-bounded.js";
@@ -6,7 +7,7 @@ import { ROUTES } from "../../routes.js";
 import type { User } from "../../types.js";
 import { deviceCookie } from "../device.js";
 import { grantAccess } from "../grant.js";
-import { clientAddress, refusalMessage, take } from "../guards/limits.js";
+import { refusalMessage, take } from "../guards/limits.js";
 import { logValue } from "../guards/shapes.js";
 import { message, redirect } from "../pages.js";
 import type { Identity } from "./types.js";

@@ -31,7 +31,7 @@ const allowedCors = memo(async () => {
       "Last-Event-ID",
       ...(await sessionHeaders()),
     ],
-    exposeHeaders: ["Mcp-Session-Id", "Mcp-Protocol-Version", "WWW-Authenticate"],
+    exposeHeaders: ["Mcp-Session-Id", "Mcp-Protocol-Version", "WWW-Authenticate", "Retry-After"],
     maxAge: 86400,
   });
 });

@@ -1,4 +1,5 @@
-import { isObject } from "./message.js";
+import { boundedJson, isObject } from "../../mcp/message.js";
+import type { AnswerInputs } from "../../mcp/seams.js";
 
 /**
  * The SDK's own HTTP answers to the requests whose answer is the same every time (the lists, and
@@ -19,19 +20,14 @@ import { isObject } from "./message.js";
  * that disagrees with the body, an unsupported revision…) or fails as it would; only successful
  * JSON answers are kept, never an error, an event stream or a refusal.
  *
- * What it relies on (src/template/mcp/server.ts): the registry is fixed when the Worker is built and the
- * lists do not depend on the caller (`sameForEveryCaller`). A fork whose lists depend on who asks
- * turns that off there, and this follows.
+ * The key is the message as JSON, written by a walk that stops at KEY_BOUNDS: a request nested
+ * deeper or written longer than any real list request is simply not replayed (the SDK answers
+ * it), and nothing the client sends makes the walk recurse or run past those bounds.
+ *
+ * What it relies on (./index.ts): the registry is fixed when the Worker is built and the lists do
+ * not depend on the caller. A fork whose lists depend on who asks turns that off there, and this
+ * follows.
  */
-
-/** What a request's answer depends on besides its message (see above). */
-export interface AnswerInputs {
-  request: Request;
-  /** The auth mode and, with a token, its scopes: different callers may not share an answer. */
-  caller: string;
-  /** Whether the client renders MCP Apps when that is said outside the message (2025-era session). */
-  apps: boolean;
-}
 
 /** A request that may be answered from the memo: its key, and the `id` its answer must carry. */
 export interface Replayable {
@@ -49,8 +45,11 @@ interface Kept {
 
 /** Answers kept per isolate: enough for every combination of clients, eras and list methods. */
 const MAX_ANSWERS = 64;
-/** A longer key is not a request worth keeping an answer for (real ones are a few hundred bytes). */
-const MAX_KEY_LENGTH = 4096;
+/**
+ * A longer or deeper request is not one worth keeping an answer for: real ones are a few hundred
+ * bytes, nested six or seven levels (the envelope's client capabilities).
+ */
+const KEY_BOUNDS = { maxDepth: 16, maxLength: 4096 };
 /** Ids longer than this are answered by the SDK every time (real ids are numbers or short strings). */
 const MAX_ID_LENGTH = 128;
 
@@ -66,8 +65,7 @@ let keptFor: unknown;
  * id, or too large.
  */
 export function replayable(
-  body: unknown,
-  inputs: AnswerInputs,
+  { request, body, caller, apps }: AnswerInputs,
   sameEveryTime: (method: string) => boolean,
 ): Replayable | undefined {
   if (!isObject(body) || Array.isArray(body) || typeof body.method !== "string" || !sameEveryTime(body.method)) {
@@ -77,9 +75,9 @@ export function replayable(
   if (!(typeof id === "number" && Number.isFinite(id)) && !(typeof id === "string" && id.length <= MAX_ID_LENGTH)) {
     return undefined;
   }
-  const headers = HEADERS.map((name) => inputs.request.headers.get(name));
-  const key = JSON.stringify([inputs.caller, inputs.apps, headers, message]);
-  return key.length <= MAX_KEY_LENGTH ? { key, id } : undefined;
+  const headers = HEADERS.map((name) => request.headers.get(name));
+  const key = boundedJson([caller, apps, headers, message], KEY_BOUNDS);
+  return key === undefined ? undefined : { key, id };
 }
 
 /** The kept answer for this request, with its own id, or undefined. `source`: what is being served. */

@@ -1,13 +1,13 @@
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import { McpServer } from "@modelcontextprotocol/server";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { forgetAnswers, keptAnswers } from "../src/template/mcp/replay.js";
-import { useRegistry } from "../src/template/mcp/server.js";
-import { emptyRegistry, harnessRegistry, serving } from "./fixtures/harness.js";
-import { post, sseMessages } from "./helpers/http.js";
-import { answerOf, envelope, MODERN, modernPost } from "./helpers/modern.js";
+import { emptyRegistry, harnessRegistry, serving } from "../../../../test/fixtures/harness.js";
+import { post, sseMessages } from "../../../../test/helpers/http.js";
+import { answerOf, envelope, MODERN, modernPost } from "../../../../test/helpers/modern.js";
+import { useRegistry } from "../../mcp/server.js";
+import { forgetAnswers, keptAnswers, replayable } from "./replay.js";
 
-// src/template/mcp/replay.ts: the SDK's answer to a list (or server/discover) is kept per isolate and
+// ./replay.ts: the SDK's answer to a list (or server/discover) is kept per isolate and
 // replayed to the same request. What must hold: a replayed answer is byte for byte what the SDK
 // would have sent for that request; any difference in what the SDK reads reaches the SDK; only
 // successful JSON answers are kept; the memo is bounded.
@@ -182,5 +182,43 @@ describe("only what can be replayed is kept", () => {
       expect((await modernWithId("prompts/list", i, { meta })).status).toBe(200);
     }
     expect(keptAnswers()).toBe(64);
+  });
+});
+
+describe("the key is written by a bounded walk", () => {
+  /** A `_meta` that is deeper than anything could serialise: every level has one more inside. */
+  function bottomless(touched: { count: number }): object {
+    return new Proxy(
+      {},
+      {
+        ownKeys: () => ["x"],
+        getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
+        get: (_target, key) => {
+          touched.count++;
+          return key === "x" ? bottomless(touched) : undefined;
+        },
+      },
+    );
+  }
+
+  it("gives up on a request nested deeper than any real one, after a few levels", () => {
+    const touched = { count: 0 };
+    const request = new Request("http://localhost/mcp", { method: "POST" });
+    const body = { jsonrpc: "2.0", id: 1, method: "tools/list", params: { _meta: bottomless(touched) } };
+    expect(replayable({ request, body, caller: "none ", apps: false, source: {} }, () => true)).toBeUndefined();
+    expect(touched.count).toBeLessThan(20);
+  });
+
+  it("keys a real request (the envelope, capabilities and all)", () => {
+    const request = new Request("http://localhost/mcp", { method: "POST" });
+    const body = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/list",
+      params: { _meta: envelope({ "io.modelcontextprotocol/clientCapabilities": APPS }) },
+    };
+    expect(replayable({ request, body, caller: "none ", apps: false, source: {} }, () => true)).toMatchObject({
+      id: 1,
+    });
   });
 });

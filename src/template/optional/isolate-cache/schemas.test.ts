@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { withCachedJsonSchema } from "../src/template/mcp/schemas.js";
+import { withCachedJsonSchema } from "./schemas.js";
 
 const target = { target: "draft-2020-12" };
 
