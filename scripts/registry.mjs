@@ -6,10 +6,12 @@
 // Also writes what names the optional parts present in src/template/optional/ (scripts/lib/optional-parts.mjs):
 // src/template/mcp/parts.gen.ts (each part, for its seam) and src/template/optional/durable-objects.gen.ts
 // (their Durable Object classes, which the Worker's entry exports), so deleting a part's folder is
-// all the code needs. Wrangler runs this as its [build] command (dev, deploy) and `npm test` runs it
-// first. It rewrites a file only when its content changes, so wrangler's watcher does not loop, and
-// in one step, so a bundler (or a second `wrangler dev` building at the same time) never reads half
-// of it. `--check` exits 1 when one is stale instead of writing it.
+// all the code needs. Last, it takes the snapshot of what those files list (src/template/snapshot.ts,
+// scripts/lib/snapshot.mjs) into src/template/snapshot.gen.ts. Wrangler runs this as its [build]
+// command (dev, deploy) and `npm test` runs it first. It rewrites a file only when its content
+// changes, so wrangler's watcher does not loop, and in one step, so a bundler (or a second
+// `wrangler dev` building at the same time) never reads half of it. `--check` exits 1 when one is
+// stale instead of writing it.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

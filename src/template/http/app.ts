@@ -15,9 +15,12 @@ import { corsForAllowedOrigins } from "./middleware/cors.js";
 import { jsonRpcBody } from "./middleware/json-rpc-body.js";
 import { originGuard } from "./middleware/origin.js";
 
-// The pages and the MCP handler are imported on first use: a new isolate evaluates only the code
-// its requests need (the MCP SDK alone builds hundreds of Zod schemas when loaded), and the OAuth
-// flow, discovery and the cached card never load the SDK. See docs/performance.md.
+// The pages and the MCP handler are imported on first use, not at startup. Evaluating the MCP SDK
+// is about 30 ms of CPU (the bench's bare-SDK floor starts in that; this Worker in 5): at startup
+// it would hide behind the TLS handshake, but every new isolate would pay it, including those that
+// only serve the OAuth flow, discovery, the pages or the cached card, which never need it. The
+// first /mcp request pays it once, and the build keeps the rest of that request small (the
+// snapshot, src/template/snapshot.ts). See docs/performance.md.
 const landing = memo(() => import("./landing.js"));
 const consent = memo(() => import("../auth/consent.js"));
 const mcp = memo(() => import("./mcp.js"));
