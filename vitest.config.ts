@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type Plugin } from "vitest/config";
 import { guardClassOf, TOKEN_DEPLOYMENTS, type TokenDeployment } from "./test/fixtures/token-settings.js";
@@ -30,6 +31,12 @@ export default defineConfig({
     }),
     quietForeignSourcemaps(),
   ],
+  // wrangler.toml's [alias], which the test pool does not read: the tests run the SDK as it is uploaded.
+  resolve: {
+    alias: {
+      "@modelcontextprotocol/server/_shims": fileURLToPath(new URL("src/template/mcp/sdk-shims.ts", import.meta.url)),
+    },
+  },
   test: {
     // The harness's tests in test/; a capability's own test beside its file
     // (src/server/tools/whoami.test.ts): deleting an example deletes its test with it.

@@ -6,14 +6,17 @@
 // Also writes what names the optional parts present in src/template/optional/ (scripts/lib/optional-parts.mjs):
 // src/template/mcp/parts.gen.ts (each part, for its seam) and src/template/optional/durable-objects.gen.ts
 // (their Durable Object classes, which the Worker's entry exports), so deleting a part's folder is
-// all the code needs. Wrangler runs this as its [build] command (dev, deploy) and `npm test` runs it
-// first. It rewrites a file only when its content changes, so wrangler's watcher does not loop, and
-// in one step, so a bundler (or a second `wrangler dev` building at the same time) never reads half
-// of it. `--check` exits 1 when one is stale instead of writing it.
+// all the code needs. Last, it takes the snapshot of what those files list (src/template/snapshot.ts,
+// scripts/lib/snapshot.mjs) into src/template/snapshot.gen.ts. Wrangler runs this as its [build]
+// command (dev, deploy) and `npm test` runs it first. It rewrites a file only when its content
+// changes, so wrangler's watcher does not loop, and in one step, so a bundler (or a second
+// `wrangler dev` building at the same time) never reads half of it. `--check` exits 1 when one is
+// stale instead of writing it.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { folderOf, OPTIONAL_PARTS } from "./lib/optional-parts.mjs";
+import { snapshotModule, takeSnapshot } from "./lib/snapshot.mjs";
 import { writeIfChanged } from "./lib/write-atomic.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -66,4 +69,28 @@ for (const [path, text] of [
   }
   writeIfChanged(file, text);
   console.log(`registry: ${path} updated`);
+}
+
+// The snapshot (src/template/snapshot.ts): the lists and session settings a new isolate would
+// otherwise compute on its first request, computed here by the harness's own code.
+const snapshotFile = join(root, "src", "template", "snapshot.gen.ts");
+// The code that takes it imports the file it writes: a checkout without one gets an empty one first.
+if (!existsSync(snapshotFile)) writeIfChanged(snapshotFile, snapshotModule(undefined, "not taken yet"));
+let snapshot;
+try {
+  snapshot = snapshotModule(await takeSnapshot(root));
+} catch (error) {
+  const why = String(error?.message ?? error)
+    .split("\n")[0]
+    .slice(0, 200);
+  console.warn(`registry: no snapshot, so the Worker lists its capabilities on its first request instead: ${why}`);
+  snapshot = snapshotModule(undefined, why);
+}
+if (readFileSync(snapshotFile, "utf8") !== snapshot) {
+  if (process.argv.includes("--check")) {
+    console.error("src/template/snapshot.gen.ts is stale: run `npm run registry`.");
+    process.exit(1);
+  }
+  writeIfChanged(snapshotFile, snapshot);
+  console.log("registry: snapshot updated in src/template/snapshot.gen.ts");
 }

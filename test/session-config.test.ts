@@ -247,8 +247,8 @@ describe("createSessionReader converts text to the declared type before validati
     expect(read(request("", { "x-ratio": "2" }))).toMatchObject({ ok: false, issues: [{ field: "ratio" }] });
   });
 
-  it("this server's reader reads both of its settings", () => {
-    expect(readSession(request("?temperatureUnit=kelvin", { "X-GitHub-Token": TOKEN }))).toEqual({
+  it("this server's reader reads both of its settings", async () => {
+    expect(await readSession(request("?temperatureUnit=kelvin", { "X-GitHub-Token": TOKEN }))).toEqual({
       ok: true,
       session: { temperatureUnit: "kelvin", githubToken: TOKEN },
     });

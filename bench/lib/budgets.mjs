@@ -123,6 +123,11 @@ export function budgetRows(r, { eras, auths, ops, baselineIdFor }) {
         // Interleaved rounds: the ratio of each round's runs, then their median.
         const perRound = s.runs.map((run, i) => run.serverCpuUsPerReq / cheapest.runs[i].serverCpuUsPerReq);
         const ratio = median(perRound);
+        // The SDK alone, driven as cheaply as it can be (floor v2-lean), against the same peer in
+        // the same rounds: the least any Worker on this engine can reach.
+        const lean = r.scenarios.find((x) => x.server === "ref-v2-lean" && x.op === op && x.era === era);
+        const leanRatio =
+          lean && median(lean.runs.map((run, i) => run.serverCpuUsPerReq / cheapest.runs[i].serverCpuUsPerReq));
         rows.push({
           name,
           reference: `cheapest peer: ${cheapest.peer}`,
@@ -134,6 +139,7 @@ export function budgetRows(r, { eras, auths, ops, baselineIdFor }) {
           budget: times(BUDGETS.call.max),
           pass: ratio <= BUDGETS.call.max,
           vsBaseline,
+          ...(leanRatio !== undefined && { leanFloor: { value: lean.serverCpuUsPerReq, ratio: leanRatio } }),
         });
       }
     }

@@ -9,6 +9,9 @@ import { buildWorker } from "./build.mjs";
 export const FLOORS = {
   "v2-bare": { label: "v2 bare", auth: "open", eras: ["legacy", "modern"] },
   "v2-oauth": { label: "v2 + OAuth", auth: "oauth", eras: ["legacy", "modern"] },
+  // The SDK driven as cheaply as it can be (bench/floors/v2-lean.js): how far below the peers any
+  // Worker on this engine can call a tool.
+  "v2-lean": { label: "v2 lean", auth: "open", eras: ["legacy", "modern"] },
   "v1-bare": { label: "v1 bare", auth: "open", eras: ["legacy"] },
   "v1-oauth": { label: "v1 + OAuth", auth: "oauth", eras: ["legacy"] },
 };

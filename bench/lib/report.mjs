@@ -30,7 +30,13 @@ export function render(r) {
     ),
   );
   const notes = r.budgets.filter((b) => b.note).map((b) => `  ${b.name}: ${b.note}; judged against the baseline`);
-  lines.push(...notes, "");
+  const lean = r.budgets
+    .filter((b) => b.leanFloor)
+    .map(
+      (b) =>
+        `  ${b.name}: the SDK alone, driven as cheaply as it can be (floor v2-lean), ${fmt(b.leanFloor.value, b.unit)} ${b.unit}, ${b.leanFloor.ratio.toFixed(2)}× ${b.reference}`,
+    );
+  lines.push(...notes, ...lean, "");
 
   if (r.floors) lines.push(...floorsTable(r), "");
   if (r.peers) lines.push(...peersTable(r), "");

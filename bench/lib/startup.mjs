@@ -154,6 +154,11 @@ export async function measureColdRequest({ root, out, targets, runs, entryPort, 
       convertV4MiniflareOptions({
         host: "127.0.0.1",
         port: entryPort,
+        // Warnings and errors only, as serve() does: the Worker's per-request log line would
+        // otherwise land on stdout, in the middle of `--json`.
+        handleStructuredLogs: ({ level, message }) => {
+          if (level === "warn" || level === "error") process.stderr.write(`${message}\n`);
+        },
         inspectorPort,
         inspectorHost: "127.0.0.1",
         workers,

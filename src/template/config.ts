@@ -1,4 +1,3 @@
-import * as z from "zod";
 import { serverInfo } from "../server/info.js";
 import { isLoopback } from "./loopback.js";
 
@@ -13,128 +12,172 @@ export interface Secrets {
   LOG_USER_SECRET?: string;
 }
 
-// Each helper makes a new schema when called: the settings below build theirs on the first
-// `getConfig`, not when this module is evaluated (constructing Zod schemas costs CPU, which a new
-// isolate's startup should not pay; docs/performance.md, "Where startup goes").
+// What each setting must be, as a check: a function from the variable's raw value (a string, or
+// what wrangler.toml holds unquoted) to the setting, which reports what is wrong with `issue`.
+// Plain functions rather than Zod schemas: every new isolate reads the settings on its first
+// request, and building some fifteen Zod schemas for it cost more CPU than the rest of that
+// request's own work (docs/performance.md). A check runs only when its setting is read.
 
-const list = () =>
-  z
-    .string()
-    .default("")
-    .transform((s) =>
-      s
-        .split(",")
-        .map((x) => x.trim())
-        .filter(Boolean),
-    );
+/** What a check reports a problem with: the message, and where in a list value it is. */
+type Issue = (message: string, index?: number) => void;
+/** A setting's check: its value from the raw variable, or `INVALID` after reporting why. */
+type Check<T> = (raw: unknown, issue: Issue) => T | typeof INVALID;
+const INVALID: unique symbol = Symbol("invalid");
 
-const origin = () =>
-  z.string().transform((s, ctx) => {
+/** A text setting's value: `fallback` when unset; anything but text (a JSON [vars] value) is refused. */
+function text(raw: unknown, issue: Issue, fallback = ""): string | typeof INVALID {
+  if (raw === undefined) return fallback;
+  if (typeof raw === "string") return raw;
+  issue(`Invalid input: expected string, received ${raw === null ? "null" : typeof raw}`);
+  return INVALID;
+}
+
+/** Comma-separated values, trimmed, empty ones dropped. */
+const list: Check<string[]> = (raw, issue) => {
+  const value = text(raw, issue);
+  if (value === INVALID) return INVALID;
+  return value
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+};
+
+/** One of `values`; unset means `fallback`. */
+const oneOf =
+  <T extends string>(values: readonly T[], fallback: T): Check<T> =>
+  (raw, issue) => {
+    if (raw === undefined) return fallback;
+    if ((values as readonly unknown[]).includes(raw)) return raw as T;
+    issue(`Invalid option: expected one of ${values.map((v) => JSON.stringify(v)).join("|")}`);
+    return INVALID;
+  };
+
+/** Comma-separated http(s) origins. */
+const origins: Check<ReadonlySet<string>> = (raw, issue) => {
+  const values = list(raw, issue);
+  if (values === INVALID) return INVALID;
+  const found = new Set<string>();
+  let ok = true;
+  values.forEach((value, index) => {
     try {
-      const url = new URL(s);
-      if (url.protocol === "https:" || url.protocol === "http:") return url.origin;
+      const url = new URL(value);
+      if (url.protocol === "https:" || url.protocol === "http:") {
+        found.add(url.origin);
+        return;
+      }
     } catch {}
-    ctx.addIssue({ code: "custom", message: `"${s}" is not an http(s) origin` });
-    return z.NEVER;
+    issue(`"${value}" is not an http(s) origin`, index);
+    ok = false;
   });
+  return ok ? found : INVALID;
+};
 
 // RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\\`.
-const scopeToken = () => z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, "is not a valid OAuth scope");
-/** A scope this server declares (src/server/info.ts): only those have consent text and can be granted. */
-const declaredScope = () =>
-  scopeToken().refine((scope) => Object.hasOwn(serverInfo.scopes, scope), {
-    error: (issue) => `names ${JSON.stringify(issue.input)}, which src/server/info.ts does not declare in scopes`,
-  });
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/**
+ * Scopes separated by spaces or commas, each one this server declares (src/server/info.ts): only
+ * those have consent text and can be granted. Unset means `fallback`.
+ */
+const declaredScopes =
+  (fallback: string): Check<readonly string[]> =>
+  (raw, issue) => {
+    const value = text(raw, issue, fallback);
+    if (value === INVALID) return INVALID;
+    const scopes = value.split(/[\s,]+/).filter(Boolean);
+    let ok = true;
+    scopes.forEach((scope, index) => {
+      if (!SCOPE_TOKEN.test(scope)) issue("is not a valid OAuth scope", index);
+      else if (!Object.hasOwn(serverInfo.scopes, scope))
+        issue(`names ${JSON.stringify(scope)}, which src/server/info.ts does not declare in scopes`, index);
+      else return;
+      ok = false;
+    });
+    return ok ? scopes : INVALID;
+  };
 
 /**
  * A whole number in a range. Empty means the default (as for every setting), wrangler.toml may
  * have it unquoted (a number), and `0` is allowed only where it means something (`zero` says what).
  */
-const wholeNumber = (unit: string, fallback: number, { min, max, zero }: { min: number; max: number; zero?: string }) =>
-  z
-    .union([z.string(), z.number()])
-    .default("")
-    .transform((raw, ctx) => {
-      if (String(raw).trim() === "") return fallback;
-      const n = Number(raw);
-      if (Number.isInteger(n) && ((zero && n === 0) || (n >= min && n <= max))) return n;
-      ctx.addIssue({
-        code: "custom",
-        message: `must be a whole number of ${unit} from ${min} to ${max}${zero ? ` (or 0: ${zero})` : ""}, e.g. ${fallback} (got "${raw}")`,
-      });
-      return z.NEVER;
-    });
+const wholeNumber =
+  (unit: string, fallback: number, { min, max, zero }: { min: number; max: number; zero?: string }): Check<number> =>
+  (raw, issue) => {
+    if (typeof raw !== "number" && text(raw, issue) === INVALID) return INVALID;
+    if (String(raw ?? "").trim() === "") return fallback;
+    const n = Number(raw);
+    if (Number.isInteger(n) && ((zero && n === 0) || (n >= min && n <= max))) return n;
+    issue(
+      `must be a whole number of ${unit} from ${min} to ${max}${zero ? ` (or 0: ${zero})` : ""}, e.g. ${fallback} (got "${raw}")`,
+    );
+    return INVALID;
+  };
 
 /** A URL setting: empty means unset; anything else must parse and pass `accept`, or `message` is the error. */
-const optionalUrl = (accept: (url: URL) => boolean, message: string) =>
-  z
-    .string()
-    .default("")
-    .transform((s, ctx) => {
-      if (!s) return undefined;
-      try {
-        const url = new URL(s);
-        if (accept(url)) return url;
-      } catch {}
-      ctx.addIssue({ code: "custom", message });
-      return z.NEVER;
-    });
+const optionalUrl =
+  (accept: (url: URL) => boolean, message: string): Check<URL | undefined> =>
+  (raw, issue) => {
+    const value = text(raw, issue);
+    if (value === INVALID) return INVALID;
+    if (!value) return undefined;
+    try {
+      const url = new URL(value);
+      if (accept(url)) return url;
+    } catch {}
+    issue(message);
+    return INVALID;
+  };
 
 const YEAR = 365 * 86400;
 
-const secret = () =>
-  z
-    .string()
-    .optional()
-    .transform((s) => (s?.trim() ? s : undefined));
+/** A secret: undefined when unset or blank. */
+const secret: Check<string | undefined> = (raw, issue) => {
+  const value = text(raw, issue);
+  return value === INVALID || value.trim() ? value : undefined;
+};
 
 /** A secret used as an HMAC key: unset, or at least 256 bits. */
-const keySecret = () =>
-  secret().refine((s) => s === undefined || new TextEncoder().encode(s).byteLength >= 32, {
-    message: "must be at least 32 bytes long, e.g. from `openssl rand -base64 32`",
-  });
+const keySecret: Check<string | undefined> = (raw, issue) => {
+  const value = secret(raw, issue);
+  if (value === INVALID || value === undefined || new TextEncoder().encode(value).byteLength >= 32) return value;
+  issue("must be at least 32 bytes long, e.g. from `openssl rand -base64 32`");
+  return INVALID;
+};
 
 /** How users prove who they are on the consent page: each has a file in src/template/auth/identity/. */
 export const IDENTITY_KINDS = ["passphrase", "github", "oidc"] as const;
 
 /**
  * Every setting, once: where it comes from (a wrangler.toml var or a secret) and what it must
- * be (a function that builds the schema, called on first use). `Config`, the type the code reads,
+ * be (its check, run when the settings are read). `Config`, the type the code reads,
  * is derived from this tree; the README's configuration table documents each variable.
  */
 const settings = {
   /** `oauth`: /mcp needs a bearer token from this server's OAuth flow. `none`: /mcp is public. */
-  auth: setting("MCP_AUTH", () => z.enum(["oauth", "none"]).default("oauth")),
+  auth: setting("MCP_AUTH", oneOf(["oauth", "none"] as const, "oauth")),
   /** Canonical origin (e.g. https://mcp.example.com) or undefined to use each request's origin. */
-  publicUrl: setting("PUBLIC_URL", () =>
-    optionalUrl(
+  publicUrl: setting("PUBLIC_URL", (raw, issue) => {
+    const url = optionalUrl(
       (url) => url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname)),
       "must be an https origin (http only on localhost), e.g. https://mcp.example.com",
-    ).transform((url) => url && new URL(url.origin)),
-  ),
+    )(raw, issue);
+    return url && url !== INVALID ? new URL(url.origin) : url;
+  }),
   /** Browser origins allowed to call /mcp besides the server's own (and localhost in dev). */
-  allowedOrigins: setting("ALLOWED_ORIGINS", () => list().pipe(z.array(origin())).transform(readonlySet)),
+  allowedOrigins: setting("ALLOWED_ORIGINS", origins),
   /** Largest request body /mcp accepts, in bytes. */
-  maxBodyBytes: setting("MAX_BODY_BYTES", () =>
-    wholeNumber("bytes", 1024 * 1024, { min: 1024, max: 100 * 1024 * 1024 }),
-  ),
+  maxBodyBytes: setting("MAX_BODY_BYTES", wholeNumber("bytes", 1024 * 1024, { min: 1024, max: 100 * 1024 * 1024 })),
   /** OAuth settings; read only when `auth` is `oauth`. */
   oauth: {
     /** How users prove who they are on the consent page (src/template/auth/identity/). */
-    identity: setting("AUTH_IDENTITY", () => z.enum(IDENTITY_KINDS).default("passphrase")),
+    identity: setting("AUTH_IDENTITY", oneOf(IDENTITY_KINDS, "passphrase")),
     /** Scopes every token carries (a 401 names them), out of those src/server/info.ts declares. */
-    scopes: setting("OAUTH_SCOPES", () =>
-      z
-        .string()
-        .default("mcp profile")
-        .transform((s) => s.split(/[\s,]+/).filter(Boolean))
-        .pipe(z.array(declaredScope()))
-        .transform((scopes): readonly string[] => scopes),
-    ),
+    scopes: setting("OAUTH_SCOPES", declaredScopes("mcp profile")),
     /** Access-token lifetime, seconds. The provider's floor is 60 s (KV's shortest expiry). */
-    accessTokenTtl: setting("ACCESS_TOKEN_TTL", () => wholeNumber("seconds", 3600, { min: 60, max: YEAR })),
+    accessTokenTtl: setting("ACCESS_TOKEN_TTL", wholeNumber("seconds", 3600, { min: 60, max: YEAR })),
     /** Refresh-token lifetime, seconds (0: no refresh tokens). */
-    refreshTokenTtl: setting("REFRESH_TOKEN_TTL", () =>
+    refreshTokenTtl: setting(
+      "REFRESH_TOKEN_TTL",
       wholeNumber("seconds", 30 * 86400, { min: 60, max: YEAR, zero: "no refresh tokens" }),
     ),
     /**
@@ -142,11 +185,13 @@ const settings = {
      * (lowercased) and matches only a verified email; any other entry matches only the account id
      * (a GitHub login, case-insensitively; an OIDC `sub`, exactly).
      */
-    allowedUsers: setting("AUTH_ALLOWED_USERS", () =>
-      list().transform((xs) => readonlySet(xs.map((x) => (x.includes("@") ? x.toLowerCase() : x)))),
-    ),
+    allowedUsers: setting("AUTH_ALLOWED_USERS", (raw, issue): ReadonlySet<string> | typeof INVALID => {
+      const users = list(raw, issue);
+      return users === INVALID ? INVALID : new Set(users.map((x) => (x.includes("@") ? x.toLowerCase() : x)));
+    }),
     /** AUTH_IDENTITY=oidc: the issuer whose /.well-known/openid-configuration is used. */
-    oidcIssuer: setting("OIDC_ISSUER", () =>
+    oidcIssuer: setting(
+      "OIDC_ISSUER",
       optionalUrl((url) => url.protocol === "https:", "must be the https URL of an OpenID Connect issuer"),
     ),
     /** Secrets (`wrangler secret put`, or .dev.vars); undefined when not set. */
@@ -160,11 +205,12 @@ const settings = {
   // The SDK's codec needs a 256-bit HMAC key; `openssl rand -base64 32` gives 44 characters.
   requestStateSecret: setting("REQUEST_STATE_SECRET", keySecret),
   /** `on`: /mcp counts each caller against the [[ratelimits]] bindings (src/template/http/caller-limits.ts). */
-  rateLimits: setting("RATE_LIMITS", () => z.enum(["on", "off"]).default("on")),
+  rateLimits: setting("RATE_LIMITS", oneOf(["on", "off"] as const, "on")),
   /** What the log line of each /mcp request carries (src/template/observe/). */
   log: {
     /** Characters of each call's arguments the line keeps; 0 (the default): none. */
-    argumentChars: setting("LOG_ARGUMENTS", () =>
+    argumentChars: setting(
+      "LOG_ARGUMENTS",
       wholeNumber("characters", 0, { min: 1, max: 4096, zero: "no arguments are logged" }),
     ),
     /** Keys the line's user id (an HMAC of who signed in); undefined when not set. */
@@ -176,7 +222,7 @@ const settings = {
 export const SETTING_NAMES: readonly string[] = namesIn(settings);
 
 function namesIn(tree: Settings): string[] {
-  return Object.values(tree).flatMap((node) => ("schema" in node ? [node.name as string] : namesIn(node as Settings)));
+  return Object.values(tree).flatMap((node) => ("check" in node ? [node.name as string] : namesIn(node as Settings)));
 }
 
 /** Every setting the Worker reads, validated once per isolate (the shape of `settings` above). */
@@ -193,39 +239,34 @@ function crossChecks(config: Config): Problem[] {
   return [];
 }
 
-interface Setting<S extends z.ZodType> {
+interface Setting<T> {
   /** The variable (wrangler.toml [vars], or a secret) the value is read from. */
   readonly name: keyof (Env & Secrets) & string;
-  /** The setting's schema, built on the first call and kept. */
-  readonly schema: () => S;
+  readonly check: Check<T>;
 }
 interface Settings {
-  readonly [key: string]: Setting<z.ZodType> | Settings;
+  readonly [key: string]: Setting<unknown> | Settings;
 }
-type Parsed<T> = { readonly [K in keyof T]: T[K] extends Setting<infer S> ? z.output<S> : Parsed<T[K]> };
+type Parsed<T> = { readonly [K in keyof T]: T[K] extends Setting<infer V> ? V : Parsed<T[K]> };
 type Problem = { name: string; message: string };
 
-function setting<S extends z.ZodType>(name: keyof (Env & Secrets) & string, build: () => S): Setting<S> {
-  let schema: S | undefined;
-  return { name, schema: () => (schema ??= build()) };
-}
-
-function readonlySet(values: readonly string[]): ReadonlySet<string> {
-  return new Set(values);
+function setting<T>(name: keyof (Env & Secrets) & string, check: Check<T>): Setting<T> {
+  return { name, check };
 }
 
 /** Reads every setting of `tree` from `env`; the problems name the variable (and list index). */
 function parse<T extends Settings>(tree: T, env: Record<string, unknown>, problems: Problem[]): Parsed<T> {
   const out: Record<string, unknown> = {};
   for (const [key, node] of Object.entries(tree)) {
-    if (!("schema" in node && "name" in node)) {
+    if (!("check" in node && "name" in node)) {
       out[key] = parse(node as Settings, env, problems);
       continue;
     }
-    const { name, schema } = node as Setting<z.ZodType>;
-    const parsed = schema().safeParse(env[name]);
-    if (parsed.success) out[key] = parsed.data;
-    else for (const i of parsed.error.issues) problems.push({ name: [name, ...i.path].join("."), message: i.message });
+    const { name, check } = node as Setting<unknown>;
+    const value = check(env[name], (message, index) =>
+      problems.push({ name: index === undefined ? name : `${name}.${index}`, message }),
+    );
+    if (value !== INVALID) out[key] = value;
   }
   return out as Parsed<T>;
 }

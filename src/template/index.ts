@@ -22,7 +22,7 @@ const PART_BINDINGS = Object.keys(partClasses).map((name) => name.replace(/([a-z
 const app = createApp();
 // The OAuth side (the provider, its guards, the tools' scopes, whose Zod schemas are built when
 // their modules are evaluated) is imported on the first request that needs it, not at startup
-// (docs/performance.md, "Where startup goes"); with MCP_AUTH=none it is never loaded.
+// (docs/performance.md, "Keeping a fork fast"); with MCP_AUTH=none it is never loaded.
 const gateway = memo(async () => (await import("./auth/gateway.js")).oauthGateway(app));
 
 /**

@@ -7,7 +7,7 @@ let last = { url: "", origin: "" };
 /**
  * The origin this server is known by: PUBLIC_URL when set (a custom domain behind a proxy, say),
  * else the origin the request came to, so `wrangler dev`, workers.dev and a custom domain all
- * work without edits. The router decides it once per request (`c.var.origin`); the OAuth gateway,
+ * work without edits. The router decides it once per request (`c.get("origin")`); the OAuth gateway,
  * which runs before the router, once for the provider.
  */
 export function canonicalOrigin(request: Request, config: Pick<Config, "publicUrl">): string {

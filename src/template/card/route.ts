@@ -20,7 +20,7 @@ interface Rendered {
 // domain, say; one isolate can see several env objects, tests do); bounded so a stream of odd
 // Host headers cannot grow it.
 const rendered = memo(render, {
-  key: (kind, origin, c) => `${kind} ${c.var.config.auth} ${origin}`,
+  key: (kind, origin, c) => `${kind} ${c.get("config").auth} ${origin}`,
   max: 16,
 });
 
@@ -38,10 +38,10 @@ export const serveSmitheryCard = (c: Context<AppEnv>) => serveCard(c, "smithery"
 export const serveMcpServerCard = (c: Context<AppEnv>) => serveCard(c, "mcp");
 
 async function serveCard(c: Context<AppEnv>, kind: Kind): Promise<Response> {
-  const { body, etag } = await rendered(kind, c.var.origin, c);
+  const { body, etag } = await rendered(kind, c.get("origin"), c);
   // The SEP-2127 card names the origin; without PUBLIC_URL it comes from the request's Host, which
   // a shared cache must not hand to others. Smithery's card names no origin.
-  const namesHost = kind !== "smithery" && !c.var.config.publicUrl;
+  const namesHost = kind !== "smithery" && !c.get("config").publicUrl;
   const cache = namesHost ? "private, max-age=3600" : HEADERS["Cache-Control"];
   const headers = { ...HEADERS, "Cache-Control": cache, "Content-Type": MEDIA_TYPES[kind], ETag: etag };
   if (matches(c.req.header("If-None-Match"), etag)) return new Response(null, { status: 304, headers });
@@ -55,8 +55,8 @@ async function render(kind: Kind, origin: string, c: Context<AppEnv>): Promise<R
   const snapshot = await getCapabilitySnapshot(c.env);
   const card =
     kind === "smithery"
-      ? buildSmitheryCard(snapshot, c.var.config)
-      : buildServerCard(snapshot, `${origin}${ROUTES.mcp}`, c.var.config);
+      ? buildSmitheryCard(snapshot, c.get("config"))
+      : buildServerCard(snapshot, `${origin}${ROUTES.mcp}`, c.get("config"));
   const body = JSON.stringify(card, null, 2);
   // The first 128 bits of the hash, unpadded base64: unique enough for one card's versions.
   const etag = `"${base64((await sha256(body)).subarray(0, 16)).replace(/=+$/, "")}"`;

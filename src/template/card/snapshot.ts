@@ -11,7 +11,7 @@ import { discoverInProcess, LEGACY_REVISIONS } from "../mcp/endpoint.js";
 import { askInProcess } from "../mcp/in-process.js";
 import { createMcpServer, LIST_METHODS, type McpRequest, servedRegistry } from "../mcp/server.js";
 import { memo } from "../memo.js";
-import { DEFAULT_SESSION } from "../session/read.js";
+import { defaultSession } from "../session/read.js";
 
 /** What clients of both eras see: server/discover, initialize, and the four list calls. */
 export interface CapabilitySnapshot {
@@ -43,7 +43,14 @@ export const getCapabilitySnapshot: (env: Env) => Promise<CapabilitySnapshot> = 
 async function takeSnapshot(env: Env): Promise<CapabilitySnapshot> {
   // Who asks does not matter for what is offered: the lists are the same for every caller.
   // What every client gets: a client that renders MCP Apps also learns of the views.
-  const context: McpRequest = { env, auth: "none", user: undefined, scopes: [], session: DEFAULT_SESSION, apps: false };
+  const context: McpRequest = {
+    env,
+    auth: "none",
+    user: undefined,
+    scopes: [],
+    session: await defaultSession(),
+    apps: false,
+  };
   const discover = await discoverInProcess(context);
   const server = createMcpServer(context, "legacy");
   const [init, ...lists] = await askInProcess(server, [

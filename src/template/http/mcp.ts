@@ -27,14 +27,14 @@ type AuthenticatedContext = ExecutionContext<Partial<GrantProps>> & {
  */
 export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
   const execution = c.executionCtx as AuthenticatedContext;
-  const { config } = c.var;
-  const rpc = c.var.parsedBody;
+  const config = c.get("config");
+  const rpc = c.get("parsedBody");
   const props = execution.props;
   const caller = callerOf(c.req.raw, config.auth, execution);
   const log = logOf(execution);
   if (log) {
     log.describe(rpc, knownName, config.log.argumentChars);
-    const user = props?.user && logUserId(props.user, config.log.userSecret, c.var.origin);
+    const user = props?.user && logUserId(props.user, config.log.userSecret, c.get("origin"));
     log.identify(caller.auth, clientOf(caller), user);
   }
 
@@ -53,7 +53,7 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
     serveMcp({
       request: c.req.raw,
       parsedBody: rpc,
-      responseMode: c.var.responseMode,
+      responseMode: c.get("responseMode"),
       acceptsStream: acceptsEventStream(c.req.header("Accept")),
       authInfo: toAuthInfo(execution.auth, props),
       context: {
@@ -61,7 +61,7 @@ export async function handleMcp(c: Context<AppEnv>): Promise<Response> {
         auth: config.auth,
         user: props?.user,
         scopes: props?.apiKey?.scopes ?? execution.auth?.scope ?? [],
-        session: c.var.session,
+        session: c.get("session"),
       },
       log,
     });

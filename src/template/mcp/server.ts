@@ -13,6 +13,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { serverInfo } from "../../server/info.js";
 import { type AuthMode, getConfig } from "../config.js";
+import { snapshot } from "../snapshot.gen.js";
 import { resourceCacheHint, serverCacheHints, viewCacheHint } from "./cache.js";
 import {
   type AnyPrompt,
@@ -109,13 +110,34 @@ function listMethodsOf({ tools, resources, prompts }: Registry) {
  */
 export function createMcpServer(request: McpRequest, era: Era, body?: unknown): McpServer {
   const server = buildServer(request, era, registrationsFor(body));
+  // Only the list this request asks for (every list for a batch, or without a body): each handler
+  // costs closures and the SDK's bookkeeping, on every request, tools/call included.
+  const asked = methodOf(body);
   parts.isolateCache.installLists(server, {
-    methods: LIST_METHODS,
+    methods: asked === undefined ? LIST_METHODS : LIST_METHODS.filter((method) => method === asked),
     apps: request.apps,
     source: registry,
-    compute: (method) => askOnce(buildServer(request, "legacy"), method),
+    compute: (method) => builtList(method, request) ?? computeList(method, request),
   });
   return server;
+}
+
+/**
+ * The generated registry's answer to a list request as the build took it (src/template/snapshot.ts):
+ * turning every tool's zod schemas into JSON Schema for tools/list was most of what a new
+ * isolate's first list cost. Any other registry (a test's) has none: it is computed.
+ */
+function builtList(method: string, request: McpRequest): Promise<Record<string, unknown>> | undefined {
+  const built = registry === generated ? snapshot?.lists[`${method} ${request.apps}`] : undefined;
+  return built && Promise.resolve(built);
+}
+
+/**
+ * The SDK's own answer to a list request, from a server that registers everything, asked in
+ * process: what the lists are computed from at run time, and what the build writes into the snapshot.
+ */
+export function computeList(method: string, request: McpRequest): Promise<Record<string, unknown>> {
+  return askOnce(buildServer(request, "legacy"), method);
 }
 
 /** The tool the registry serves under `name`, if any (the per-caller limits read its `rateLimit`). */

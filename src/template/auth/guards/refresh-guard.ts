@@ -8,7 +8,7 @@ import type { Answer, RefreshRotation, TokenCall } from "./refresh-rotation.js";
  *
  * The entry exports this class, so a new isolate evaluates it at startup: it stays this thin, and
  * what it does (the OAuth provider among it) is imported on its first call (docs/performance.md,
- * "Where startup goes"). Calls that arrive while that import runs wait for it and then run in the
+ * "Keeping a fork fast"). Calls that arrive while that import runs wait for it and then run in the
  * order they arrived.
  */
 export class RefreshGuard extends DurableObject<Env> {

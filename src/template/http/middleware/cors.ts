@@ -13,7 +13,7 @@ const ALLOW = "POST, OPTIONS";
  * them, and reading them loads the session reader, which startup should not (docs/performance.md).
  */
 const allowedCors = memo(async () => {
-  const { readSession } = await import("../../session/read.js");
+  const { sessionHeaders } = await import("../../session/read.js");
   return cors({
     origin: (origin) => origin,
     // GET and DELETE too, though they answer 405: a browser client (the SDK's opens a GET stream
@@ -29,7 +29,7 @@ const allowedCors = memo(async () => {
       "Mcp-Name",
       "Mcp-Session-Id",
       "Last-Event-ID",
-      ...readSession.headers,
+      ...(await sessionHeaders()),
     ],
     exposeHeaders: ["Mcp-Session-Id", "Mcp-Protocol-Version", "WWW-Authenticate", "Retry-After"],
     maxAge: 86400,
@@ -45,7 +45,7 @@ const allowedCors = memo(async () => {
 export const corsForAllowedOrigins: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origin = c.req.header("Origin");
   if (c.req.method === "OPTIONS") c.header("Allow", ALLOW);
-  if (origin !== undefined && isAllowedOrigin(origin, new URL(c.req.url), c.var.config)) {
+  if (origin !== undefined && isAllowedOrigin(origin, new URL(c.req.url), c.get("config"))) {
     return (await allowedCors())(c, next);
   }
   if (c.req.method === "OPTIONS") return c.body(null, 204, { Vary: "Origin" });

@@ -26,7 +26,7 @@ export const jsonRpcBody: MiddlewareHandler<AppEnv> = async (c, next) => {
     return jsonRpcError(406, -32000, "Not Acceptable: Accept must allow application/json or text/event-stream");
   }
 
-  const limit = c.var.config.maxBodyBytes;
+  const limit = c.get("config").maxBodyBytes;
   const declared = Number(c.req.header("Content-Length"));
   if (declared > limit) return tooLarge(limit);
   let text: string | undefined;

@@ -10,7 +10,7 @@ import { jsonRpcError } from "../json-rpc-error.js";
  */
 export const originGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origin = c.req.header("Origin");
-  if (origin !== undefined && !isAllowedOrigin(origin, new URL(c.req.url), c.var.config)) {
+  if (origin !== undefined && !isAllowedOrigin(origin, new URL(c.req.url), c.get("config"))) {
     return jsonRpcError(403, -32000, `Forbidden: requests from origin ${origin} are not allowed`);
   }
   await next();

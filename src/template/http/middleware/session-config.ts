@@ -10,7 +10,7 @@ import { jsonRpcError } from "../json-rpc-error.js";
  * since some of them are secrets.
  */
 export const sessionConfig: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const result = readSession(c.req.raw);
+  const result = await readSession(c.req.raw);
   if (!result.ok) {
     const problems = result.issues.map((i) => `${i.field} (${describeSource(i.from)}): ${i.message}`);
     return jsonRpcError(400, -32602, `Invalid session configuration: ${problems.join("; ")}`, undefined, {
