@@ -47,6 +47,12 @@ describe("base64 and base64url (RFC 4648)", () => {
     }
     for (const bad of ["+/8", "Zg==", "a b", "Zm9v!", "Z"]) expect(() => fromBase64url(bad), bad).toThrow();
   });
+
+  it("has one spelling per bytes: the last character's spare bits must be zero", () => {
+    // "Zg" is "f"; "Zh".."Zj" differ only in bits a lenient decoder (atob) drops.
+    expect(fromBase64url("Zg")).toEqual(bytes(0x66));
+    for (const alias of ["Zh", "Zi", "Zj", "Zm9"]) expect(() => fromBase64url(alias), alias).toThrow("canonical");
+  });
 });
 
 describe("hex", () => {

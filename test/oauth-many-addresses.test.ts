@@ -196,8 +196,12 @@ describe("a browser that signed in before: trusted past the anonymous limits, wi
     const held = wrong.find((r) => r.status === 429)!;
     expect(await held.text()).toContain("Too many passphrase attempts from this browser (at most 10 per 15 minutes)");
 
-    // A cookie with a forged signature, or one signed with another secret, trusts nothing.
-    const forged = device.replace(/.$/, (c) => (c === "A" ? "B" : "A"));
+    // A cookie with a forged signature, or one signed with another secret, trusts nothing. (The
+    // signature's first character is changed: its last carries spare bits, see the next test.)
+    const forged = device.replace(
+      /\.([A-Za-z0-9_-])([A-Za-z0-9_-]{42})$/,
+      (_, c: string, rest: string) => `.${c === "A" ? "B" : "A"}${rest}`,
+    );
     const otherSecret = { AUTH_PASSPHRASE: "another server's passphrase" };
     for (const [cookie, vars, ip] of [
       [forged, withPassphrase, "172.16.1.21"],
@@ -216,6 +220,28 @@ describe("a browser that signed in before: trusted past the anonymous limits, wi
       expect(answers.map((r) => r.status).sort()).toEqual([403, 403, 403, 403, 403, 429]);
       expect(await answers.find((r) => r.status === 429)!.text()).toContain("from your address");
     }
+  });
+
+  it("a cookie spelled differently (its signature's spare bits set) is a stranger's, not a second key", async () => {
+    const url = await requestAt(newServer());
+    const owner = new Browser(withPassphrase, "172.16.3.20");
+    expect((await consent(owner, url)).status).toBe(302);
+    const device = owner.cookies.get("__Host-mcp-device")!;
+    // 32 bytes in 43 characters: the last one's two low bits are spare, and zero as written.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = alphabet.indexOf(device.at(-1)!);
+    expect(last % 4).toBe(0);
+    const alias = device.slice(0, -1) + alphabet[last + 1];
+
+    const stranger = new Browser(withPassphrase, "172.16.4.21");
+    stranger.cookies.set("__Host-mcp-device", alias);
+    const page = await stranger.fetch(url);
+    const handle = handleFrom(await page.text());
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => postConsent(stranger, url, { handle, decision: "approve", passphrase: "x" })),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([403, 403, 403, 403, 403, 429]);
+    expect(await answers.find((r) => r.status === 429)!.text()).toContain("from your address");
   });
 
   it("the cookie is __Host-, Secure, HttpOnly, and re-issued on each sign-in", async () => {

@@ -23,11 +23,18 @@ export function base64url(data: string | Uint8Array): string {
   return base64(data).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-/** The bytes of unpadded base64url; throws on any other character (and on `=`). */
+/**
+ * The bytes of unpadded base64url; throws on any other character, on `=`, and on a spelling that
+ * `base64url` would not write. The last character carries spare bits that decoders ignore, so
+ * without that check one signature or id would have several spellings (a cookie with its last
+ * character changed from A to B would still verify).
+ */
 export function fromBase64url(text: string): Uint8Array {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error("not base64url");
   const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  if (base64url(bytes) !== text) throw new Error("not canonical base64url");
+  return bytes;
 }
 
 /** Lower-case hex, two digits a byte. */

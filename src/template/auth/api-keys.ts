@@ -1,4 +1,5 @@
 import type { ResolveExternalTokenResult } from "@cloudflare/workers-oauth-provider";
+import { sameSecret } from "../encoding.js";
 import type { GrantProps, User } from "../types.js";
 import { API_KEY, API_KEY_PREFIX, hashApiKey, KEY_USER, type StoredKey } from "./api-key-record.js";
 import { scopeDescription } from "./scopes.js";
@@ -40,9 +41,7 @@ export async function resolveApiKey(
   const id = match[1]!;
   const stored = await env.OAUTH_KV.get<StoredKey>(`${API_KEY_PREFIX}${id}`, "json");
   if (!isStoredKey(stored)) return null;
-  const [presented, expected] = [fromBase64url(await hashApiKey(token)), fromBase64url(stored.hash)];
-  if (!presented || !expected || expected.byteLength !== presented.byteLength) return null;
-  if (!crypto.subtle.timingSafeEqual(presented, expected)) return null;
+  if (!(await sameSecret(await hashApiKey(token), stored.hash))) return null;
   const user: User = { id: stored.user, provider: "key", login: stored.user };
   const scopes = stored.scopes.filter((scope) => scopeDescription(scope) !== undefined);
   const props: GrantProps = { user, apiKey: { id, scopes } };
@@ -60,13 +59,4 @@ function isStoredKey(value: unknown): value is StoredKey {
     Array.isArray(v.scopes) &&
     v.scopes.every((s) => typeof s === "string")
   );
-}
-
-function fromBase64url(text: string): Uint8Array | undefined {
-  try {
-    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
 }

@@ -35,7 +35,12 @@ export async function trustedDevice(request: Request, secret: string): Promise<s
   if (Number(expires) * 1000 <= Date.now()) return undefined;
   const key = await hmacKey(secret);
   const expected = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${expires}`)));
-  const given = fromBase64url(signature);
+  let given: Uint8Array;
+  try {
+    given = fromBase64url(signature);
+  } catch {
+    return undefined;
+  }
   return given.byteLength === expected.byteLength && crypto.subtle.timingSafeEqual(given, expected) ? id : undefined;
 }
 
