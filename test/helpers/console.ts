@@ -29,20 +29,16 @@ export function logged(level?: Level): string[] {
 }
 
 /**
- * The structured lines the code under test logged (console.log of one line of JSON, or of one
- * object), parsed: e.g. the `{ mcp: … }` line of each request to /mcp (src/template/observe/request-log.ts).
+ * The objects the code under test logged, each as the only argument of a console.log: e.g. the
+ * `{ mcp: … }` line of each request to /mcp (src/template/observe/request-log.ts). A string of
+ * JSON is not one: Workers Logs indexes an object's fields, and stores a string as text.
  */
 export function loggedObjects(): Record<string, unknown>[] {
-  return captured.flatMap(({ level, args: [only, ...more] }) => {
-    if (level !== "log" || more.length > 0) return [];
-    if (typeof only === "object" && only !== null) return [only as Record<string, unknown>];
-    if (typeof only !== "string" || !only.startsWith("{")) return [];
-    try {
-      return [JSON.parse(only) as Record<string, unknown>];
-    } catch {
-      return [];
-    }
-  });
+  return captured.flatMap(({ level, args: [only, ...more] }) =>
+    level === "log" && more.length === 0 && typeof only === "object" && only !== null
+      ? [only as Record<string, unknown>]
+      : [],
+  );
 }
 
 declare module "vitest" {

@@ -1,7 +1,7 @@
 import { jsonForLog } from "./json-for-log.js";
 
 /**
- * One structured log line per request to /mcp, a line of JSON written with one `console.log` once
+ * One structured log line per request to /mcp, an object written with one `console.log` once
  * the answer is complete: which era, method and tool (resource, prompt), how it ended, how long it took, who
  * asked (client id, a keyed hash of the user) and the Cloudflare ray id. Workers Logs indexes its
  * fields (`mcp.method`, `mcp.name`, `mcp.outcome`…) and `wrangler tail --format json` shows it;
@@ -49,7 +49,7 @@ export interface LoggedMessage {
   arguments?: string;
 }
 
-/** The line as it is logged: `console.log(JSON.stringify({ mcp: line }))`. */
+/** The line as it is logged: `console.log({ mcp: line })`. */
 export interface McpLogLine {
   era?: Era;
   /** A method as in `LoggedMessage`, or `batch` for a JSON-RPC batch. */
@@ -253,9 +253,10 @@ export class RequestLog {
     if (user) line.user = user;
     if (this.#ray) line.ray = this.#ray;
     if (this.#limit) line.limit = this.#limit;
-    // A string, not the object: one line of JSON in every sink (the wrangler dev terminal, tail,
-    // Logpush), and no object to format or serialize on the way (docs/performance.md).
-    console.log(JSON.stringify({ mcp: line }));
+    // An object, not a string of JSON: Workers Logs extracts and indexes an object's fields
+    // (`mcp.name`, `mcp.outcome`…), as Cloudflare documents it, and `wrangler tail --format json`
+    // gives it as JSON; a string is stored as a message, to be searched as text.
+    console.log({ mcp: line });
   }
 
   /** What the request was and how it ended: its one message's, or a batch's, every message listed. */
