@@ -33,15 +33,14 @@ export async function trustedDevice(request: Request, secret: string): Promise<s
   if (!match) return undefined;
   const [, id, expires, signature] = match as unknown as [string, string, string, string];
   if (Number(expires) * 1000 <= Date.now()) return undefined;
-  const key = await hmacKey(secret);
-  const expected = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${expires}`)));
   let given: Uint8Array;
   try {
     given = fromBase64url(signature);
   } catch {
     return undefined;
   }
-  return given.byteLength === expected.byteLength && crypto.subtle.timingSafeEqual(given, expected) ? id : undefined;
+  const payload = new TextEncoder().encode(`${id}.${expires}`);
+  return (await crypto.subtle.verify("HMAC", await hmacKey(secret), given, payload)) ? id : undefined;
 }
 
 async function mac(secret: string, payload: string): Promise<string> {
@@ -52,5 +51,5 @@ async function mac(secret: string, payload: string): Promise<string> {
 /** A key for this purpose only, derived from the identity's secret (which is never used as is). */
 async function hmacKey(secret: string): Promise<CryptoKey> {
   const material = await sha256(`mcp-template device cookie\n${secret}`);
-  return crypto.subtle.importKey("raw", material, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return crypto.subtle.importKey("raw", material, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 }
